@@ -1,0 +1,314 @@
+/**
+ * The gateway's configuration: the only module that reads process.env.
+ *
+ * `loadConfig` validates everything up front and throws a `ConfigError` whose message is one
+ * line naming the offending variable, so a bad deployment stops at start-up instead of at the
+ * first request.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type StoreName = 'hot' | 'cold';
+export type StoreProvider = 'postgresql' | 'sqlserver';
+/** disable: plain TCP; require: encrypted, any certificate; verify-full: encrypted and verified. */
+export type TlsMode = 'disable' | 'require' | 'verify-full';
+
+export interface PoolConfig {
+  /** Connections per store (the seed's pool_size). */
+  readonly max: number;
+  /** How long a query may wait for a free connection (the seed's pool_timeout). */
+  readonly acquireTimeoutMs: number;
+  /** Connections are closed and replaced after this long (the seed's pool_recycle). */
+  readonly maxLifetimeSeconds: number;
+  /** Idle connections beyond need are closed after this long. */
+  readonly idleTimeoutMs: number;
+}
+
+export interface StoreConfig {
+  readonly name: StoreName;
+  readonly provider: StoreProvider;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password: string;
+  readonly tls: TlsMode;
+  readonly pool: PoolConfig;
+  readonly connectTimeoutMs: number;
+  /** TCP keepalive probe delay, so a dead peer is noticed on an idle connection. */
+  readonly keepAliveInitialDelayMs: number;
+}
+
+/** Pool and connection settings that apply to a store whichever way it is located. */
+export type StoreTuning = Pick<StoreConfig, 'pool' | 'connectTimeoutMs' | 'keepAliveInitialDelayMs'>;
+
+export type StoresConfig =
+  | { readonly mode: 'external'; readonly hot: StoreConfig; readonly cold: StoreConfig }
+  | {
+      readonly mode: 'embedded';
+      /** Where the embedded PostgreSQL keeps its cluster; a new folder means a fresh demo. */
+      readonly dataDir: string;
+      /** 0 picks a free port at start. */
+      readonly port: number;
+      readonly hotTuning: StoreTuning;
+      readonly coldTuning: StoreTuning;
+    };
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  readonly adminToken: string;
+  readonly jwtSecret: string;
+  /** True when ADMIN_TOKEN / JWT_SECRET fell back to the development defaults. */
+  readonly usesDevelopmentSecrets: boolean;
+  readonly stores: StoresConfig;
+  /** Load deterministic demo data into an empty embedded cluster. */
+  readonly demoData: boolean;
+  /** Apply pending migrations to both stores at start. */
+  readonly migrateOnStart: boolean;
+  /** Grace period for in-flight requests at shutdown. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly variable: string, problem: string) {
+    super(`invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+/** The project root: two levels above this file in both src/ and dist/. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-not-for-production';
+export const DEVELOPMENT_JWT_SECRET = 'dev-jwt-secret-not-for-production-0000';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = reader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const production = nodeEnv === 'production';
+
+  const adminToken = read.string('ADMIN_TOKEN');
+  const jwtSecret = read.string('JWT_SECRET');
+  if (production && !adminToken) throw new ConfigError('ADMIN_TOKEN', 'is required when NODE_ENV=production');
+  if (production && !jwtSecret) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters (HS256 needs a 256-bit key)');
+  }
+
+  return {
+    nodeEnv,
+    host: read.string('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: read.int('PORT', 4000, 0, 65535),
+    adminToken: adminToken ?? DEVELOPMENT_ADMIN_TOKEN,
+    jwtSecret: jwtSecret ?? DEVELOPMENT_JWT_SECRET,
+    usesDevelopmentSecrets: !adminToken || !jwtSecret,
+    stores: readStores(read, production),
+    demoData: read.bool('DEMO_DATA', true),
+    migrateOnStart: read.bool('MIGRATE_ON_START', true),
+    shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+}
+
+function readStores(read: Reader, production: boolean): StoresConfig {
+  const hotTuning = readTuning(read, 'HOT', 20);
+  const coldTuning = readTuning(read, 'COLD', 10);
+  const hot = readStore(read, 'hot', hotTuning);
+  const cold = readStore(read, 'cold', coldTuning);
+  if (hot && cold) return { mode: 'external', hot, cold };
+  if (hot || cold) {
+    const missing = hot ? 'COLD_DATABASE_URL' : 'HOT_DATABASE_URL';
+    throw new ConfigError(missing, 'is required when the other store is configured (set both stores, or neither for the embedded PostgreSQL)');
+  }
+  if (production) {
+    throw new ConfigError('HOT_DATABASE_URL', 'is required when NODE_ENV=production (the embedded PostgreSQL is for development)');
+  }
+  return {
+    mode: 'embedded',
+    dataDir: path.resolve(PROJECT_ROOT, read.string('DATA_DIR') ?? '.data'),
+    port: read.int('EMBEDDED_PG_PORT', 0, 0, 65535),
+    hotTuning,
+    coldTuning,
+  };
+}
+
+function readTuning(read: Reader, prefix: 'HOT' | 'COLD', defaultPoolSize: number): StoreTuning {
+  return {
+    pool: {
+      max: read.int(`${prefix}_DB_POOL_SIZE`, defaultPoolSize, 1, 1000),
+      acquireTimeoutMs: read.int(`${prefix}_DB_POOL_TIMEOUT_MS`, 30_000, 1, 600_000),
+      maxLifetimeSeconds: read.int(`${prefix}_DB_POOL_RECYCLE_SECONDS`, 3600, 1, 86_400),
+      idleTimeoutMs: read.int(`${prefix}_DB_POOL_IDLE_MS`, 600_000, 1, 86_400_000),
+    },
+    connectTimeoutMs: read.int(`${prefix}_DB_CONNECT_TIMEOUT_MS`, 10_000, 1, 600_000),
+    keepAliveInitialDelayMs: read.int(`${prefix}_DB_KEEPALIVE_MS`, 600_000, 1, 86_400_000),
+  };
+}
+
+/** A store from its URL or from its parts; undefined when neither is set. */
+function readStore(read: Reader, name: StoreName, tuning: StoreTuning): StoreConfig | undefined {
+  const P = name.toUpperCase();
+  const urlVar = `${P}_DATABASE_URL`;
+  const url = read.string(urlVar);
+  const partVars = ['HOST', 'PORT', 'NAME', 'USER', 'PASSWORD', 'PROVIDER'].map((p) => `${P}_DB_${p}`);
+  const hasParts = partVars.some((v) => read.string(v) !== undefined);
+  if (url && hasParts) {
+    throw new ConfigError(urlVar, `and ${P}_DB_* parts are both set; use one or the other`);
+  }
+
+  let located: Omit<StoreConfig, keyof StoreTuning | 'tls' | 'name'> & { tls?: TlsMode };
+  if (url) {
+    located = parseStoreUrl(urlVar, url);
+  } else if (hasParts) {
+    const provider = read.oneOf(`${P}_DB_PROVIDER`, ['postgresql', 'sqlserver'] as const, name === 'hot' ? 'sqlserver' : 'postgresql');
+    located = {
+      provider,
+      host: read.required(`${P}_DB_HOST`),
+      port: read.int(`${P}_DB_PORT`, provider === 'sqlserver' ? 1433 : 5432, 1, 65535),
+      database: read.required(`${P}_DB_NAME`),
+      user: read.required(`${P}_DB_USER`),
+      password: read.string(`${P}_DB_PASSWORD`) ?? '',
+    };
+  } else {
+    return undefined;
+  }
+  if (name === 'cold' && located.provider !== 'postgresql') {
+    throw new ConfigError(url ? urlVar : `${P}_DB_PROVIDER`, 'must name a PostgreSQL server (the cold store is PostgreSQL)');
+  }
+  const defaultTls: TlsMode = located.tls ?? (located.provider === 'sqlserver' ? 'require' : 'disable');
+  return {
+    name,
+    ...located,
+    tls: read.oneOf(`${P}_DB_TLS`, ['disable', 'require', 'verify-full'] as const, defaultTls),
+    ...tuning,
+  };
+}
+
+/**
+ * Parses `postgresql://user:pass@host:port/db?sslmode=…` or Prisma's SQL Server form
+ * `sqlserver://host:port;database=db;user=u;password=p;encrypt=true;trustServerCertificate=true`.
+ */
+export function parseStoreUrl(variable: string, url: string): Omit<StoreConfig, keyof StoreTuning | 'tls' | 'name'> & { tls?: TlsMode } {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(variable, 'is not a valid postgresql:// URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!parsed.hostname) throw new ConfigError(variable, 'has no host');
+    if (!database) throw new ConfigError(variable, 'has no database name');
+    const sslmode = parsed.searchParams.get('sslmode');
+    return {
+      provider: 'postgresql',
+      host: decodeURIComponent(parsed.hostname),
+      port: parsed.port ? Number(parsed.port) : 5432,
+      database,
+      user: decodeURIComponent(parsed.username) || 'postgres',
+      password: decodeURIComponent(parsed.password),
+      tls: sslmode === null ? undefined : sslmode === 'disable' ? 'disable' : sslmode === 'verify-full' ? 'verify-full' : 'require',
+    };
+  }
+  if (/^sqlserver:\/\//i.test(url)) {
+    const [address = '', ...pairs] = splitSqlServerUrl(url.replace(/^sqlserver:\/\//i, ''));
+    const [host, portText] = address.split(':');
+    if (!host) throw new ConfigError(variable, 'has no host');
+    const props = new Map<string, string>();
+    for (const pair of pairs) {
+      const eq = pair.indexOf('=');
+      if (eq < 0) throw new ConfigError(variable, `has a malformed property "${pair.split('=')[0]}"`);
+      props.set(pair.slice(0, eq).trim().toLowerCase(), unbrace(pair.slice(eq + 1).trim()));
+    }
+    const port = portText ? Number(portText) : 1433;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(variable, 'has an invalid port');
+    const database = props.get('database') ?? props.get('initial catalog');
+    if (!database) throw new ConfigError(variable, 'has no database= property');
+    const encrypt = props.get('encrypt');
+    const trust = props.get('trustservercertificate');
+    return {
+      provider: 'sqlserver',
+      host,
+      port,
+      database,
+      user: props.get('user') ?? props.get('username') ?? props.get('uid') ?? 'sa',
+      password: props.get('password') ?? props.get('pwd') ?? '',
+      tls: encrypt === 'false' ? 'disable' : trust === 'false' ? 'verify-full' : encrypt === undefined && trust === undefined ? undefined : 'require',
+    };
+  }
+  throw new ConfigError(variable, 'must start with postgresql:// or sqlserver://');
+}
+
+/** Splits on `;` outside `{…}` (Prisma's escape for values containing `;`). */
+function splitSqlServerUrl(text: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '{') depth++;
+    if (ch === '}') depth = Math.max(0, depth - 1);
+    if (ch === ';' && depth === 0) {
+      if (current) parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current) parts.push(current);
+  return parts;
+}
+
+function unbrace(value: string): string {
+  return value.startsWith('{') && value.endsWith('}') ? value.slice(1, -1) : value;
+}
+
+interface Reader {
+  string(name: string): string | undefined;
+  required(name: string): string;
+  int(name: string, fallback: number, min: number, max: number): number;
+  bool(name: string, fallback: boolean): boolean;
+  oneOf<const T extends string>(name: string, values: readonly T[], fallback: T): T;
+}
+
+function reader(env: Env): Reader {
+  const string = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  return {
+    string,
+    required(name) {
+      const value = string(name);
+      if (value === undefined) throw new ConfigError(name, 'is required');
+      return value;
+    },
+    int(name, fallback, min, max) {
+      const value = string(name);
+      if (value === undefined) return fallback;
+      const n = Number(value);
+      if (!/^-?\d+$/.test(value) || n < min || n > max) {
+        throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${value}")`);
+      }
+      return n;
+    },
+    bool(name, fallback) {
+      const value = string(name)?.toLowerCase();
+      if (value === undefined) return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+      if (['0', 'false', 'no', 'off'].includes(value)) return false;
+      throw new ConfigError(name, `must be true or false (got "${value}")`);
+    },
+    oneOf(name, values, fallback) {
+      const value = string(name);
+      if (value === undefined) return fallback;
+      const match = values.find((v) => v === value.toLowerCase());
+      if (!match) throw new ConfigError(name, `must be one of ${values.join(', ')} (got "${value}")`);
+      return match;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The hot store: SQL Server in production, PostgreSQL where there is none.
+ *
+ * The only module (with its generated clients) that knows which engine holds the hot rows.
+ * Both generated clients come from the same models, so their row and argument types are
+ * structurally identical for the operations the gateway uses; callers get one `HotClient` type.
+ */
+import { PrismaMssql } from '@prisma/adapter-mssql';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { StoreConfig } from '../../config.js';
+import { mssqlConfig } from '../mssql-pool.js';
+import { pgPoolConfig } from '../pg-pool.js';
+import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.js';
+import { PrismaClient as SqlServerClient } from './generated/sqlserver/client.js';
+
+export type HotClient = PostgresqlClient;
+export type * as HotModels from './generated/postgresql/models.js';
+
+/** The driver adapter for the configured hot engine. */
+export function hotAdapter(store: StoreConfig): SqlDriverAdapterFactory {
+  return store.provider === 'sqlserver' ? new PrismaMssql(mssqlConfig(store)) : new PrismaPg(pgPoolConfig(store));
+}
+
+/**
+ * A hot client over `adapter`, picking the generated client that matches the adapter's
+ * provider (the SQL Server client refuses a PostgreSQL adapter at construction, and vice versa).
+ */
+export function createHotClient(adapter: SqlDriverAdapterFactory): HotClient {
+  if (adapter.provider === 'sqlserver') {
+    // Same models, same operations: see the module comment.
+    return new SqlServerClient({ adapter }) as unknown as HotClient;
+  }
+  return new PostgresqlClient({ adapter });
+}
