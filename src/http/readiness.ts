@@ -1,0 +1,61 @@
+/**
+ * Readiness: each store reachable and fully migrated, with the time one round trip took.
+ */
+export interface StoreProbe {
+  /** One round trip to the store. */
+  ping(): Promise<void>;
+  /** Names of the migrations the store has applied. */
+  appliedMigrations(): Promise<string[]>;
+  /** The migrations this build expects. */
+  readonly expectedMigrations: readonly string[];
+}
+
+export interface StoreReadiness {
+  readonly ready: boolean;
+  readonly reachable: boolean;
+  readonly latencyMs: number | null;
+  readonly pendingMigrations: readonly string[];
+  readonly error?: string;
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly stores: Record<string, StoreReadiness>;
+}
+
+export async function checkReadiness(probes: Record<string, StoreProbe>, timeoutMs: number): Promise<Readiness> {
+  const entries = await Promise.all(
+    Object.entries(probes).map(async ([name, probe]) => [name, await checkStore(probe, timeoutMs)] as const),
+  );
+  return { ready: entries.every(([, store]) => store.ready), stores: Object.fromEntries(entries) };
+}
+
+async function checkStore(probe: StoreProbe, timeoutMs: number): Promise<StoreReadiness> {
+  const started = performance.now();
+  try {
+    await withTimeout(probe.ping(), timeoutMs);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const applied = new Set(await withTimeout(probe.appliedMigrations(), timeoutMs));
+    const pendingMigrations = probe.expectedMigrations.filter((name) => !applied.has(name));
+    return { ready: pendingMigrations.length === 0, reachable: true, latencyMs, pendingMigrations };
+  } catch (error) {
+    return {
+      ready: false,
+      reachable: false,
+      latencyMs: null,
+      pendingMigrations: [],
+      // The error's class only: driver messages can carry hostnames.
+      error: error instanceof TimeoutError ? `no answer within ${timeoutMs} ms` : 'unreachable',
+    };
+  }
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
