@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, findBreakingChanges } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { printGatewaySchema } from '../../src/graphql/print-schema.js';
+
+const committed = readFileSync(path.join(PROJECT_ROOT, 'schema.graphql'), 'utf8');
+const vendoredContract = readFileSync(path.join(PROJECT_ROOT, 'contract', 'api-contract.graphql'), 'utf8');
+const contract = buildSchema(vendoredContract);
+/** The platform team's copy, beside the repository on the team's machines and in CI. */
+const sharedContract = path.join(PROJECT_ROOT, '..', 'shared', 'api-contract.graphql');
+
+describe('contract/api-contract.graphql', () => {
+  it.runIf(existsSync(sharedContract))('is the current copy of shared/api-contract.graphql', () => {
+    expect(vendoredContract).toBe(readFileSync(sharedContract, 'utf8'));
+  });
+});
+
+describe('schema.graphql', () => {
+  it('is what `npm run schema` emits from the resolvers (not stale)', async () => {
+    expect(committed).toBe(await printGatewaySchema());
+  });
+
+  it('serves only types, fields and arguments the contract defines, with the same types', () => {
+    // Going from the served schema to the contract must break nothing: every served type,
+    // field and argument exists in the contract with the same type. (The read-path work then
+    // serves the rest, until findBreakingChanges(contract, served) is empty too.)
+    expect(findBreakingChanges(buildSchema(committed), contract)).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The SQL Server path, which cannot run here: the real resolvers execute over the SQL Server
+ * Prisma client on a recording driver adapter, and the T-SQL it would send is checked.
+ */
+import { graphql, type GraphQLSchema } from 'graphql';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../../src/auth/viewer.js';
+import { createContext } from '../../src/graphql/context.js';
+import { toGlobalId } from '../../src/graphql/node/global-id.js';
+import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
+import { buildGatewaySchema } from '../../src/graphql/schema.js';
+import { createLoaders, MAX_BATCH_SIZE } from '../../src/loaders/index.js';
+import type { ColdClient } from '../../src/stores/cold/index.js';
+import { createHotClient, type HotClient } from '../../src/stores/hot/index.js';
+import { createRecordingAdapter, mssqlRow, resultSet, type RecordedStatement } from '../support/recording-adapter.js';
+
+/** SQL Server refuses statements with more than 2100 parameters. */
+const SQL_SERVER_MAX_PARAMETERS = 2100;
+const CREATED = new Date('2026-01-02T03:04:05.678Z');
+
+const stockRows = [
+  [1, '2330', 'TSMC', 'TWSE', CREATED],
+  [2, '2454', 'MediaTek', 'TWSE', CREATED],
+  [3, '3008', 'Largan', 'TWSE', CREATED],
+];
+
+function respond(statement: RecordedStatement) {
+  if (statement.sql.startsWith('SELECT COUNT(*)')) return resultSet([['_count$_all', 'int']], [[50]]);
+  if (statement.sql.includes('FROM [dbo].[stocks]')) {
+    return resultSet(
+      [['id', 'int'], ['symbol', 'nvarchar'], ['name', 'nvarchar'], ['market', 'nvarchar'], ['created_at', 'datetime2']],
+      stockRows.map(mssqlRow),
+    );
+  }
+  if (statement.sql.includes('FROM [dbo].[users]')) {
+    const ids = statement.args.filter((arg): arg is number => typeof arg === 'number');
+    return resultSet(
+      [['id', 'int'], ['username', 'nvarchar'], ['display_name', 'nvarchar'], ['created_at', 'datetime2']],
+      ids.map((id) => mssqlRow([id, `user${id}`, `User ${id}`, CREATED])),
+    );
+  }
+  return undefined;
+}
+
+const adapter = createRecordingAdapter({ respond });
+const hot: HotClient = createHotClient(adapter);
+const noCold = new Proxy({}, { get: () => { throw new Error('the cold store must not be used by these queries'); } }) as ColdClient;
+let schema: GraphQLSchema;
+
+async function run(source: string) {
+  const result = await graphql({ schema, source, contextValue: createContext({ hot, cold: noCold }, ANONYMOUS) });
+  expect(result.errors).toBeUndefined();
+  return result.data as Record<string, any>;
+}
+
+const statements = () => adapter.statements();
+const compact = (sql: string) => sql.replace(/\[dbo\]\.\[(\w+)\]\./g, '').replace(/\s+/g, ' ');
+
+beforeAll(async () => {
+  schema = await buildGatewaySchema();
+});
+
+beforeEach(() => adapter.reset());
+
+describe('hot store T-SQL', () => {
+  it('pages stocks by (symbol, id) with OFFSET/FETCH and no row-value comparison', async () => {
+    const data = await run('{ stocks(first: 2) { edges { node { symbol market } } pageInfo { hasNextPage } totalCount } }');
+    expect(data.stocks.edges.map((e: any) => e.node.symbol)).toEqual(['2330', '2454']);
+    expect(data.stocks.pageInfo.hasNextPage).toBe(true);
+    expect(data.stocks.totalCount).toBe(50);
+    const [page, count] = statements();
+    expect(compact(page!.sql)).toBe(
+      'SELECT [id], [symbol], [name], [market], [created_at] FROM [dbo].[stocks] WHERE 1=1 ORDER BY [symbol] ASC, [id] ASC OFFSET @P1 ROWS FETCH NEXT @P2 ROWS ONLY',
+    );
+    expect(page!.args).toEqual(['0', '3']);
+    expect(compact(count!.sql)).toBe('SELECT COUNT(*) AS [_count$_all] FROM (SELECT [id] FROM [dbo].[stocks] WHERE 1=1) AS [sub]');
+  });
+
+  it('expresses the keyset after a cursor as OR / AND predicates', async () => {
+    await run(`{ stocks(first: 2, after: "${encodeCursor('stocks:symbol', ['2454', 2])}") { edges { node { symbol } } } }`);
+    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] > @P1 OR ([symbol] = @P2 AND [id] > @P3)) ORDER BY [symbol] ASC, [id] ASC');
+    expect(statements()[0]!.args.slice(0, 3)).toEqual(['2454', '2454', 2]);
+  });
+
+  it('pages backward by reversing the order', async () => {
+    await run(`{ stocks(last: 2, before: "${encodeCursor('stocks:symbol', ['3008', 3])}") { edges { node { symbol } } } }`);
+    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] < @P1 OR ([symbol] = @P2 AND [id] < @P3)) ORDER BY [symbol] DESC, [id] DESC');
+  });
+
+  it('does not count unless totalCount is selected', async () => {
+    await run('{ stocks(first: 2) { edges { node { symbol } } } }');
+    expect(statements()).toHaveLength(1);
+  });
+
+  it('resolves nodes of one type in one statement', async () => {
+    const ids = [5, 3, 9].map((id) => toGlobalId('User', id));
+    const data = await run(`{ nodes(ids: ${JSON.stringify(ids)}) { id ... on User { username } } }`);
+    expect(data.nodes.map((n: any) => n.username)).toEqual(['user5', 'user3', 'user9']);
+    expect(statements()).toHaveLength(1);
+    expect(compact(statements()[0]!.sql)).toContain('FROM [dbo].[users] WHERE [id] IN (@P1,@P2,@P3)');
+  });
+
+  it('splits a large DataLoader batch into statements of at most 1000 ids', async () => {
+    const loaders = createLoaders(hot);
+    const ids = Array.from({ length: 2500 }, (_, i) => i + 1);
+    const users = await loaders.userById.loadMany(ids);
+    expect(users).toHaveLength(2500);
+    expect(statements().map((s) => s.args.length)).toEqual([MAX_BATCH_SIZE, MAX_BATCH_SIZE, 500]);
+  });
+
+  it('never sends a statement over the SQL Server parameter limit', async () => {
+    await run('{ stocks(first: 100) { edges { node { symbol } } totalCount } }');
+    await createLoaders(hot).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
+    expect(statements().length).toBeGreaterThan(1);
+    for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
+  });
+});
