@@ -71,6 +71,7 @@ export interface DemoSummary {
 }
 
 const DAY_MS = 86_400_000;
+const COLD_TABLES = ['messages_archive', 'posts_archive', 'comments_archive', 'post_likes_archive', 'stock_prices_history', 'user_activity', 'archival_runs'];
 const CHUNK_ROWS = 10_000;
 
 type ActionType = 'MESSAGE' | 'POST' | 'COMMENT' | 'LIKE';
@@ -90,7 +91,12 @@ export async function loadDemoData(hot: pg.ClientBase, cold: pg.ClientBase, opti
   const split = splitByCutoff(data, cutoff);
   log(`demo data: generated in ${generateMs} ms; cutoff ${cutoff.toISOString()} (${hotDays} days before ${anchor.toISOString()})`);
 
-  const coldCounts = await inTransaction(cold, () => writeCold(cold, split, anchor, cutoff));
+  // The demo loads only while the hot store is empty; cold rows then can only be left by a load
+  // whose hot half failed, and are replaced in the same transaction.
+  const coldCounts = await inTransaction(cold, async () => {
+    await cold.query(`TRUNCATE ${COLD_TABLES.join(', ')} RESTART IDENTITY`);
+    return writeCold(cold, split, anchor, cutoff);
+  });
   log(`demo data: cold committed ${formatCounts(coldCounts)}`);
   const hotCounts = await inTransaction(hot, () => writeHot(hot, data, split));
   log(`demo data: hot committed ${formatCounts(hotCounts)}`);

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type pg from 'pg';
-import { freshDatabases } from '../support/databases.js';
+import { freshDatabases, hotIsPostgres } from '../support/databases.js';
 import { generateDemoData, type DemoData } from '../../src/demo/generate.js';
 import { loadDemoData, type DemoSummary } from '../../src/demo/load.js';
 
@@ -101,7 +101,7 @@ describe('generateDemoData', () => {
   });
 });
 
-describe('loadDemoData', () => {
+describe.runIf(hotIsPostgres())('loadDemoData', () => {
   let dbs: { hot: pg.Client; cold: pg.Client; drop(): Promise<void> };
   let data: DemoData;
   let summary: DemoSummary;
@@ -293,5 +293,25 @@ describe('loadDemoData', () => {
       error: null,
     });
     expect(summary.cold.stock_prices_history).toBeGreaterThan(0);
+  });
+});
+
+describe.runIf(hotIsPostgres())('loadDemoData after a load whose hot half failed', () => {
+  it('replaces the orphaned cold rows instead of failing or duplicating them', async () => {
+    const db = await freshDatabases();
+    try {
+      // A hot user that collides with the demo's first username makes the hot half fail.
+      await db.hot.query(`INSERT INTO users (id, username, display_name) VALUES (9999, 'demo', 'Squatter')`);
+      await expect(loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE })).rejects.toThrow(/users_username_key/);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBeGreaterThan(0);
+      expect(await count(db.hot, 'SELECT count(*)::int AS n FROM messages')).toBe(0);
+
+      await db.hot.query('DELETE FROM users');
+      const summary = await loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE });
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(summary.cold.messages_archive);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM archival_runs')).toBe(1);
+    } finally {
+      await db.drop();
+    }
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * The compiled build as a user meets it: `node dist/main.js` on a fresh embedded cluster (demo
+ * data, then a second start that reuses it), queried over HTTP and stopped with SIGTERM; and
+ * each start-up failure ending in one clear line and a non-zero exit.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, type StoreConfig } from '../../src/config.js';
+import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
+import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+
+const MAIN = path.join(PROJECT_ROOT, 'dist', 'main.js');
+/** Only what a shell would pass; never the test run's own store URLs. */
+const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'development' };
+
+beforeAll(() => {
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  expect(build.stderr + build.stdout).not.toMatch(/error TS/);
+  expect(build.status).toBe(0);
+});
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts the compiled gateway and resolves once its banner names the URL. */
+function startGateway(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [MAIN], { cwd: PROJECT_ROOT, env: { ...BASE_ENV, PORT: '0', ...env } });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ready in [\d.]+ s at (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output, exited });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+/** Runs the compiled gateway expecting it to fail; returns its exit code and stderr lines. */
+function failedStart(env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [MAIN], { cwd: PROJECT_ROOT, env: { ...BASE_ENV, PORT: '0', ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, lines: result.stderr.split('\n').filter(Boolean) };
+}
+
+const graphqlPost = (url: string, query: string) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
+
+describe('the compiled gateway on the embedded PostgreSQL', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'stock-insight-start-'));
+  chmodSync(dataDir, 0o755);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts fresh with demo data, answers, and stops cleanly on SIGTERM', async () => {
+    const gateway = await startGateway({ DATA_DIR: dataDir });
+    expect(gateway.output()).toMatch(/loading demo data/);
+    expect(gateway.output()).toMatch(/admin: +\S+/);
+    const answer = await graphqlPost(gateway.url, '{ stocks(first: 5) { edges { node { symbol name } } } }');
+    expect(answer.data.stocks.edges).toHaveLength(5);
+    const ready = await fetch(gateway.url.replace('/graphql', '/readyz'));
+    expect(ready.status).toBe(200);
+
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('reuses the data on a second start', async () => {
+    const gateway = await startGateway({ DATA_DIR: dataDir });
+    expect(gateway.output()).not.toMatch(/loading demo data|initialising/);
+    const answer = await graphqlPost(gateway.url, '{ stocks(first: 100) { totalCount } users(first: 1) { totalCount } }');
+    expect(answer.data).toEqual({ stocks: { totalCount: 50 }, users: { totalCount: 200 } });
+    gateway.child.kill('SIGINT');
+    expect(await gateway.exited).toBe(0);
+  });
+});
+
+describe('start-up failures end with one line and a non-zero exit', () => {
+  let fresh: FreshStores;
+  const url = (store: StoreConfig) => `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
+
+  beforeAll(async () => {
+    fresh = await freshStores({ migrated: false });
+  });
+  afterAll(() => fresh?.drop());
+
+  it('bad configuration names the variable', () => {
+    const { status, lines } = failedStart({ PORT: 'eighty' });
+    expect(status).toBe(1);
+    expect(lines).toEqual(['stock-insight-gateway: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")']);
+  });
+
+  it('a store that is down names the store', () => {
+    const { status, lines } = failedStart({ HOT_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere', COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere' });
+    expect(status).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^stock-insight-gateway: hot \(postgresql 127\.0\.0\.1:1\/nowhere\) is unreachable: .*ECONNREFUSED/);
+  });
+
+  it.runIf(hotIsPostgres())('a failed migration names the migration and the cause', async () => {
+    const client = new pg.Client(pgConnectionConfig(fresh.hot));
+    await client.connect();
+    await client.query('CREATE TABLE users (conflicting INT)');
+    await client.end();
+    const { status, lines } = failedStart({ HOT_DATABASE_URL: url(fresh.hot), COLD_DATABASE_URL: url(fresh.cold) });
+    expect(status).toBe(1);
+    expect(lines).toEqual(['stock-insight-gateway: migration 20261122000000_init failed: relation "users" already exists']);
+  });
+});
