@@ -217,7 +217,7 @@ describe('over HTTP', () => {
   it('answers 401 UNAUTHENTICATED to a token it cannot verify', async () => {
     const response = await post({ query: '{ viewer { username } }' }, { authorization: 'Bearer not.a.jwt' });
     expect(response.status).toBe(401);
-    expect((await response.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('blocks a CSRF-able GET without a preflight header', async () => {
@@ -231,7 +231,7 @@ describe('over HTTP', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
-    const body = await ready.json();
+    const body = (await ready.json()) as any;
     expect(body.ready).toBe(false);
     expect(body.stores.hot).toMatchObject({ ready: true, reachable: true, pendingMigrations: [] });
     expect(body.stores.hot.latencyMs).toEqual(expect.any(Number));

@@ -54,7 +54,7 @@ function failedStart(env: Record<string, string>) {
 }
 
 const graphqlPost = (url: string, query: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json() as Promise<any>);
 
 describe('the compiled gateway on the embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stock-insight-start-'));
