@@ -22,10 +22,16 @@ function freePort() {
 async function timeToFirstAnswer(dataDir) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('npm', ['start'], { cwd: projectDir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) }, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start'], { cwd: projectDir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  let exitCode;
+  child.once('exit', (code) => (exitCode = code));
   const url = `http://127.0.0.1:${port}/graphql`;
   for (;;) {
-    if (performance.now() - started > 120_000) throw new Error('no answer within 120 s');
+    if (exitCode !== undefined) throw new Error(`npm start exited with ${exitCode} before answering:\n${output}`);
+    if (performance.now() - started > 120_000) throw new Error(`no answer within 120 s:\n${output}`);
     try {
       const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
       const body = await response.json();
@@ -36,7 +42,7 @@ async function timeToFirstAnswer(dataDir) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const elapsed = performance.now() - started;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((resolve) => (exitCode !== undefined ? resolve(exitCode) : child.once('exit', resolve)));
   process.kill(-child.pid, 'SIGINT');
   await exited;
   await new Promise((resolve) => setTimeout(resolve, 500));

