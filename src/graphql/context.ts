@@ -1,21 +1,23 @@
 /** What every resolver receives: the caller, the stores and this request's loaders. */
+import type { ArchiveBounds } from '../archival/bounds.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from '../loaders/index.js';
 import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
 
-export interface GatewayContext {
-  readonly viewer: Viewer;
-  readonly hot: HotClient;
-  readonly cold: ColdClient;
-  readonly loaders: Loaders;
-}
-
+/** Shared by every request of one process. */
 export interface Stores {
   readonly hot: HotClient;
   readonly cold: ColdClient;
+  /** Where rows can be, cached per process (see archival/bounds.ts). */
+  readonly bounds: ArchiveBounds;
+}
+
+export interface GatewayContext extends Stores {
+  readonly viewer: Viewer;
+  readonly loaders: Loaders;
 }
 
 export function createContext(stores: Stores, viewer: Viewer): GatewayContext {
-  return { viewer, hot: stores.hot, cold: stores.cold, loaders: createLoaders(stores.hot) };
+  return { ...stores, viewer, loaders: createLoaders(stores.hot, stores.cold) };
 }

@@ -2,13 +2,34 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ArchivalResolver } from './archival/archival-resolver.js';
+import { CommentResolver } from './comment/comment-resolver.js';
+import { ConversationResolver } from './conversation/conversation-resolver.js';
+import { MessageResolver } from './message/message-resolver.js';
 import { NodeResolver } from './node/node-resolver.js';
+import { PostResolver } from './post/post-resolver.js';
+import { StockPriceResolver, StockPricesResolver } from './price/price-resolver.js';
 import { StockResolver } from './stock/stock-resolver.js';
+import { UserFieldsResolver } from './user/user-fields-resolver.js';
 import { UserResolver } from './user/user-resolver.js';
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [NodeResolver, UserResolver, StockResolver],
+    resolvers: [
+      NodeResolver,
+      UserResolver,
+      UserFieldsResolver,
+      StockResolver,
+      StockPricesResolver,
+      StockPriceResolver,
+      ConversationResolver,
+      MessageResolver,
+      PostResolver,
+      CommentResolver,
+      ArchivalResolver,
+    ],
+    // Every type that implements Node, including those reachable only through `node`.
+    orphanedTypes: [],
     validate: false,
   });
 }

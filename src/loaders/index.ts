@@ -1,28 +1,127 @@
 /**
- * DataLoaders, created per request (never shared between requests: they cache, and a cache
- * must not outlive one viewer's request). Batches are capped at 1000 keys: SQL Server allows
- * 2100 parameters per statement.
+ * DataLoaders, created per request (they cache, and a cache must not outlive one viewer's
+ * request). Every batch is one statement per store, at most MAX_BATCH_SIZE keys: SQL Server
+ * allows 2100 parameters per statement.
+ *
+ * Cross-store loaders read the hot store first and look up only the misses in the cold
+ * store: archival commits a row to cold before deleting it from hot, so a row moving between
+ * the two reads is still found.
  */
 import DataLoader from 'dataloader';
+import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient, HotModels } from '../stores/hot/index.js';
+import { toArchivalRun } from '../graphql/archival/archival-run-map.js';
+import type { ArchivalRunType } from '../graphql/archival/archival-run-type.js';
+import { commentFromCold, commentFromHot } from '../graphql/comment/comment-map.js';
+import type { CommentType } from '../graphql/comment/comment-type.js';
+import { messageFromCold, messageFromHot } from '../graphql/message/message-map.js';
+import type { MessageType } from '../graphql/message/message-type.js';
+import { postFromCold, postFromHot } from '../graphql/post/post-map.js';
+import type { PostType } from '../graphql/post/post-type.js';
+import { priceFromCold, priceFromHot } from '../graphql/price/price-map.js';
+import type { StockPriceType } from '../graphql/price/price-type.js';
 
 export const MAX_BATCH_SIZE = 1000;
 
 export interface Loaders {
   readonly userById: DataLoader<number, HotModels.UserModel | null>;
   readonly stockById: DataLoader<number, HotModels.StockModel | null>;
+  readonly conversationById: DataLoader<number, HotModels.ConversationModel | null>;
+  /** User ids of a conversation's participants, in joining order. */
+  readonly participantIds: DataLoader<number, number[]>;
+  readonly messageById: DataLoader<number, MessageType | null>;
+  readonly postById: DataLoader<number, PostType | null>;
+  readonly commentById: DataLoader<number, CommentType | null>;
+  readonly stockPriceById: DataLoader<number, StockPriceType | null>;
+  readonly archivalRunById: DataLoader<number, ArchivalRunType | null>;
+  /** Likes of a post over both stores. */
+  readonly likeCount: DataLoader<number, number>;
+  /** Comments of a post over both stores. */
+  readonly commentCount: DataLoader<number, number>;
+  /** The newest trade date of a stock, from whichever store holds it. */
+  readonly latestPrice: DataLoader<number, StockPriceType | null>;
 }
 
-export function createLoaders(hot: HotClient): Loaders {
+export function createLoaders(hot: HotClient, cold: ColdClient): Loaders {
+  const options = { maxBatchSize: MAX_BATCH_SIZE };
+  const loader = <V>(batch: (ids: number[]) => Promise<V[]>) => new DataLoader<number, V>((ids) => batch([...ids]), options);
+
   return {
-    userById: new DataLoader(
-      async (ids) => byId(ids, await hot.user.findMany({ where: { id: { in: [...ids] } } })),
-      { maxBatchSize: MAX_BATCH_SIZE },
+    userById: loader(async (ids) => byId(ids, await hot.user.findMany({ where: { id: { in: ids } } }))),
+    stockById: loader(async (ids) => byId(ids, await hot.stock.findMany({ where: { id: { in: ids } } }))),
+    conversationById: loader(async (ids) => byId(ids, await hot.conversation.findMany({ where: { id: { in: ids } } }))),
+    participantIds: loader(async (ids) => {
+      const rows = await hot.conversationParticipant.findMany({
+        where: { conversationId: { in: ids } },
+        orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+        select: { conversationId: true, userId: true },
+      });
+      return ids.map((id) => rows.filter((row) => row.conversationId === id).map((row) => row.userId));
+    }),
+    messageById: loader((ids) =>
+      crossStore(
+        ids,
+        async (hotIds) => (await hot.message.findMany({ where: { id: { in: hotIds } } })).map(messageFromHot),
+        async (coldIds) => (await cold.messageArchive.findMany({ where: { originalId: { in: coldIds } } })).map(messageFromCold),
+      ),
     ),
-    stockById: new DataLoader(
-      async (ids) => byId(ids, await hot.stock.findMany({ where: { id: { in: [...ids] } } })),
-      { maxBatchSize: MAX_BATCH_SIZE },
+    postById: loader((ids) =>
+      crossStore(
+        ids,
+        async (hotIds) => (await hot.post.findMany({ where: { id: { in: hotIds } } })).map(postFromHot),
+        async (coldIds) => (await cold.postArchive.findMany({ where: { originalId: { in: coldIds } } })).map(postFromCold),
+      ),
     ),
+    commentById: loader((ids) =>
+      crossStore(
+        ids,
+        async (hotIds) => (await hot.comment.findMany({ where: { id: { in: hotIds } } })).map(commentFromHot),
+        async (coldIds) => (await cold.commentArchive.findMany({ where: { originalId: { in: coldIds } } })).map(commentFromCold),
+      ),
+    ),
+    stockPriceById: loader((ids) =>
+      crossStore(
+        ids,
+        async (hotIds) => (await hot.stockPrice.findMany({ where: { id: { in: hotIds } } })).map(priceFromHot),
+        async (coldIds) => (await cold.stockPriceHistory.findMany({ where: { originalId: { in: coldIds } } })).map(priceFromCold),
+      ),
+    ),
+    archivalRunById: loader(async (ids) => byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun))),
+    likeCount: loader(async (ids) => {
+      const [hotCounts, coldCounts] = await Promise.all([
+        hot.postLike.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
+        cold.postLikeArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
+      ]);
+      return sumCounts(ids, hotCounts, coldCounts);
+    }),
+    commentCount: loader(async (ids) => {
+      const [hotCounts, coldCounts] = await Promise.all([
+        hot.comment.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
+        cold.commentArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
+      ]);
+      return sumCounts(ids, hotCounts, coldCounts);
+    }),
+    latestPrice: loader(async (ids) => {
+      // The hot store keeps about a month of prices, so taking each stock's newest row from
+      // them is cheap. Stocks with none there fall back to one DISTINCT ON over the cold store.
+      const hotRows = await hot.stockPrice.findMany({
+        where: { stockId: { in: ids } },
+        orderBy: [{ stockId: 'asc' }, { tradeDate: 'desc' }],
+        distinct: ['stockId'],
+      });
+      const latest = new Map(hotRows.map((row) => [row.stockId, priceFromHot(row)]));
+      const missing = ids.filter((id) => !latest.has(id));
+      if (missing.length > 0) {
+        const coldRows = await cold.$queryRaw<{ id: bigint }[]>`
+          SELECT DISTINCT ON (stock_id) id FROM stock_prices_history
+          WHERE stock_id = ANY(${missing}) ORDER BY stock_id, trade_date DESC`;
+        if (coldRows.length > 0) {
+          const rows = await cold.stockPriceHistory.findMany({ where: { id: { in: coldRows.map((row) => row.id) } } });
+          for (const row of rows) latest.set(row.stockId, priceFromCold(row));
+        }
+      }
+      return ids.map((id) => latest.get(id) ?? null);
+    }),
   };
 }
 
@@ -30,4 +129,29 @@ export function createLoaders(hot: HotClient): Loaders {
 export function byId<T extends { readonly id: number }>(ids: readonly number[], rows: readonly T[]): (T | null)[] {
   const found = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => found.get(id) ?? null);
+}
+
+function byDatabaseId<T extends { readonly databaseId: number }>(ids: readonly number[], nodes: readonly T[]): (T | null)[] {
+  const found = new Map(nodes.map((node) => [node.databaseId, node]));
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+/** Hot first; only the ids it did not find are looked up in the cold store. */
+async function crossStore<T extends { readonly databaseId: number }>(
+  ids: number[],
+  fromHot: (ids: number[]) => Promise<T[]>,
+  fromCold: (ids: number[]) => Promise<T[]>,
+): Promise<(T | null)[]> {
+  const found = new Map((await fromHot(ids)).map((node) => [node.databaseId, node]));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    for (const node of await fromCold(missing)) found.set(node.databaseId, node);
+  }
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+function sumCounts(ids: number[], ...stores: { postId: number; _count: { _all: number } }[][]): number[] {
+  const totals = new Map<number, number>();
+  for (const rows of stores) for (const row of rows) totals.set(row.postId, (totals.get(row.postId) ?? 0) + row._count._all);
+  return ids.map((id) => totals.get(id) ?? 0);
 }

@@ -1,6 +1,7 @@
 /**
  * Opens both stores' Prisma clients and the probes /readyz uses.
  */
+import { createArchiveBounds, type ArchiveBounds } from '../archival/bounds.js';
 import type { StoreConfig } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
 import { coldAdapter, createColdClient, type ColdClient } from './cold/index.js';
@@ -9,6 +10,7 @@ import { createHotClient, hotAdapter, type HotClient } from './hot/index.js';
 export interface OpenStores {
   readonly hot: HotClient;
   readonly cold: ColdClient;
+  readonly bounds: ArchiveBounds;
   readonly probes: Record<'hot' | 'cold', StoreProbe>;
   disconnect(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export function openStores(
   return {
     hot,
     cold,
+    bounds: createArchiveBounds(cold),
     probes: { hot: probe(hot, expectedMigrations.hot), cold: probe(cold, expectedMigrations.cold) },
     async disconnect() {
       await Promise.allSettled([hot.$disconnect(), cold.$disconnect()]);

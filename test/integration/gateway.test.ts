@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createArchiveBounds } from '../../src/archival/bounds.js';
 import { signToken, type Viewer } from '../../src/auth/viewer.js';
 import { createContext, type Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
@@ -30,7 +31,8 @@ beforeAll(async () => {
   fresh = await freshStores();
   hotCounter = countingAdapter(hotAdapter(fresh.hot));
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
-  stores = { hot: createHotClient(hotCounter.factory), cold: createColdClient(coldCounter.factory) };
+  const cold = createColdClient(coldCounter.factory);
+  stores = { hot: createHotClient(hotCounter.factory), cold, bounds: createArchiveBounds(cold) };
   await stores.hot.stock.createMany({ data: STOCKS });
   await stores.hot.user.createMany({ data: USERS });
   gateway = await createGateway({

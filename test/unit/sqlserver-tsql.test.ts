@@ -4,6 +4,7 @@
  */
 import { graphql, type GraphQLSchema } from 'graphql';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ArchiveBounds } from '../../src/archival/bounds.js';
 import { ANONYMOUS } from '../../src/auth/viewer.js';
 import { createContext } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
@@ -45,10 +46,11 @@ function respond(statement: RecordedStatement) {
 const adapter = createRecordingAdapter({ respond });
 const hot: HotClient = createHotClient(adapter);
 const noCold = new Proxy({}, { get: () => { throw new Error('the cold store must not be used by these queries'); } }) as ColdClient;
+const noBounds: ArchiveBounds = { get: async () => ({ coldBefore: null, hotFrom: null }), invalidate: () => undefined };
 let schema: GraphQLSchema;
 
 async function run(source: string) {
-  const result = await graphql({ schema, source, contextValue: createContext({ hot, cold: noCold }, ANONYMOUS) });
+  const result = await graphql({ schema, source, contextValue: createContext({ hot, cold: noCold, bounds: noBounds }, ANONYMOUS) });
   expect(result.errors).toBeUndefined();
   return result.data as Record<string, any>;
 }
@@ -101,7 +103,7 @@ describe('hot store T-SQL', () => {
   });
 
   it('splits a large DataLoader batch into statements of at most 1000 ids', async () => {
-    const loaders = createLoaders(hot);
+    const loaders = createLoaders(hot, noCold);
     const ids = Array.from({ length: 2500 }, (_, i) => i + 1);
     const users = await loaders.userById.loadMany(ids);
     expect(users).toHaveLength(2500);
@@ -110,7 +112,7 @@ describe('hot store T-SQL', () => {
 
   it('never sends a statement over the SQL Server parameter limit', async () => {
     await run('{ stocks(first: 100) { edges { node { symbol } } totalCount } }');
-    await createLoaders(hot).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
+    await createLoaders(hot, noCold).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(statements().length).toBeGreaterThan(1);
     for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
   });

@@ -1,6 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { requireAnalyst, requireParticipant } from '../../auth/guards.js';
 import { UserInputError } from '../../errors.js';
 import type { GatewayContext } from '../context.js';
+import { readableConversation } from '../conversation/conversation-resolver.js';
 import { toStock } from '../stock/stock-map.js';
 import { toUser } from '../user/user-map.js';
 import { fromGlobalId, type GlobalId } from './global-id.js';
@@ -16,15 +18,17 @@ export class NodeResolver {
   }
 
   @Query(() => [NodeType], { nullable: 'items', description: 'Same length and order as ids; null where an id resolves to nothing.' })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: GatewayContext): Promise<(NodeShape | null)[]> {
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: GatewayContext): Promise<NodeShape | null>[] {
     if (ids.length > MAX_NODES) throw new UserInputError(`"ids" may hold at most ${MAX_NODES} ids (got ${ids.length}).`, 'ids');
     const decoded = ids.map((id) => fromGlobalId(id, 'ids'));
-    // Each load joins its type's batch: one statement per type, whatever the number of ids.
-    return Promise.all(decoded.map((globalId) => loadNode(globalId, context)));
+    // One promise per item: an item the caller may not see becomes null with its own error,
+    // and each load joins its type's batch (one statement per type and store).
+    return decoded.map((globalId) => loadNode(globalId, context));
   }
 }
 
-async function loadNode({ type, databaseId }: GlobalId, { loaders }: GatewayContext): Promise<NodeShape | null> {
+export async function loadNode({ type, databaseId }: GlobalId, context: GatewayContext): Promise<NodeShape | null> {
+  const { loaders, viewer } = context;
   switch (type) {
     case 'User': {
       const row = await loaders.userById.load(databaseId);
@@ -34,5 +38,22 @@ async function loadNode({ type, databaseId }: GlobalId, { loaders }: GatewayCont
       const row = await loaders.stockById.load(databaseId);
       return row && toStock(row);
     }
+    case 'Conversation':
+      return readableConversation(context, databaseId);
+    case 'Message': {
+      const message = await loaders.messageById.load(databaseId);
+      if (!message) return null;
+      await requireParticipant(viewer, () => loaders.participantIds.load(message.conversationId), 'This message');
+      return message;
+    }
+    case 'Post':
+      return loaders.postById.load(databaseId);
+    case 'Comment':
+      return loaders.commentById.load(databaseId);
+    case 'StockPrice':
+      return loaders.stockPriceById.load(databaseId);
+    case 'ArchivalRun':
+      requireAnalyst(viewer, 'Archival runs');
+      return loaders.archivalRunById.load(databaseId);
   }
 }

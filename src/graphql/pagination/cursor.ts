@@ -14,9 +14,12 @@ export function encodeCursor(ordering: string, key: readonly KeyPart[]): string 
   return Buffer.from(JSON.stringify([VERSION, ordering, key]), 'utf8').toString('base64url');
 }
 
+export function invalidCursor(argumentName: string, why: string): UserInputError {
+  return new UserInputError(`"${argumentName}" is not a valid cursor for this connection: ${why}.`, argumentName, ErrorCode.INVALID_CURSOR);
+}
+
 export function decodeCursor(cursor: string, ordering: string, shape: KeyShape, argumentName: string): KeyPart[] {
-  const invalid = (why: string) =>
-    new UserInputError(`"${argumentName}" is not a valid cursor for this connection: ${why}.`, argumentName, ErrorCode.INVALID_CURSOR);
+  const invalid = (why: string) => invalidCursor(argumentName, why);
   if (cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid('malformed');
   let decoded: unknown;
   try {

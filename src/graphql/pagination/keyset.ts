@@ -4,10 +4,10 @@
  */
 export type SortDirection = 'asc' | 'desc';
 
-/** Rows strictly after (field, id) = (value, id) in the order (field dir, id dir). */
-export function keysetAfter<TField extends string, TValue>(field: TField, value: TValue, id: number, direction: SortDirection) {
+/** Rows strictly after (field, idField) = (value, id) in the order (field dir, idField dir). */
+export function keysetAfter(field: string, value: unknown, id: number, direction: SortDirection, idField = 'id'): Record<string, unknown> {
   const op = direction === 'asc' ? 'gt' : 'lt';
-  return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] } as Record<string, unknown>;
+  return { OR: [{ [field]: { [op]: value } }, { [field]: value, [idField]: { [op]: id } }] };
 }
 
 export function flip(direction: SortDirection): SortDirection {

@@ -27,9 +27,30 @@ export function hotAdapter(store: StoreConfig): SqlDriverAdapterFactory {
  * provider (the SQL Server client refuses a PostgreSQL adapter at construction, and vice versa).
  */
 export function createHotClient(adapter: SqlDriverAdapterFactory): HotClient {
-  if (adapter.provider === 'sqlserver') {
-    // Same models, same operations: see the module comment.
-    return new SqlServerClient({ adapter }) as unknown as HotClient;
-  }
-  return new PostgresqlClient({ adapter });
+  const client =
+    adapter.provider === 'sqlserver'
+      ? // Same models, same operations: see the module comment.
+        (new SqlServerClient({ adapter }) as unknown as HotClient)
+      : new PostgresqlClient({ adapter });
+  engines.set(client, adapter.provider === 'sqlserver' ? 'sqlserver' : 'postgresql');
+  return client;
+}
+
+const engines = new WeakMap<HotClient, 'sqlserver' | 'postgresql'>();
+
+/**
+ * A case-insensitive substring filter for a text column, with LIKE's wildcards in `text`
+ * matched literally. SQL Server compares case-insensitively under its default collation and
+ * knows no `mode`; PostgreSQL needs `mode: 'insensitive'` (ILIKE). Prisma passes `contains`
+ * into the LIKE pattern unescaped on both.
+ */
+export function hotTextContains(client: HotClient, text: string): { contains: string; mode?: 'insensitive' } {
+  return engines.get(client) === 'sqlserver'
+    ? { contains: text.replace(/[[%_]/g, '[$&]') }
+    : { contains: escapePostgresLike(text), mode: 'insensitive' };
+}
+
+/** PostgreSQL's LIKE escapes with a backslash by default. */
+export function escapePostgresLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }

@@ -1,0 +1,65 @@
+/**
+ * What the archive says about where rows can be, for the read path to skip a store:
+ *
+ * - `coldBefore`: every row in the cold store has a sort key older than this (the highest
+ *   cutoff of any archival run that ever started, successful or not). Reads skip the cold
+ *   store for rows at or after it.
+ * - `hotFrom`: the hot store holds no row older than this (the cutoff of the latest successful
+ *   run: it moved everything older, and writes of older rows go to the cold store). Reads skip
+ *   the hot store for ranges entirely before it.
+ *
+ * Both are cached per process for BOUNDS_TTL_MS, so a page served from one store costs no
+ * statement on the other. A stale `hotFrom` is only more conservative. A stale `coldBefore`
+ * would not be, so archival keeps this contract: it records its run (and cutoff) first, and
+ * deletes no hot row until ARCHIVAL_DELETE_DELAY_MS have passed, by which time every process
+ * has refreshed its bounds.
+ */
+import type { ColdClient } from '../stores/cold/index.js';
+
+export const BOUNDS_TTL_MS = 2_000;
+/** How long archival waits between recording its run and its first hot delete. */
+export const ARCHIVAL_DELETE_DELAY_MS = BOUNDS_TTL_MS * 2 + 1_000;
+
+export interface Bounds {
+  /** Null when no run ever started: nothing is known, so the cold store is always read. */
+  readonly coldBefore: Date | null;
+  /** Null before the first successful run. */
+  readonly hotFrom: Date | null;
+}
+
+export interface ArchiveBounds {
+  get(): Promise<Bounds>;
+  /** Drops the cached value (the process that runs archival calls it at once). */
+  invalidate(): void;
+}
+
+export function createArchiveBounds(cold: ColdClient, ttlMs = BOUNDS_TTL_MS, now: () => number = Date.now): ArchiveBounds {
+  let cached: { readonly at: number; readonly value: Promise<Bounds> } | undefined;
+  const load = async (): Promise<Bounds> => {
+    const [row] = await cold.$queryRaw<{ cold_before: Date | null; hot_from: Date | null }[]>`
+      SELECT max(cutoff) AS cold_before, max(cutoff) FILTER (WHERE status = 'SUCCEEDED') AS hot_from
+      FROM archival_runs WHERE NOT dry_run`;
+    return { coldBefore: row?.cold_before ?? null, hotFrom: row?.hot_from ?? null };
+  };
+  return {
+    get() {
+      if (!cached || now() - cached.at >= ttlMs) {
+        const value = load();
+        cached = { at: now(), value };
+        // A failed load is not cached.
+        value.catch(() => {
+          if (cached?.value === value) cached = undefined;
+        });
+      }
+      return cached.value;
+    },
+    invalidate() {
+      cached = undefined;
+    },
+  };
+}
+
+/** The UTC calendar day of an instant, as YYYY-MM-DD: trade dates compare against it. */
+export function utcDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}

@@ -1,0 +1,22 @@
+import type { ColdModels } from '../../stores/cold/index.js';
+import { ArchivalStatus } from '../enums.js';
+import { toGlobalId } from '../node/global-id.js';
+import type { ArchivalRunType } from './archival-run-type.js';
+
+export function toArchivalRun(row: ColdModels.ArchivalRunModel): ArchivalRunType {
+  return {
+    __typename: 'ArchivalRun',
+    id: toGlobalId('ArchivalRun', row.id),
+    databaseId: row.id,
+    status: row.status as ArchivalStatus,
+    dryRun: row.dryRun,
+    cutoff: row.cutoff,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    messages: row.messages,
+    posts: row.posts,
+    comments: row.comments,
+    stockPrices: row.stockPrices,
+    error: row.error,
+  };
+}

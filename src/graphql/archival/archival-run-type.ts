@@ -1,0 +1,58 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { ArchivalStatus } from '../enums.js';
+import { NodeType } from '../node/node-type.js';
+import { connectionTypes } from '../pagination/connection.js';
+import { DateTimeScalar } from '../scalars.js';
+
+@ObjectType('ArchivalRun', {
+  implements: NodeType,
+  description: 'One run of the archival job: rows older than the cutoff moved from the hot store to the cold store.',
+})
+export class ArchivalRunType extends NodeType {
+  readonly __typename = 'ArchivalRun' as const;
+  readonly databaseId!: number;
+
+  @Field(() => ArchivalStatus)
+  status!: ArchivalStatus;
+
+  @Field(() => Boolean)
+  dryRun!: boolean;
+
+  @Field(() => DateTimeScalar)
+  cutoff!: Date;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => Int, { description: 'Rows moved (or, on a dry run, that would move), per dataset.' })
+  messages!: number;
+
+  @Field(() => Int)
+  posts!: number;
+
+  @Field(() => Int)
+  comments!: number;
+
+  @Field(() => Int)
+  stockPrices!: number;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+}
+
+export const { EdgeType: ArchivalRunEdge, ConnectionType: ArchivalRunConnection } = connectionTypes('ArchivalRun', ArchivalRunType);
+
+@ObjectType('ArchiveStatus')
+export class ArchiveStatusType {
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Every row older than this may be in the cold store; newer rows are only in the hot store. Null before the first run.' })
+  watermark!: Date | null;
+
+  @Field(() => ArchivalRunType, { nullable: true })
+  lastRun!: ArchivalRunType | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The oldest createdAt still in the hot store: how far archival lags behind its cutoff.' })
+  oldestHotRecordAt!: Date | null;
+}

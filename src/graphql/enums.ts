@@ -1,0 +1,22 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum Tier {
+  HOT = 'HOT',
+  COLD = 'COLD',
+}
+registerEnumType(Tier, { name: 'Tier', description: 'Which store a record was read from.' });
+
+export enum ActivityType {
+  MESSAGE = 'MESSAGE',
+  POST = 'POST',
+  COMMENT = 'COMMENT',
+  LIKE = 'LIKE',
+}
+registerEnumType(ActivityType, { name: 'ActivityType' });
+
+export enum ArchivalStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+registerEnumType(ArchivalStatus, { name: 'ArchivalStatus' });

@@ -1,0 +1,28 @@
+/** The two stores' halves of a message connection. */
+import type { GatewayContext } from '../context.js';
+import { hotTextContains, escapePostgresLike } from '../../stores/hot/index.js';
+import { prismaSide } from '../pagination/prisma-side.js';
+import type { StitchedOrdering, StitchedSides } from '../pagination/stitched-page.js';
+import { messageFromCold, messageFromHot } from './message-map.js';
+import type { MessageType } from './message-type.js';
+
+export const MESSAGES_ORDERING: StitchedOrdering = { name: 'conversation.messages:createdAt', direction: 'desc', keyKind: 'instant' };
+export const SEARCH_ORDERING: StitchedOrdering = { name: 'searchMessages:createdAt', direction: 'desc', keyKind: 'instant' };
+
+export function messageSides({ hot, cold }: GatewayContext, conversationId: number, text?: string): StitchedSides<MessageType> {
+  return {
+    hot: prismaSide(hot.message, {
+      where: { conversationId, ...(text === undefined ? {} : { content: hotTextContains(hot, text) }) },
+      keyField: 'createdAt',
+      idField: 'id',
+      toEntry: (row) => ({ id: row.id, key: row.createdAt, node: messageFromHot(row) }),
+    }),
+    cold: prismaSide(cold.messageArchive, {
+      // ILIKE '%…%', served by the trigram index on content.
+      where: { conversationId, ...(text === undefined ? {} : { content: { contains: escapePostgresLike(text), mode: 'insensitive' } }) },
+      keyField: 'createdAt',
+      idField: 'originalId',
+      toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: messageFromCold(row) }),
+    }),
+  };
+}
