@@ -22,6 +22,14 @@ describe('schema.graphql', () => {
     expect(committed).toBe(await printGatewaySchema());
   });
 
+  it('serves the whole contract: every type, field and argument, compatibly (mutations excepted)', () => {
+    // The write mutations and their input types come with the writes-and-archival work; this
+    // list shrinks to nothing then, and must not grow.
+    const notYetServed = ['Mutation was removed.', 'StockPriceInput was removed.', 'RunArchivalInput was removed.'];
+    const breaking = findBreakingChanges(contract, buildSchema(committed)).map((change) => change.description);
+    expect(breaking.sort()).toEqual(notYetServed.sort());
+  });
+
   it('serves only types, fields and arguments the contract defines, with the same types', () => {
     // Going from the served schema to the contract must break nothing: every served type,
     // field and argument exists in the contract with the same type. (The read-path work then
