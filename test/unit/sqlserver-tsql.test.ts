@@ -78,15 +78,16 @@ describe('hot store T-SQL', () => {
     expect(compact(count!.sql)).toBe('SELECT COUNT(*) AS [_count$_all] FROM (SELECT [id] FROM [dbo].[stocks] WHERE 1=1) AS [sub]');
   });
 
-  it('expresses the keyset after a cursor as OR / AND predicates', async () => {
+  it('expresses the keyset after a cursor as a range bound plus OR / AND predicates', async () => {
     await run(`{ stocks(first: 2, after: "${encodeCursor('stocks:symbol', ['2454', 2])}") { edges { node { symbol } } } }`);
-    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] > @P1 OR ([symbol] = @P2 AND [id] > @P3)) ORDER BY [symbol] ASC, [id] ASC');
-    expect(statements()[0]!.args.slice(0, 3)).toEqual(['2454', '2454', 2]);
+    // The leading >= bounds the index seek at the cursor; the OR picks the rows after it.
+    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] >= @P1 AND ([symbol] > @P2 OR ([symbol] = @P3 AND [id] > @P4))) ORDER BY [symbol] ASC, [id] ASC');
+    expect(statements()[0]!.args.slice(0, 4)).toEqual(['2454', '2454', '2454', 2]);
   });
 
   it('pages backward by reversing the order', async () => {
     await run(`{ stocks(last: 2, before: "${encodeCursor('stocks:symbol', ['3008', 3])}") { edges { node { symbol } } } }`);
-    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] < @P1 OR ([symbol] = @P2 AND [id] < @P3)) ORDER BY [symbol] DESC, [id] DESC');
+    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] <= @P1 AND ([symbol] < @P2 OR ([symbol] = @P3 AND [id] < @P4))) ORDER BY [symbol] DESC, [id] DESC');
   });
 
   it('does not count unless totalCount is selected', async () => {
