@@ -28,8 +28,6 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
       CommentResolver,
       ArchivalResolver,
     ],
-    // Every type that implements Node, including those reachable only through `node`.
-    orphanedTypes: [],
     validate: false,
   });
 }

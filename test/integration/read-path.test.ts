@@ -12,15 +12,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createArchiveBounds } from '../../src/archival/bounds.js';
 import type { Viewer } from '../../src/auth/viewer.js';
-import { createContext, type Stores } from '../../src/graphql/context.js';
+import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
-import { createGateway, type Gateway } from '../../src/server.js';
 import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { countingAdapter, type CountingAdapter } from '../support/counting-adapter.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const BASE = Date.UTC(2026, 9, 1, 8, 0, 0);
 const at = (n: number) => new Date(BASE + n * 1000 + (n % 7));
@@ -40,7 +40,7 @@ let coldDb: pg.Client;
 let hotCounter: CountingAdapter;
 let coldCounter: CountingAdapter;
 let stores: Stores;
-let gateway: Gateway;
+let gateway: TestGateway;
 
 async function seed() {
   await hotDb.query(`INSERT INTO users (id, username, display_name) VALUES (1, 'ann', 'Ann'), (2, 'bob', 'Bob'), (3, 'eve', 'Eve')`);
@@ -114,13 +114,12 @@ beforeAll(async () => {
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
   const cold = createColdClient(coldCounter.factory);
   stores = { hot: createHotClient(hotCounter.factory), cold, bounds: createArchiveBounds(cold, 60_000) };
-  gateway = await createGateway({ stores, probes: {} as never, secrets: { adminToken: 'x'.repeat(20), jwtSecret: 'y'.repeat(40) }, production: false, logError: () => undefined });
-  await gateway.apollo.start();
+  gateway = await startTestGateway(stores);
 });
 
 afterAll(async () => {
-  await gateway?.apollo.stop();
-  await Promise.all([stores?.hot.$disconnect(), stores?.cold.$disconnect(), hotDb?.end(), coldDb?.end()]);
+  await gateway?.stop();
+  await Promise.all([hotDb?.end(), coldDb?.end()]);
   await fresh?.drop();
 });
 
@@ -130,11 +129,7 @@ beforeEach(async () => {
   coldCounter.reset();
 });
 
-async function run(query: string, viewer: Viewer = ADMIN) {
-  const response = await gateway.apollo.executeOperation({ query }, { contextValue: createContext(stores, viewer) });
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return response.body.singleResult as { data?: any; errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] };
-}
+const run = (query: string, viewer: Viewer = ADMIN) => gateway.execute(query, viewer);
 
 async function data(query: string, viewer?: Viewer) {
   const result = await run(query, viewer);

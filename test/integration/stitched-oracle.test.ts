@@ -8,13 +8,13 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveBounds, Bounds } from '../../src/archival/bounds.js';
-import { createContext, type Stores } from '../../src/graphql/context.js';
+import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
-import { createGateway, type Gateway } from '../../src/server.js';
 import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 interface Row {
   readonly id: number;
@@ -27,7 +27,7 @@ let fresh: FreshStores;
 let hotDb: pg.Client;
 let coldDb: pg.Client;
 let stores: Stores;
-let gateway: Gateway;
+let gateway: TestGateway;
 let bounds: Bounds = { coldBefore: null, hotFrom: null };
 const conversationId = toGlobalId('Conversation', 1);
 
@@ -41,13 +41,12 @@ beforeAll(async () => {
   await hotDb.query(`INSERT INTO conversation_participants (conversation_id, user_id) VALUES (1, 1)`);
   const fixedBounds: ArchiveBounds = { get: async () => bounds, invalidate: () => undefined };
   stores = { hot: createHotClient(hotAdapter(fresh.hot)), cold: createColdClient(coldAdapter(fresh.cold)), bounds: fixedBounds };
-  gateway = await createGateway({ stores, probes: {} as never, secrets: { adminToken: 'x'.repeat(20), jwtSecret: 'y'.repeat(40) }, production: false, logError: () => undefined });
-  await gateway.apollo.start();
+  gateway = await startTestGateway(stores);
 });
 
 afterAll(async () => {
-  await gateway?.apollo.stop();
-  await Promise.all([stores?.hot.$disconnect(), stores?.cold.$disconnect(), hotDb?.end(), coldDb?.end()]);
+  await gateway?.stop();
+  await Promise.all([hotDb?.end(), coldDb?.end()]);
   await fresh?.drop();
 });
 
@@ -65,12 +64,10 @@ async function load(rows: readonly Row[]): Promise<void> {
 }
 
 async function page(args: string): Promise<{ ids: number[]; start: string | null; end: string | null; hasNext: boolean; hasPrevious: boolean }> {
-  const response = await gateway.apollo.executeOperation(
-    { query: `{ conversation(id: "${conversationId}") { messages(${args}) { edges { node { databaseId } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } }` },
-    { contextValue: createContext(stores, { kind: 'admin' }) },
+  const { data, errors } = await gateway.execute(
+    `{ conversation(id: "${conversationId}") { messages(${args}) { edges { node { databaseId } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } }`,
+    { kind: 'admin' },
   );
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  const { data, errors } = response.body.singleResult as any;
   if (errors) throw new Error(JSON.stringify(errors));
   const messages = data.conversation.messages;
   return {
