@@ -34,3 +34,15 @@ export class ForbiddenError extends GraphQLError {
     super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
   }
 }
+
+export class NotFoundError extends GraphQLError {
+  constructor(message: string, argumentName?: string) {
+    super(message, { extensions: { code: ErrorCode.NOT_FOUND, ...(argumentName ? { argumentName } : {}) } });
+  }
+}
+
+export class ArchivalInProgressError extends GraphQLError {
+  constructor(message = 'An archival run is already in progress; try again when it has finished.') {
+    super(message, { extensions: { code: ErrorCode.ARCHIVAL_IN_PROGRESS } });
+  }
+}

@@ -37,3 +37,10 @@ export function requireAdmin(viewer: Viewer, what: string): void {
   if (viewer.kind === 'anonymous') throw new UnauthenticatedError(`${what} needs the admin token.`);
   throw new ForbiddenError(`${what} needs the admin token.`);
 }
+
+/** The user behind a viewer token: the write mutations act as a user, never as a role. */
+export function requireUser(viewer: Viewer, what: string): number {
+  if (viewer.kind === 'user') return viewer.userId;
+  if (viewer.kind === 'anonymous') throw new UnauthenticatedError(`${what} needs a user token.`);
+  throw new ForbiddenError(`${what} acts as a user: it needs a user token, not an ${viewer.kind} token.`);
+}

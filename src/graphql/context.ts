@@ -1,5 +1,6 @@
 /** What every resolver receives: the caller, the stores and this request's loaders. */
 import type { ArchiveBounds } from '../archival/bounds.js';
+import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from '../loaders/index.js';
 import type { ColdClient } from '../stores/cold/index.js';
@@ -11,6 +12,8 @@ export interface Stores {
   readonly cold: ColdClient;
   /** Where rows can be, cached per process (see archival/bounds.ts). */
   readonly bounds: ArchiveBounds;
+  /** Runs the archival job (absent where a test needs no writes to the archive). */
+  readonly archive?: (options: ArchivalOptions) => Promise<ArchivalRunRecord>;
 }
 
 export interface GatewayContext extends Stores {

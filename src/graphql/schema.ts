@@ -3,6 +3,9 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ArchivalResolver } from './archival/archival-resolver.js';
+import { ArchivalMutations } from './mutation/archival-mutations.js';
+import { ContentMutations } from './mutation/content-mutations.js';
+import { PriceMutations } from './mutation/price-mutations.js';
 import { CommentResolver } from './comment/comment-resolver.js';
 import { ConversationResolver } from './conversation/conversation-resolver.js';
 import { MessageResolver } from './message/message-resolver.js';
@@ -27,6 +30,9 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
       PostResolver,
       CommentResolver,
       ArchivalResolver,
+      ContentMutations,
+      PriceMutations,
+      ArchivalMutations,
     ],
     validate: false,
   });

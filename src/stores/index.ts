@@ -2,6 +2,7 @@
  * Opens both stores' Prisma clients and the probes /readyz uses.
  */
 import { createArchiveBounds, type ArchiveBounds } from '../archival/bounds.js';
+import { runArchival, type ArchivalOptions, type ArchivalRunRecord } from '../archival/job.js';
 import type { StoreConfig } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
 import { coldAdapter, createColdClient, type ColdClient } from './cold/index.js';
@@ -11,6 +12,7 @@ export interface OpenStores {
   readonly hot: HotClient;
   readonly cold: ColdClient;
   readonly bounds: ArchiveBounds;
+  readonly archive: (options: ArchivalOptions) => Promise<ArchivalRunRecord>;
   readonly probes: Record<'hot' | 'cold', StoreProbe>;
   disconnect(): Promise<void>;
 }
@@ -32,10 +34,12 @@ export function openStores(
     },
     expectedMigrations: expected,
   });
+  const bounds = createArchiveBounds(cold);
   return {
     hot,
     cold,
-    bounds: createArchiveBounds(cold),
+    bounds,
+    archive: (options) => runArchival({ hot, cold: config.cold, bounds }, options),
     probes: { hot: probe(hot, expectedMigrations.hot), cold: probe(cold, expectedMigrations.cold) },
     async disconnect() {
       await Promise.allSettled([hot.$disconnect(), cold.$disconnect()]);

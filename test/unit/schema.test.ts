@@ -22,12 +22,8 @@ describe('schema.graphql', () => {
     expect(committed).toBe(await printGatewaySchema());
   });
 
-  it('serves the whole contract: every type, field and argument, compatibly (mutations excepted)', () => {
-    // The write mutations and their input types come with the writes-and-archival work; this
-    // list shrinks to nothing then, and must not grow.
-    const notYetServed = ['Mutation was removed.', 'StockPriceInput was removed.', 'RunArchivalInput was removed.'];
-    const breaking = findBreakingChanges(contract, buildSchema(committed)).map((change) => change.description);
-    expect(breaking.sort()).toEqual(notYetServed.sort());
+  it('is a compatible superset of the contract: findBreakingChanges(contract, served) is empty', () => {
+    expect(findBreakingChanges(contract, buildSchema(committed))).toEqual([]);
   });
 
   it('serves only types, fields and arguments the contract defines, with the same types', () => {

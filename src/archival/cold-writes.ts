@@ -1,0 +1,106 @@
+/**
+ * The cold half of archival: idempotent copies keyed by original_id (a row already copied is
+ * skipped, never duplicated), returning only the rows this call inserted, and the daily
+ * activity derived from exactly those rows. Runs inside the caller's cold transaction.
+ */
+import type pg from 'pg';
+import type { HotModels } from '../stores/hot/index.js';
+
+export type ActionType = 'MESSAGE' | 'POST' | 'COMMENT' | 'LIKE';
+export interface Action {
+  readonly userId: number;
+  readonly at: Date;
+  readonly type: ActionType;
+}
+
+const iso = (date: Date) => date.toISOString();
+
+export async function copyMessages(cold: pg.ClientBase, rows: readonly HotModels.MessageModel[], archivedAt: Date): Promise<Action[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await cold.query<{ sender_id: number; created_at: Date }>(
+    `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
+     SELECT id, conversation_id, sender_id, content, created_at, $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[])
+       AS r(id, conversation_id, sender_id, content, created_at)
+     ON CONFLICT DO NOTHING RETURNING sender_id, created_at`,
+    [rows.map((r) => r.id), rows.map((r) => r.conversationId), rows.map((r) => r.senderId), rows.map((r) => r.content), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+  );
+  return inserted.map((r) => ({ userId: r.sender_id, at: r.created_at, type: 'MESSAGE' }));
+}
+
+/** Copies posts with like and comment counts of 0: copying their likes and comments raises them. */
+export async function copyPosts(cold: pg.ClientBase, rows: readonly HotModels.PostModel[], archivedAt: Date): Promise<Action[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await cold.query<{ author_id: number; created_at: Date }>(
+    `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
+     SELECT id, author_id, title, body, created_at, $6 FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[])
+       AS r(id, author_id, title, body, created_at)
+     ON CONFLICT DO NOTHING RETURNING author_id, created_at`,
+    [rows.map((r) => r.id), rows.map((r) => r.authorId), rows.map((r) => r.title), rows.map((r) => r.body), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+  );
+  return inserted.map((r) => ({ userId: r.author_id, at: r.created_at, type: 'POST' }));
+}
+
+/** Copies comments; with `bumpCounts`, the copied ones are added to their cold posts' comment_count. */
+export async function copyComments(cold: pg.ClientBase, rows: readonly HotModels.CommentModel[], archivedAt: Date, bumpCounts: boolean): Promise<Action[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await cold.query<{ post_id: number; author_id: number; created_at: Date }>(
+    `INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at, archived_at)
+     SELECT id, post_id, author_id, body, created_at, $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[])
+       AS r(id, post_id, author_id, body, created_at)
+     ON CONFLICT DO NOTHING RETURNING post_id, author_id, created_at`,
+    [rows.map((r) => r.id), rows.map((r) => r.postId), rows.map((r) => r.authorId), rows.map((r) => r.body), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+  );
+  if (bumpCounts) await bump(cold, 'comment_count', inserted.map((r) => r.post_id));
+  return inserted.map((r) => ({ userId: r.author_id, at: r.created_at, type: 'COMMENT' }));
+}
+
+/** Copies likes; with `bumpCounts`, the copied ones are added to their cold posts' like_count. */
+export async function copyLikes(cold: pg.ClientBase, rows: readonly HotModels.PostLikeModel[], archivedAt: Date, bumpCounts: boolean): Promise<Action[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await cold.query<{ post_id: number; user_id: number; created_at: Date }>(
+    `INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at, archived_at)
+     SELECT id, post_id, user_id, created_at, $5 FROM unnest($1::int[], $2::int[], $3::int[], $4::timestamptz[]) AS r(id, post_id, user_id, created_at)
+     ON CONFLICT DO NOTHING RETURNING post_id, user_id, created_at`,
+    [rows.map((r) => r.id), rows.map((r) => r.postId), rows.map((r) => r.userId), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+  );
+  if (bumpCounts) await bump(cold, 'like_count', inserted.map((r) => r.post_id));
+  return inserted.map((r) => ({ userId: r.user_id, at: r.created_at, type: 'LIKE' }));
+}
+
+/** Prices carry no user activity; returns how many were inserted. */
+export async function copyPrices(cold: pg.ClientBase, rows: readonly HotModels.StockPriceModel[], archivedAt: Date): Promise<number> {
+  if (rows.length === 0) return 0;
+  const text = (value: { toString(): string } | null) => (value === null ? null : value.toString());
+  const { rowCount } = await cold.query(
+    `INSERT INTO stock_prices_history (original_id, stock_id, trade_date, open, high, low, close, change, volume, turnover, transaction_count, created_at, archived_at)
+     SELECT *, $13::timestamptz FROM unnest($1::int[], $2::int[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::int[], $12::timestamptz[])
+     ON CONFLICT DO NOTHING`,
+    [
+      rows.map((r) => r.id), rows.map((r) => r.stockId), rows.map((r) => iso(r.tradeDate).slice(0, 10)),
+      rows.map((r) => text(r.open)), rows.map((r) => text(r.high)), rows.map((r) => text(r.low)), rows.map((r) => text(r.close)), rows.map((r) => text(r.change)),
+      rows.map((r) => text(r.volume)), rows.map((r) => text(r.turnover)), rows.map((r) => r.transactionCount), rows.map((r) => iso(r.createdAt)), iso(archivedAt),
+    ],
+  );
+  return rowCount ?? 0;
+}
+
+/** Adds the actions to the daily activity (user, UTC day, type). */
+export async function recordActivity(cold: pg.ClientBase, actions: readonly Action[]): Promise<void> {
+  if (actions.length === 0) return;
+  await cold.query(
+    `INSERT INTO user_activity (user_id, activity_date, action_type, count)
+     SELECT user_id, (at AT TIME ZONE 'UTC')::date, action_type, count(*) FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS a(user_id, at, action_type)
+     GROUP BY 1, 2, 3
+     ON CONFLICT (user_id, activity_date, action_type) DO UPDATE SET count = user_activity.count + EXCLUDED.count`,
+    [actions.map((a) => a.userId), actions.map((a) => iso(a.at)), actions.map((a) => a.type)],
+  );
+}
+
+async function bump(cold: pg.ClientBase, column: 'comment_count' | 'like_count', postIds: readonly number[]): Promise<void> {
+  if (postIds.length === 0) return;
+  await cold.query(
+    `UPDATE posts_archive p SET ${column} = p.${column} + n.added
+     FROM (SELECT post_id, count(*)::int AS added FROM unnest($1::int[]) AS x(post_id) GROUP BY post_id) n WHERE p.original_id = n.post_id`,
+    [postIds],
+  );
+}

@@ -1,0 +1,313 @@
+/**
+ * The archival job: moves rows older than a cutoff from the hot store to the cold store,
+ * independent of GraphQL (the mutation, the schedule and tests call it).
+ *
+ * Contract (DESIGN.md, Promise 3):
+ * - One run at a time across every gateway process: a session advisory lock held for the whole
+ *   run on a dedicated cold connection; a second caller gets ARCHIVAL_IN_PROGRESS.
+ * - The cutoff is fixed once, in UTC, when the run is recorded (status RUNNING). Recording it
+ *   raises the cold bound readers use to skip the cold store (see bounds.ts); no hot row is
+ *   deleted until ARCHIVAL_DELETE_DELAY_MS later, when every process has seen the new bound.
+ * - Per batch (at most 1000 rows per statement): read the rows from hot, copy them to cold
+ *   idempotently (unique original_id; a row already there is skipped) with the daily activity
+ *   of exactly the rows inserted, commit cold, then delete from hot exactly those ids that
+ *   are still older than the cutoff. Nothing leaves hot before it is committed in cold; a
+ *   crash anywhere, then a rerun, leaves every row in exactly one store, counted once.
+ * - Memory is one batch, however many rows move.
+ */
+import pg from 'pg';
+import { ArchivalInProgressError } from '../errors.js';
+import type { StoreConfig } from '../config.js';
+import type { HotClient, HotModels } from '../stores/hot/index.js';
+import { pgConnectionConfig } from '../stores/pg-pool.js';
+import { ARCHIVAL_DELETE_DELAY_MS, utcDay, type ArchiveBounds } from './bounds.js';
+import { copyComments, copyLikes, copyMessages, copyPosts, copyPrices, recordActivity, type Action } from './cold-writes.js';
+
+/** SQL Server accepts 2100 parameters per statement; batches and IN lists stay at 1000. */
+export const MAX_BATCH_SIZE = 1000;
+/** The advisory lock every gateway process contends for (any constant unique to this job). */
+const ARCHIVAL_LOCK_KEY = 7_279_813_045;
+const DAY_MS = 86_400_000;
+
+export interface RunCounts {
+  messages: number;
+  posts: number;
+  comments: number;
+  likes: number;
+  stockPrices: number;
+}
+export type Dataset = keyof RunCounts;
+
+/** Where a test may inject a crash. */
+export type FaultPoint = 'afterRead' | 'afterColdInsert' | 'afterColdCommit' | 'afterHotDelete' | 'betweenBatches';
+
+export interface ArchivalOptions {
+  /** Rows created (or traded) before now minus this many days move. */
+  readonly olderThanDays: number;
+  /** Count what would move; move nothing. */
+  readonly dryRun: boolean;
+  readonly batchSize?: number;
+  /** Overridable for tests that run in one process and invalidate their bounds themselves. */
+  readonly deleteDelayMs?: number;
+  readonly now?: () => Date;
+  readonly fault?: (point: FaultPoint, dataset: Dataset) => void | Promise<void>;
+  readonly onProgress?: (counts: Readonly<RunCounts>) => void;
+}
+
+export interface ArchivalDeps {
+  readonly hot: HotClient;
+  /** The cold store; the job opens its own connection there (it holds the lock). */
+  readonly cold: StoreConfig;
+  readonly bounds: ArchiveBounds;
+}
+
+export interface ArchivalRunRecord extends RunCounts {
+  readonly id: number;
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  readonly dryRun: boolean;
+  readonly cutoff: Date;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly error: string | null;
+}
+
+export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions): Promise<ArchivalRunRecord> {
+  const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
+  const client = new pg.Client(pgConnectionConfig(deps.cold));
+  let connectionError: Error | undefined;
+  client.on('error', (error) => (connectionError = error));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ARCHIVAL_LOCK_KEY]);
+    if (!rows[0]?.locked) throw new ArchivalInProgressError();
+    try {
+      // Holding the lock, no other run is alive: a RUNNING row is one whose process died.
+      await client.query(`UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = 'interrupted: the process running it stopped' WHERE status = 'RUNNING'`);
+      const now = options.now?.() ?? new Date();
+      const cutoff = new Date(now.getTime() - options.olderThanDays * DAY_MS);
+      const runId = await recordRun(client, cutoff, options.dryRun);
+      deps.bounds.invalidate();
+      const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
+      try {
+        if (options.dryRun) {
+          Object.assign(counts, await countMovable(deps.hot, client, cutoff));
+        } else {
+          const mover = new Mover(deps.hot, client, runId, cutoff, batchSize, counts, options, Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS));
+          await mover.moveAll();
+        }
+        const record = await finishRun(client, runId, 'SUCCEEDED', counts, null);
+        if (!options.dryRun && Object.values(counts).some((n) => n > 0)) {
+          await client.query('ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity');
+        }
+        return record;
+      } catch (error) {
+        const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
+        await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);
+        throw error;
+      } finally {
+        deps.bounds.invalidate();
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [ARCHIVAL_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function recordRun(client: pg.Client, cutoff: Date, dryRun: boolean): Promise<number> {
+  const { rows } = await client.query<{ id: number }>(`INSERT INTO archival_runs (status, dry_run, cutoff, started_at) VALUES ('RUNNING', $1, $2, now()) RETURNING id`, [dryRun, cutoff]);
+  return rows[0]!.id;
+}
+
+async function finishRun(client: pg.Client, runId: number, status: 'SUCCEEDED' | 'FAILED', counts: RunCounts, error: string | null): Promise<ArchivalRunRecord> {
+  const { rows } = await client.query(
+    `UPDATE archival_runs SET status = $2, finished_at = now(), error = $3, messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8
+     WHERE id = $1 RETURNING id, status, dry_run, cutoff, started_at, finished_at, error, messages, posts, comments, likes, stock_prices`,
+    [runId, status, error, counts.messages, counts.posts, counts.comments, counts.likes, counts.stockPrices],
+  );
+  return toRecord(rows[0]);
+}
+
+export function toRecord(row: Record<string, any>): ArchivalRunRecord {
+  return {
+    id: row.id,
+    status: row.status,
+    dryRun: row.dry_run,
+    cutoff: row.cutoff,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    messages: row.messages,
+    posts: row.posts,
+    comments: row.comments,
+    likes: row.likes,
+    stockPrices: row.stock_prices,
+  };
+}
+
+/** Trade dates move when they fall before the cutoff's UTC day. */
+export function priceCutoff(cutoff: Date): Date {
+  return new Date(`${utcDay(cutoff)}T00:00:00.000Z`);
+}
+
+class Mover {
+  private readonly archivedAt = new Date();
+
+  constructor(
+    private readonly hot: HotClient,
+    private readonly cold: pg.Client,
+    private readonly runId: number,
+    private readonly cutoff: Date,
+    private readonly batchSize: number,
+    private readonly counts: RunCounts,
+    private readonly options: ArchivalOptions,
+    private readonly deletesAllowedAt: number,
+  ) {}
+
+  async moveAll(): Promise<void> {
+    // Posts first, with every comment and like they have; then the comments and likes written
+    // later on posts that are already cold; then messages and prices.
+    await this.batches('posts', (afterId) => this.hot.post.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.movePosts(rows));
+    await this.batches('comments', (afterId) => this.hot.comment.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.moveOrphans('comments', rows));
+    await this.batches('likes', (afterId) => this.hot.postLike.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.moveOrphans('likes', rows));
+    await this.batches('messages', (afterId) => this.hot.message.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.moveMessages(rows));
+    const before = priceCutoff(this.cutoff);
+    await this.batches('stockPrices', (afterId) => this.hot.stockPrice.findMany({ where: { tradeDate: { lt: before }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.movePrices(rows));
+  }
+
+  /** Walks a dataset by ascending id, one batch at a time, recording progress after each. */
+  private async batches<T extends { id: number }>(dataset: Dataset, read: (afterId: number) => Promise<T[]>, move: (rows: T[]) => Promise<void>): Promise<void> {
+    for (let afterId = 0; ; ) {
+      const rows = await read(afterId);
+      if (rows.length === 0) return;
+      afterId = rows[rows.length - 1]!.id;
+      await this.fault('afterRead', dataset);
+      await move(rows);
+      await this.cold.query(
+        `UPDATE archival_runs SET messages = $2, posts = $3, comments = $4, likes = $5, stock_prices = $6 WHERE id = $1`,
+        [this.runId, this.counts.messages, this.counts.posts, this.counts.comments, this.counts.likes, this.counts.stockPrices],
+      );
+      this.options.onProgress?.({ ...this.counts });
+      await this.fault('betweenBatches', dataset);
+    }
+  }
+
+  private async moveMessages(rows: HotModels.MessageModel[]): Promise<void> {
+    await this.inColdTransaction('messages', async () => recordActivity(this.cold, await copyMessages(this.cold, rows, this.archivedAt)));
+    await this.beforeDelete();
+    const { count } = await this.hot.message.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, createdAt: { lt: this.cutoff } } });
+    this.counts.messages += count;
+    await this.fault('afterHotDelete', 'messages');
+  }
+
+  private async movePosts(posts: HotModels.PostModel[]): Promise<void> {
+    const postIds = posts.map((p) => p.id);
+    const [comments, likes] = await Promise.all([
+      this.hot.comment.findMany({ where: { postId: { in: postIds } } }),
+      this.hot.postLike.findMany({ where: { postId: { in: postIds } } }),
+    ]);
+    await this.inColdTransaction('posts', async () => {
+      const actions: Action[] = await copyPosts(this.cold, posts, this.archivedAt);
+      // Counts start at 0 and grow by exactly the children inserted, so a rerun that finds a
+      // comment written since the first attempt still counts right.
+      actions.push(...(await copyComments(this.cold, comments, this.archivedAt, true)));
+      actions.push(...(await copyLikes(this.cold, likes, this.archivedAt, true)));
+      await recordActivity(this.cold, actions);
+    });
+    await this.beforeDelete();
+    this.counts.likes += await this.deleteInChunks(likes.map((l) => l.id), (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }));
+    this.counts.comments += await this.deleteInChunks(comments.map((c) => c.id), (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }));
+    const { count } = await this.hot.post.deleteMany({ where: { id: { in: postIds }, createdAt: { lt: this.cutoff } } });
+    this.counts.posts += count;
+    await this.fault('afterHotDelete', 'posts');
+  }
+
+  /** Comments and likes older than the cutoff whose post is already cold. */
+  private async moveOrphans(dataset: 'comments' | 'likes', rows: (HotModels.CommentModel | HotModels.PostLikeModel)[]): Promise<void> {
+    const { rows: cold } = await this.cold.query<{ id: number }>('SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)', [[...new Set(rows.map((r) => r.postId))]]);
+    const coldPosts = new Set(cold.map((r) => r.id));
+    const movable = rows.filter((r) => coldPosts.has(r.postId));
+    if (movable.length === 0) return;
+    await this.inColdTransaction(dataset, async () => {
+      const actions =
+        dataset === 'comments'
+          ? await copyComments(this.cold, movable as HotModels.CommentModel[], this.archivedAt, true)
+          : await copyLikes(this.cold, movable as HotModels.PostLikeModel[], this.archivedAt, true);
+      await recordActivity(this.cold, actions);
+    });
+    await this.beforeDelete();
+    const ids = movable.map((r) => r.id);
+    const { count } =
+      dataset === 'comments'
+        ? await this.hot.comment.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } })
+        : await this.hot.postLike.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } });
+    this.counts[dataset] += count;
+    await this.fault('afterHotDelete', dataset);
+  }
+
+  private async movePrices(rows: HotModels.StockPriceModel[]): Promise<void> {
+    await this.inColdTransaction('stockPrices', async () => void (await copyPrices(this.cold, rows, this.archivedAt)));
+    await this.beforeDelete();
+    const { count } = await this.hot.stockPrice.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, tradeDate: { lt: priceCutoff(this.cutoff) } } });
+    this.counts.stockPrices += count;
+    await this.fault('afterHotDelete', 'stockPrices');
+  }
+
+  private async inColdTransaction(dataset: Dataset, work: () => Promise<void>): Promise<void> {
+    await this.cold.query('BEGIN');
+    try {
+      await work();
+      await this.fault('afterColdInsert', dataset);
+      await this.cold.query('COMMIT');
+    } catch (error) {
+      await this.cold.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await this.fault('afterColdCommit', dataset);
+  }
+
+  private async deleteInChunks(ids: number[], remove: (ids: number[]) => Promise<{ count: number }>): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += MAX_BATCH_SIZE) deleted += (await remove(ids.slice(start, start + MAX_BATCH_SIZE))).count;
+    return deleted;
+  }
+
+  /** Every process must have seen this run's cutoff before a hot row disappears. */
+  private async beforeDelete(): Promise<void> {
+    const wait = this.deletesAllowedAt - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  private async fault(point: FaultPoint, dataset: Dataset): Promise<void> {
+    await this.options.fault?.(point, dataset);
+  }
+}
+
+/** What a run would move now, without moving anything. */
+async function countMovable(hot: HotClient, cold: pg.Client, cutoff: Date): Promise<RunCounts> {
+  const old = { createdAt: { lt: cutoff } };
+  const [messages, posts, oldComments, oldLikes, stockPrices] = await Promise.all([
+    hot.message.count({ where: old }),
+    hot.post.count({ where: old }),
+    hot.comment.findMany({ where: old, select: { postId: true } }),
+    hot.postLike.findMany({ where: old, select: { postId: true } }),
+    hot.stockPrice.count({ where: { tradeDate: { lt: priceCutoff(cutoff) } } }),
+  ]);
+  // Old comments and likes move when their post is old (it moves too) or already cold; newer
+  // ones move with an old post.
+  const oldPostIds = (await hot.post.findMany({ where: old, select: { id: true } })).map((p) => p.id);
+  let comments = 0;
+  let likes = 0;
+  for (let start = 0; start < oldPostIds.length; start += MAX_BATCH_SIZE) {
+    const batch = oldPostIds.slice(start, start + MAX_BATCH_SIZE);
+    comments += await hot.comment.count({ where: { postId: { in: batch }, createdAt: { gte: cutoff } } });
+    likes += await hot.postLike.count({ where: { postId: { in: batch }, createdAt: { gte: cutoff } } });
+  }
+  const parentIds = [...new Set([...oldComments, ...oldLikes].map((r) => r.postId))];
+  const { rows } = await cold.query<{ id: number }>('SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)', [parentIds]);
+  const movableParents = new Set([...oldPostIds, ...rows.map((r) => r.id)]);
+  comments += oldComments.filter((c) => movableParents.has(c.postId)).length;
+  likes += oldLikes.filter((l) => movableParents.has(l.postId)).length;
+  return { messages, posts, comments, likes, stockPrices };
+}

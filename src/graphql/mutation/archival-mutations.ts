@@ -1,0 +1,31 @@
+import { Arg, Ctx, Field, InputType, Int, Mutation, Resolver } from 'type-graphql';
+import { requireAdmin } from '../../auth/guards.js';
+import { UserInputError } from '../../errors.js';
+import { toArchivalRun } from '../archival/archival-run-map.js';
+import { ArchivalRunType } from '../archival/archival-run-type.js';
+import type { GatewayContext } from '../context.js';
+
+export const MAX_OLDER_THAN_DAYS = 3650;
+
+@InputType('RunArchivalInput')
+export class RunArchivalInput {
+  @Field(() => Int, { nullable: true, defaultValue: 30, description: 'Rows created (messages, posts, comments) or traded (stock prices) before now minus this many days move.' })
+  olderThanDays?: number | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Count what would move, move nothing.' })
+  dryRun?: boolean | null;
+}
+
+@Resolver()
+export class ArchivalMutations {
+  @Mutation(() => ArchivalRunType, { description: 'Admin: one archival run. A second run while one is in progress fails with extensions.code ARCHIVAL_IN_PROGRESS.' })
+  async runArchival(@Arg('input', () => RunArchivalInput, { nullable: true }) input: RunArchivalInput | null | undefined, @Ctx() { viewer, archive }: GatewayContext): Promise<ArchivalRunType> {
+    requireAdmin(viewer, 'runArchival');
+    const olderThanDays = input?.olderThanDays ?? 30;
+    if (!Number.isInteger(olderThanDays) || olderThanDays < 0 || olderThanDays > MAX_OLDER_THAN_DAYS) {
+      throw new UserInputError(`"olderThanDays" must be a whole number from 0 to ${MAX_OLDER_THAN_DAYS} (got ${olderThanDays}).`, 'olderThanDays');
+    }
+    if (!archive) throw new Error('this gateway was built without the archival job');
+    return toArchivalRun(await archive({ olderThanDays, dryRun: input?.dryRun ?? false }));
+  }
+}
