@@ -1,0 +1,256 @@
+/**
+ * The archival job on real databases: a crash injected at every step then a rerun leaves every
+ * row in exactly one store, unchanged, counted once; runs exclude each other; readers and
+ * writers working during a run lose and repeat nothing.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchiveBounds } from '../../src/archival/bounds.js';
+import { runArchival, type ArchivalOptions, type Dataset, type FaultPoint } from '../../src/archival/job.js';
+import type { Viewer } from '../../src/auth/viewer.js';
+import { loadDemoData } from '../../src/demo/load.js';
+import type { Stores } from '../../src/graphql/context.js';
+import { toGlobalId } from '../../src/graphql/node/global-id.js';
+import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
+import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
+import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
+import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+const ANCHOR = new Date('2026-11-20T08:00:00.000Z');
+/** Five days after the demo's 35-day split: the first run has five days to move. */
+const NOW = () => new Date(ANCHOR.getTime() + 5 * 86_400_000);
+const SCALE = 0.02;
+
+let fresh: FreshStores;
+let hotDb: pg.Client;
+let coldDb: pg.Client;
+let stores: Stores;
+let gateway: TestGateway;
+
+const archive = (options: Partial<ArchivalOptions> = {}) =>
+  runArchival({ hot: stores.hot, cold: fresh.cold, bounds: stores.bounds }, { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options });
+
+async function resetData(): Promise<void> {
+  const hotTables = ['messages', 'post_likes', 'comments', 'posts', 'stock_prices', 'conversation_participants', 'conversations', 'stocks', 'users'];
+  await hotDb.query(`TRUNCATE ${hotTables.join(', ')}`);
+  await loadDemoData(hotDb, coldDb, { anchor: ANCHOR, scale: SCALE });
+  stores.bounds.invalidate();
+}
+
+/** Every archivable row, wherever it is, with what identifies its content. */
+async function snapshot() {
+  const rows = async (client: pg.Client, sql: string) => (await client.query<{ id: number; v: string }>(sql)).rows.map((r) => [r.id, r.v] as const);
+  const datasets = {
+    messages: [`SELECT id, content || created_at::text AS v FROM messages`, `SELECT original_id AS id, content || created_at::text AS v FROM messages_archive`],
+    posts: [`SELECT id, title || body || created_at::text AS v FROM posts`, `SELECT original_id AS id, title || body || created_at::text AS v FROM posts_archive`],
+    comments: [`SELECT id, post_id || body || created_at::text AS v FROM comments`, `SELECT original_id AS id, post_id || body || created_at::text AS v FROM comments_archive`],
+    likes: [`SELECT id, post_id || ':' || user_id AS v FROM post_likes`, `SELECT original_id AS id, post_id || ':' || user_id AS v FROM post_likes_archive`],
+    prices: [`SELECT id, trade_date::text || close::text AS v FROM stock_prices`, `SELECT original_id AS id, trade_date::text || close::text AS v FROM stock_prices_history`],
+  };
+  const result: Record<string, { hot: number[]; cold: number[]; content: Map<number, string> }> = {};
+  for (const [name, [hotSql, coldSql]] of Object.entries(datasets)) {
+    const hot = await rows(hotDb, hotSql!);
+    const cold = await rows(coldDb, coldSql!);
+    result[name] = { hot: hot.map(([id]) => id), cold: cold.map(([id]) => id), content: new Map([...hot, ...cold]) };
+  }
+  // Activity as the API computes it: archived counts plus the rows still hot.
+  const { rows: archived } = await coldDb.query<{ k: string; n: number }>(`SELECT user_id || '|' || activity_date || '|' || action_type AS k, count AS n FROM user_activity`);
+  const { rows: live } = await hotDb.query<{ k: string; n: string }>(`
+    SELECT k, count(*) AS n FROM (
+      SELECT sender_id || '|' || (created_at AT TIME ZONE 'UTC')::date || '|MESSAGE' AS k FROM messages
+      UNION ALL SELECT author_id || '|' || (created_at AT TIME ZONE 'UTC')::date || '|POST' FROM posts
+      UNION ALL SELECT author_id || '|' || (created_at AT TIME ZONE 'UTC')::date || '|COMMENT' FROM comments
+      UNION ALL SELECT user_id || '|' || (created_at AT TIME ZONE 'UTC')::date || '|LIKE' FROM post_likes) x GROUP BY k`);
+  const activity = new Map<string, number>();
+  for (const { k, n } of [...archived, ...live]) activity.set(k, (activity.get(k) ?? 0) + Number(n));
+  // Stored counts of cold posts must match their children in both stores.
+  const { rows: badCounts } = await coldDb.query(`
+    SELECT p.original_id FROM posts_archive p
+    WHERE p.comment_count <> (SELECT count(*) FROM comments_archive c WHERE c.post_id = p.original_id)
+       OR p.like_count <> (SELECT count(*) FROM post_likes_archive l WHERE l.post_id = p.original_id)`);
+  return { datasets: result, activity, badCounts: badCounts.length };
+}
+
+/** Every row in exactly one store, with its content and the activity unchanged. */
+function expectIntact(before: Awaited<ReturnType<typeof snapshot>>, after: Awaited<ReturnType<typeof snapshot>>) {
+  for (const [name, { hot, cold, content }] of Object.entries(after.datasets)) {
+    const inBoth = hot.filter((id) => cold.includes(id));
+    expect(inBoth, `${name} in both stores`).toEqual([]);
+    expect(new Set([...hot, ...cold]).size, `${name} rows`).toBe(before.datasets[name]!.content.size);
+    expect(content, `${name} contents`).toEqual(before.datasets[name]!.content);
+  }
+  expect(after.activity).toEqual(before.activity);
+  expect(after.badCounts).toBe(0);
+}
+
+beforeAll(async () => {
+  fresh = await freshStores();
+  hotDb = new pg.Client(pgConnectionConfig(fresh.hot));
+  coldDb = new pg.Client(pgConnectionConfig(fresh.cold));
+  await Promise.all([hotDb.connect(), coldDb.connect()]);
+  const cold = createColdClient(coldAdapter(fresh.cold));
+  const hot = createHotClient(hotAdapter(fresh.hot));
+  const bounds = createArchiveBounds(cold);
+  stores = { hot, cold, bounds, archive: (options) => runArchival({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }) };
+  gateway = await startTestGateway(stores);
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all([hotDb?.end(), coldDb?.end()]);
+  await fresh?.drop();
+});
+
+describe.runIf(hotIsPostgres())('archival', () => {
+  it('moves everything older than the cutoff, and nothing else', async () => {
+    await resetData();
+    const before = await snapshot();
+    const dry = await archive({ dryRun: true });
+    expect(await snapshot()).toEqual(before);
+    const run = await archive();
+    expect(run).toMatchObject({ status: 'SUCCEEDED', dryRun: false, error: null });
+    expect({ messages: run.messages, posts: run.posts, comments: run.comments, likes: run.likes, stockPrices: run.stockPrices }).toEqual({
+      messages: dry.messages, posts: dry.posts, comments: dry.comments, likes: dry.likes, stockPrices: dry.stockPrices,
+    });
+    expect(run.messages).toBeGreaterThan(40); // several batches of 40
+    expect(run.posts).toBeGreaterThan(0);
+    const after = await snapshot();
+    expectIntact(before, after);
+    const cutoff = new Date(NOW().getTime() - 30 * 86_400_000);
+    expect((await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE created_at < $1`, [cutoff])).rows[0].n).toBe(0);
+    expect((await hotDb.query(`SELECT count(*)::int AS n FROM posts WHERE created_at < $1`, [cutoff])).rows[0].n).toBe(0);
+    expect((await hotDb.query(`SELECT count(*)::int AS n FROM stock_prices WHERE trade_date < $1::date`, [cutoff.toISOString().slice(0, 10)])).rows[0].n).toBe(0);
+    expect((await coldDb.query(`SELECT count(*)::int AS n FROM messages_archive WHERE created_at >= $1`, [cutoff])).rows[0].n).toBe(0);
+    const again = await archive();
+    expect(again).toMatchObject({ status: 'SUCCEEDED', messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 });
+    expectIntact(before, await snapshot());
+  });
+
+  const points: FaultPoint[] = ['afterRead', 'afterColdInsert', 'afterColdCommit', 'afterHotDelete', 'betweenBatches'];
+  const datasets: Dataset[] = ['posts', 'messages'];
+  for (const dataset of datasets) {
+    for (const point of points) {
+      it(`survives a crash ${point} in ${dataset}, then a rerun`, async () => {
+        await resetData();
+        const before = await snapshot();
+        let seen = 0;
+        // Crash on the second batch, so some batches are done and some are not.
+        const fault = (at: FaultPoint, where: Dataset) => {
+          if (at === point && where === dataset && ++seen === 2) throw new Error(`injected crash ${point}`);
+        };
+        await expect(archive({ fault, batchSize: dataset === 'posts' ? 2 : 40 })).rejects.toThrow(`injected crash ${point}`);
+        const { rows } = await coldDb.query(`SELECT status, error FROM archival_runs ORDER BY id DESC LIMIT 1`);
+        expect(rows[0]).toEqual({ status: 'FAILED', error: `injected crash ${point}` });
+        // Mid-run, rows may be in both stores, but none is lost.
+        const middle = await snapshot();
+        for (const [name, { content }] of Object.entries(middle.datasets)) expect(content).toEqual(before.datasets[name]!.content);
+        const rerun = await archive();
+        expect(rerun.status).toBe('SUCCEEDED');
+        expectIntact(before, await snapshot());
+      });
+    }
+  }
+
+  it('runs one at a time: a second caller gets ARCHIVAL_IN_PROGRESS', async () => {
+    await resetData();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const first = archive({ fault: async (point) => { if (point === 'afterRead') { started(); await held; } } });
+    await running;
+    await expect(archive()).rejects.toMatchObject({ extensions: { code: 'ARCHIVAL_IN_PROGRESS' } });
+    const viaApi = await gateway.execute('mutation { runArchival { status } }', { kind: 'admin' });
+    expect(viaApi.errors?.[0]?.extensions?.code).toBe('ARCHIVAL_IN_PROGRESS');
+    release();
+    expect((await first).status).toBe('SUCCEEDED');
+  });
+
+  it('lets a client page through a conversation while its rows move, with no gap and no duplicate', async () => {
+    await resetData();
+    // A conversation whose 30 old messages have the highest ids, so they move in the last
+    // batches, while the client reads one row per batch from its newest message down.
+    const cutoff = NOW().getTime() - 30 * 86_400_000;
+    await hotDb.query(`INSERT INTO conversations (id, title) VALUES (9000, 'Moving') ON CONFLICT DO NOTHING`);
+    const ids = Array.from({ length: 40 }, (_, i) => 1_000_001 + i);
+    const createdAt = (i: number) => new Date(cutoff + (i < 30 ? -(30 - i) * 60_000 : (i - 29) * 60_000));
+    await hotDb.query(
+      `INSERT INTO messages (id, conversation_id, sender_id, content, created_at) SELECT id, 9000, 1, 'm' || id, at FROM unnest($1::int[], $2::timestamptz[]) AS x(id, at)`,
+      [ids, ids.map((_, i) => createdAt(i).toISOString())],
+    );
+    const expected = [...ids].reverse();
+    const conversation = toGlobalId('Conversation', 9000);
+    const seen: { id: number; tier: string }[] = [];
+    let after: string | null = null;
+    let done = false;
+    const step = async () => {
+      if (done) return;
+      const result = await gateway.execute(
+        `{ conversation(id: "${conversation}") { messages(first: 1${after ? `, after: "${after}"` : ''}) { edges { node { databaseId tier } } pageInfo { hasNextPage endCursor } } } }`,
+        { kind: 'admin' },
+      );
+      const page = result.data.conversation.messages;
+      seen.push(...page.edges.map((e: any) => ({ id: e.node.databaseId, tier: e.node.tier })));
+      after = page.pageInfo.endCursor;
+      done = !page.pageInfo.hasNextPage;
+    };
+    // Before the run: the 10 new rows and the 12 newest old ones. During it, one row per batch
+    // once this conversation's rows have started to move (they go oldest first, 7 at a time),
+    // so the reader's cursor row itself moves under it.
+    for (let i = 0; i < 22; i++) await step();
+    const moving = async () => (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE id BETWEEN 1000001 AND 1000030`)).rows[0].n < 30;
+    await archive({ batchSize: 7, fault: async (point, dataset) => (dataset === 'messages' && point === 'afterHotDelete' && (await moving()) ? step() : undefined) });
+    while (!done) await step();
+    expect(seen.map((row) => row.id)).toEqual(expected);
+    // The reads really crossed the move: some old rows were read before it, some after.
+    const old = seen.filter((row) => row.id < 1_000_031);
+    expect(old.some((row) => row.tier === 'HOT')).toBe(true);
+    expect(old.some((row) => row.tier === 'COLD')).toBe(true);
+  });
+
+  it('loses no message sent while a run is moving rows', async () => {
+    await resetData();
+    const { rows } = await hotDb.query<{ conversation_id: number; user_id: number }>(`SELECT conversation_id, user_id FROM conversation_participants LIMIT 1`);
+    const viewer: Viewer = { kind: 'user', userId: rows[0]!.user_id };
+    const sent: number[] = [];
+    const send = async (point: FaultPoint) => {
+      if (point !== 'afterColdCommit' && point !== 'afterHotDelete') return;
+      const result = await gateway.execute(`mutation { sendMessage(conversationId: "${toGlobalId('Conversation', rows[0]!.conversation_id)}", content: "during ${point}") { databaseId tier } }`, viewer);
+      expect(result.errors).toBeUndefined();
+      sent.push(result.data.sendMessage.databaseId);
+    };
+    await archive({ fault: send });
+    expect(sent.length).toBeGreaterThan(4);
+    const { rows: found } = await hotDb.query(`SELECT id FROM messages WHERE id = ANY($1)`, [sent]);
+    expect(found).toHaveLength(sent.length);
+  });
+
+  it('advances the watermark only on success, and reports the lag', async () => {
+    await resetData();
+    const status = () => gateway.execute('{ archiveStatus { watermark oldestHotRecordAt lastRun { status dryRun } } }', { kind: 'analyst', userId: undefined });
+    const before = (await status()).data.archiveStatus;
+    await expect(archive({ fault: (point) => { if (point === 'afterHotDelete') throw new Error('boom'); } })).rejects.toThrow('boom');
+    const failed = (await status()).data.archiveStatus;
+    expect(failed.watermark).toBe(before.watermark);
+    expect(failed.lastRun).toEqual({ status: 'FAILED', dryRun: false });
+    await archive({ dryRun: true });
+    expect((await status()).data.archiveStatus.watermark).toBe(before.watermark);
+    await archive();
+    const after = (await status()).data.archiveStatus;
+    expect(new Date(after.watermark).getTime()).toBe(NOW().getTime() - 30 * 86_400_000);
+    expect(new Date(after.oldestHotRecordAt).getTime()).toBeGreaterThanOrEqual(new Date(after.watermark).getTime());
+  });
+
+  it('lets only the admin token run archival', async () => {
+    const mutation = 'mutation { runArchival(input: { olderThanDays: 30, dryRun: true }) { status dryRun } }';
+    const code = async (viewer: Viewer) => (await gateway.execute(mutation, viewer)).errors?.[0]?.extensions?.code;
+    expect(await code({ kind: 'anonymous' })).toBe('UNAUTHENTICATED');
+    expect(await code({ kind: 'user', userId: 1 })).toBe('FORBIDDEN');
+    expect(await code({ kind: 'analyst', userId: 1 })).toBe('FORBIDDEN');
+    const admin = await gateway.execute(mutation, { kind: 'admin' });
+    expect(admin.data).toEqual({ runArchival: { status: 'SUCCEEDED', dryRun: true } });
+    const bad = await gateway.execute('mutation { runArchival(input: { olderThanDays: -1 }) { status } }', { kind: 'admin' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'olderThanDays' });
+  });
+});
