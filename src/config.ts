@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Cron } from 'croner';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type StoreName = 'hot' | 'cold';
@@ -70,6 +71,12 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** Grace period for in-flight requests at shutdown. */
   readonly shutdownTimeoutMs: number;
+  /** An in-process archival schedule (cron, UTC), for deployments without cron; off when undefined. */
+  readonly archivalSchedule: string | undefined;
+  /** What scheduled runs and `npm run archive` pass as olderThanDays. */
+  readonly archivalOlderThanDays: number;
+  /** Where `npm run archive` finds the running gateway. */
+  readonly gatewayUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +121,9 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: read.bool('DEMO_DATA', true),
     migrateOnStart: read.bool('MIGRATE_ON_START', true),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    archivalSchedule: readSchedule(read),
+    archivalOlderThanDays: read.int('ARCHIVAL_OLDER_THAN_DAYS', 30, 0, 3650),
+    gatewayUrl: read.string('GATEWAY_URL') ?? `http://127.0.0.1:${read.int('PORT', 4000, 0, 65535) || 4000}/graphql`,
   };
 }
 
@@ -137,6 +147,17 @@ function readStores(read: Reader, production: boolean): StoresConfig {
     hotTuning,
     coldTuning,
   };
+}
+
+function readSchedule(read: Reader): string | undefined {
+  const expression = read.string('ARCHIVAL_SCHEDULE');
+  if (expression === undefined) return undefined;
+  try {
+    new Cron(expression, { paused: true, timezone: 'UTC' }).stop();
+  } catch (error) {
+    throw new ConfigError('ARCHIVAL_SCHEDULE', `is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return expression;
 }
 
 function readTuning(read: Reader, prefix: 'HOT' | 'COLD', defaultPoolSize: number): StoreTuning {

@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import pg from 'pg';
+import { scheduleArchival } from './archival/schedule.js';
 import { signToken } from './auth/viewer.js';
 import { ConfigError, DEVELOPMENT_ADMIN_TOKEN, loadConfig, type Config } from './config.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
@@ -45,7 +46,11 @@ async function main(): Promise<void> {
     });
     const url = await gateway.listen(config.port, config.host);
     await printBanner(config, located, url, performance.now() - started);
+    const schedule = config.archivalSchedule
+      ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: stores.cold, archive: stores.archive, log })
+      : undefined;
     handleSignals(config, async () => {
+      schedule?.stop();
       await gateway.stop(config.shutdownTimeoutMs);
       await stores?.disconnect();
       await located.release();

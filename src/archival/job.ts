@@ -176,32 +176,58 @@ class Mover {
     await this.batches('stockPrices', (afterId) => this.hot.stockPrice.findMany({ where: { tradeDate: { lt: before }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.movePrices(rows));
   }
 
-  /** Walks a dataset by ascending id, one batch at a time, recording progress after each. */
-  private async batches<T extends { id: number }>(dataset: Dataset, read: (afterId: number) => Promise<T[]>, move: (rows: T[]) => Promise<void>): Promise<void> {
-    for (let afterId = 0; ; ) {
-      const rows = await read(afterId);
-      if (rows.length === 0) return;
-      afterId = rows[rows.length - 1]!.id;
-      await this.fault('afterRead', dataset);
-      await move(rows);
-      await this.cold.query(
-        `UPDATE archival_runs SET messages = $2, posts = $3, comments = $4, likes = $5, stock_prices = $6 WHERE id = $1`,
-        [this.runId, this.counts.messages, this.counts.posts, this.counts.comments, this.counts.likes, this.counts.stockPrices],
-      );
-      this.options.onProgress?.({ ...this.counts });
-      await this.fault('betweenBatches', dataset);
+  /**
+   * Walks a dataset by ascending id, one batch at a time. Three batches are in flight: the
+   * next one is read from hot while this one is copied to cold and the previous one is
+   * deleted from hot. A batch is still never deleted before its own cold commit: `move`
+   * commits first, and only its delete is left running.
+   */
+  private async batches<T extends { id: number }>(dataset: Dataset, read: (afterId: number) => Promise<T[]>, move: (rows: T[]) => Promise<() => Promise<void>>): Promise<void> {
+    let deleting: Promise<void> = Promise.resolve();
+    let next = read(0);
+    try {
+      for (;;) {
+        const rows = await next;
+        if (rows.length === 0) break;
+        next = read(rows[rows.length - 1]!.id);
+        next.catch(() => undefined); // awaited on the next turn; not unhandled if we stop first
+        await this.fault('afterRead', dataset);
+        const remove = await move(rows);
+        await deleting;
+        deleting = remove().then(() => this.fault('afterHotDelete', dataset));
+        deleting.catch(() => undefined);
+        await this.recordProgress();
+        await this.fault('betweenBatches', dataset);
+      }
+    } finally {
+      await deleting;
     }
+    await this.recordProgress(true);
   }
 
-  private async moveMessages(rows: HotModels.MessageModel[]): Promise<void> {
-    await this.inColdTransaction('messages', async () => recordActivity(this.cold, await copyMessages(this.cold, rows, this.archivedAt)));
-    await this.beforeDelete();
-    const { count } = await this.hot.message.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, createdAt: { lt: this.cutoff } } });
-    this.counts.messages += count;
-    await this.fault('afterHotDelete', 'messages');
+  private lastProgressAt = 0;
+
+  /** Progress in the run's row about once a second (and at the end of each dataset). */
+  private async recordProgress(force = false): Promise<void> {
+    if (!force && Date.now() - this.lastProgressAt < 1000) return;
+    this.lastProgressAt = Date.now();
+    await this.cold.query(
+      `UPDATE archival_runs SET messages = $2, posts = $3, comments = $4, likes = $5, stock_prices = $6 WHERE id = $1`,
+      [this.runId, this.counts.messages, this.counts.posts, this.counts.comments, this.counts.likes, this.counts.stockPrices],
+    );
+    this.options.onProgress?.({ ...this.counts });
   }
 
-  private async movePosts(posts: HotModels.PostModel[]): Promise<void> {
+  private async moveMessages(rows: HotModels.MessageModel[]): Promise<() => Promise<void>> {
+    await this.inColdTransaction('messages', () => copyMessages(this.cold, rows, this.archivedAt));
+    return async () => {
+      await this.beforeDelete();
+      const { count } = await this.hot.message.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, createdAt: { lt: this.cutoff } } });
+      this.counts.messages += count;
+    };
+  }
+
+  private async movePosts(posts: HotModels.PostModel[]): Promise<() => Promise<void>> {
     const postIds = posts.map((p) => p.id);
     const [comments, likes] = await Promise.all([
       this.hot.comment.findMany({ where: { postId: { in: postIds } } }),
@@ -215,20 +241,21 @@ class Mover {
       actions.push(...(await copyLikes(this.cold, likes, this.archivedAt, true)));
       await recordActivity(this.cold, actions);
     });
-    await this.beforeDelete();
-    this.counts.likes += await this.deleteInChunks(likes.map((l) => l.id), (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }));
-    this.counts.comments += await this.deleteInChunks(comments.map((c) => c.id), (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }));
-    const { count } = await this.hot.post.deleteMany({ where: { id: { in: postIds }, createdAt: { lt: this.cutoff } } });
-    this.counts.posts += count;
-    await this.fault('afterHotDelete', 'posts');
+    return async () => {
+      await this.beforeDelete();
+      this.counts.likes += await this.deleteInChunks(likes.map((l) => l.id), (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }));
+      this.counts.comments += await this.deleteInChunks(comments.map((c) => c.id), (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }));
+      const { count } = await this.hot.post.deleteMany({ where: { id: { in: postIds }, createdAt: { lt: this.cutoff } } });
+      this.counts.posts += count;
+    };
   }
 
   /** Comments and likes older than the cutoff whose post is already cold. */
-  private async moveOrphans(dataset: 'comments' | 'likes', rows: (HotModels.CommentModel | HotModels.PostLikeModel)[]): Promise<void> {
+  private async moveOrphans(dataset: 'comments' | 'likes', rows: (HotModels.CommentModel | HotModels.PostLikeModel)[]): Promise<() => Promise<void>> {
     const { rows: cold } = await this.cold.query<{ id: number }>('SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)', [[...new Set(rows.map((r) => r.postId))]]);
     const coldPosts = new Set(cold.map((r) => r.id));
     const movable = rows.filter((r) => coldPosts.has(r.postId));
-    if (movable.length === 0) return;
+    if (movable.length === 0) return async () => undefined;
     await this.inColdTransaction(dataset, async () => {
       const actions =
         dataset === 'comments'
@@ -236,22 +263,24 @@ class Mover {
           : await copyLikes(this.cold, movable as HotModels.PostLikeModel[], this.archivedAt, true);
       await recordActivity(this.cold, actions);
     });
-    await this.beforeDelete();
-    const ids = movable.map((r) => r.id);
-    const { count } =
-      dataset === 'comments'
-        ? await this.hot.comment.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } })
-        : await this.hot.postLike.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } });
-    this.counts[dataset] += count;
-    await this.fault('afterHotDelete', dataset);
+    return async () => {
+      await this.beforeDelete();
+      const ids = movable.map((r) => r.id);
+      const { count } =
+        dataset === 'comments'
+          ? await this.hot.comment.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } })
+          : await this.hot.postLike.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } });
+      this.counts[dataset] += count;
+    };
   }
 
-  private async movePrices(rows: HotModels.StockPriceModel[]): Promise<void> {
+  private async movePrices(rows: HotModels.StockPriceModel[]): Promise<() => Promise<void>> {
     await this.inColdTransaction('stockPrices', async () => void (await copyPrices(this.cold, rows, this.archivedAt)));
-    await this.beforeDelete();
-    const { count } = await this.hot.stockPrice.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, tradeDate: { lt: priceCutoff(this.cutoff) } } });
-    this.counts.stockPrices += count;
-    await this.fault('afterHotDelete', 'stockPrices');
+    return async () => {
+      await this.beforeDelete();
+      const { count } = await this.hot.stockPrice.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, tradeDate: { lt: priceCutoff(this.cutoff) } } });
+      this.counts.stockPrices += count;
+    };
   }
 
   private async inColdTransaction(dataset: Dataset, work: () => Promise<void>): Promise<void> {
