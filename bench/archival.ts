@@ -17,14 +17,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createArchiveBounds } from '../src/archival/bounds.js';
-import { runArchival } from '../src/archival/job.js';
 import { loadConfig, type StoreConfig } from '../src/config.js';
 import { startEmbedded, type EmbeddedCluster } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrations.js';
 import { ensureDatabase, withMigrationSession } from '../src/db/stores.js';
-import { coldAdapter, createColdClient } from '../src/stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../src/stores/hot/index.js';
 import { pgConnectionConfig } from '../src/stores/pg-pool.js';
 
 const args = process.argv.slice(2);
@@ -91,27 +87,14 @@ async function main() {
     const moved = Number((await coldDb.query('SELECT count(*) AS n FROM messages_archive')).rows[0].n);
     if (moved !== MESSAGES) throw new Error(`floor moved ${moved} rows, expected ${MESSAGES}`);
 
-    // The gateway's job.
+    // The gateway's job, in a plain node process running the compiled build, as production
+    // runs it (tsx's own loader would add to the RSS measured).
     await seed();
-    const hotClient = createHotClient(hotAdapter(hot));
-    const coldClient = createColdClient(coldAdapter(cold));
-    global.gc?.();
-    let peakRss = process.memoryUsage().rss;
-    const trace: string[] = [];
-    let ticks = 0;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      if (args.includes('--trace-memory') && ++ticks % 100 === 0) trace.push(`rss ${(m.rss / 2 ** 20).toFixed(0)} heap ${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} external ${(m.external / 2 ** 20).toFixed(0)} buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)}`);
-    }, 20);
-    const rssAtStart = process.memoryUsage().rss;
-    started = performance.now();
-    const run = await runArchival({ hot: hotClient, cold, bounds: createArchiveBounds(coldClient) }, { olderThanDays: 30, dryRun: false, deleteDelayMs: 0, now: () => NOW });
-    const jobSeconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    if (trace.length) console.log(trace.join('\n'));
-    if (run.messages !== MESSAGES) throw new Error(`the job moved ${run.messages} messages, expected ${MESSAGES}`);
-    await Promise.all([hotClient.$disconnect(), coldClient.$disconnect()]);
+    const job = await runWorker({ hot, cold, now: NOW.toISOString() });
+    if (job.messages !== MESSAGES || job.status !== 'SUCCEEDED') throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${MESSAGES}`);
+    const jobSeconds = job.seconds;
+    const peakRss = Math.max(job.peakRss, job.maxRss);
+    const rssAtStart = job.rssAtStart;
 
     // The seed's design on a sample: look up each row in cold, insert it alone, then delete by predicate.
     await seed();
@@ -146,6 +129,21 @@ async function main() {
     await cluster?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Builds the project and runs bench/archival-worker.mjs in a plain node process. */
+async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig; now: string }) {
+  const run = (command: string, argv: string[], env: Record<string, string> = {}) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`))));
+    });
+  await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  const nodeFlags = process.env.WORKER_NODE_FLAGS ? process.env.WORKER_NODE_FLAGS.split(' ') : [];
+  const out = await run(process.execPath, [...nodeFlags, path.join('bench', 'archival-worker.mjs')], { STORES_JSON: JSON.stringify(stores) });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { messages: number; status: string; seconds: number; peakRss: number; maxRss: number; rssAtStart: number };
 }
 
 /** `psql -c <out>` on one store piped into `psql -c <in>` on the other. */

@@ -12,7 +12,7 @@ export interface ScheduleOptions {
   readonly expression: string;
   readonly olderThanDays: number;
   readonly cold: ColdClient;
-  readonly archive: (options: ArchivalOptions) => Promise<ArchivalRunRecord>;
+  readonly archive: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
   readonly log: (line: string) => void;
 }
 

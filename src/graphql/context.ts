@@ -13,7 +13,7 @@ export interface Stores {
   /** Where rows can be, cached per process (see archival/bounds.ts). */
   readonly bounds: ArchiveBounds;
   /** Runs the archival job (absent where a test needs no writes to the archive). */
-  readonly archive?: (options: ArchivalOptions) => Promise<ArchivalRunRecord>;
+  readonly archive?: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
 }
 
 export interface GatewayContext extends Stores {

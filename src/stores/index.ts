@@ -2,7 +2,8 @@
  * Opens both stores' Prisma clients and the probes /readyz uses.
  */
 import { createArchiveBounds, type ArchiveBounds } from '../archival/bounds.js';
-import { runArchival, type ArchivalOptions, type ArchivalRunRecord } from '../archival/job.js';
+import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
+import { runArchivalInWorker } from '../archival/worker.js';
 import type { StoreConfig } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
 import { coldAdapter, createColdClient, type ColdClient } from './cold/index.js';
@@ -12,7 +13,8 @@ export interface OpenStores {
   readonly hot: HotClient;
   readonly cold: ColdClient;
   readonly bounds: ArchiveBounds;
-  readonly archive: (options: ArchivalOptions) => Promise<ArchivalRunRecord>;
+  /** One archival run, on its own thread (archival/worker.ts). */
+  readonly archive: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
   readonly probes: Record<'hot' | 'cold', StoreProbe>;
   disconnect(): Promise<void>;
 }
@@ -39,7 +41,14 @@ export function openStores(
     hot,
     cold,
     bounds,
-    archive: (options) => runArchival({ hot, cold: config.cold, bounds }, options),
+    archive: async (options) => {
+      try {
+        return await runArchivalInWorker(config, options);
+      } finally {
+        // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.
+        bounds.invalidate();
+      }
+    },
     probes: { hot: probe(hot, expectedMigrations.hot), cold: probe(cold, expectedMigrations.cold) },
     async disconnect() {
       await Promise.allSettled([hot.$disconnect(), cold.$disconnect()]);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, type StoreConfig } from '../../src/config.js';
+import { DEVELOPMENT_ADMIN_TOKEN, PROJECT_ROOT, type StoreConfig } from '../../src/config.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
 
@@ -69,6 +69,14 @@ describe('the compiled gateway on the embedded PostgreSQL', () => {
     expect(answer.data.stocks.edges).toHaveLength(5);
     const ready = await fetch(gateway.url.replace('/graphql', '/readyz'));
     expect(ready.status).toBe(200);
+    // Archival runs on a worker thread of the compiled build.
+    const run = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEVELOPMENT_ADMIN_TOKEN}` },
+      body: JSON.stringify({ query: 'mutation { runArchival(input: { dryRun: true }) { status dryRun messages } }' }),
+    }).then((r) => r.json() as Promise<any>);
+    expect(run.data.runArchival).toMatchObject({ status: 'SUCCEEDED', dryRun: true });
+    expect(run.data.runArchival.messages).toBeGreaterThan(0);
 
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
