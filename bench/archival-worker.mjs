@@ -1,14 +1,14 @@
 // Runs one archival run the way the gateway does (on a worker thread with its heap limit),
 // from the compiled build in a plain node process, and reports the process's peak RSS.
 // Spawned by bench/archival.ts with the stores in STORES_JSON.
-import { runArchivalInWorker } from '../dist/archival/worker.js';
+import { runInArchivalWorker } from '../dist/archival/worker.js';
 
 const { hot, cold } = JSON.parse(process.env.STORES_JSON);
 let peakRss = process.memoryUsage().rss;
 const rssAtStart = peakRss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 const started = performance.now();
-const run = await runArchivalInWorker({ hot, cold }, { olderThanDays: 30, dryRun: false });
+const run = await runInArchivalWorker({ hot, cold }, { kind: 'archive', options: { olderThanDays: 30, dryRun: false } });
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 console.log(JSON.stringify({ messages: run.messages, status: run.status, seconds, peakRss, rssAtStart, maxRss: process.resourceUsage().maxRSS * 1024 }));

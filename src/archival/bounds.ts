@@ -5,8 +5,9 @@
  *   cutoff of any archival run that ever started, successful or not). Reads skip the cold
  *   store for rows at or after it.
  * - `hotFrom`: the hot store holds no row older than this (the cutoff of the latest successful
- *   run: it moved everything older, and writes of older rows go to the cold store). Reads skip
- *   the hot store for ranges entirely before it.
+ *   run: it moved everything older, and writes of older rows go to the cold store), unless a
+ *   restore started since, which may have put older rows back. Reads skip the hot store for
+ *   ranges entirely before it.
  *
  * Both are cached per process for BOUNDS_TTL_MS, so a page served from one store costs no
  * statement on the other. A stale `hotFrom` is only more conservative. A stale `coldBefore`
@@ -36,8 +37,12 @@ export interface ArchiveBounds {
 export function createArchiveBounds(cold: ColdClient, ttlMs = BOUNDS_TTL_MS, now: () => number = Date.now): ArchiveBounds {
   let cached: { readonly at: number; readonly value: Promise<Bounds> } | undefined;
   const load = async (): Promise<Bounds> => {
+    // A restore newer than the last successful archive may have put old rows back in hot.
     const [row] = await cold.$queryRaw<{ cold_before: Date | null; hot_from: Date | null }[]>`
-      SELECT max(cutoff) AS cold_before, max(cutoff) FILTER (WHERE status = 'SUCCEEDED') AS hot_from
+      SELECT max(cutoff) FILTER (WHERE kind = 'ARCHIVE') AS cold_before,
+             CASE WHEN max(started_at) FILTER (WHERE kind = 'RESTORE') >= max(started_at) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED')
+                    OR max(started_at) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED') IS NULL THEN NULL
+                  ELSE max(cutoff) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED') END AS hot_from
       FROM archival_runs WHERE NOT dry_run`;
     return { coldBefore: row?.cold_before ?? null, hotFrom: row?.hot_from ?? null };
   };

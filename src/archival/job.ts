@@ -25,8 +25,8 @@ import { copyComments, copyLikes, copyMessages, copyPosts, copyPrices, recordAct
 
 /** SQL Server accepts 2100 parameters per statement; batches and IN lists stay at 1000. */
 export const MAX_BATCH_SIZE = 1000;
-/** The advisory lock every gateway process contends for (any constant unique to this job). */
-const ARCHIVAL_LOCK_KEY = 7_279_813_045;
+/** The advisory lock every archival and restore contends for (any constant unique to this job). */
+export const ARCHIVAL_LOCK_KEY = 7_279_813_045;
 const DAY_MS = 86_400_000;
 
 export interface RunCounts {
@@ -63,6 +63,8 @@ export interface ArchivalDeps {
 
 export interface ArchivalRunRecord extends RunCounts {
   readonly id: number;
+  readonly kind: 'ARCHIVE' | 'RESTORE';
+  readonly restoreTo: Date | null;
   readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   readonly dryRun: boolean;
   readonly cutoff: Date;
@@ -120,10 +122,10 @@ async function recordRun(client: pg.Client, cutoff: Date, dryRun: boolean): Prom
   return rows[0]!.id;
 }
 
-async function finishRun(client: pg.Client, runId: number, status: 'SUCCEEDED' | 'FAILED', counts: RunCounts, error: string | null): Promise<ArchivalRunRecord> {
+export async function finishRun(client: pg.Client, runId: number, status: 'SUCCEEDED' | 'FAILED', counts: RunCounts, error: string | null): Promise<ArchivalRunRecord> {
   const { rows } = await client.query(
     `UPDATE archival_runs SET status = $2, finished_at = now(), error = $3, messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8
-     WHERE id = $1 RETURNING id, status, dry_run, cutoff, started_at, finished_at, error, messages, posts, comments, likes, stock_prices`,
+     WHERE id = $1 RETURNING *`,
     [runId, status, error, counts.messages, counts.posts, counts.comments, counts.likes, counts.stockPrices],
   );
   return toRecord(rows[0]);
@@ -132,6 +134,8 @@ async function finishRun(client: pg.Client, runId: number, status: 'SUCCEEDED' |
 export function toRecord(row: Record<string, any>): ArchivalRunRecord {
   return {
     id: row.id,
+    kind: row.kind,
+    restoreTo: row.restore_to,
     status: row.status,
     dryRun: row.dry_run,
     cutoff: row.cutoff,

@@ -22,7 +22,7 @@ export function scheduleArchival({ expression, olderThanDays, cold, archive, log
     const tick = new Date();
     const since = previousTick;
     previousTick = tick;
-    const latest = await cold.archivalRun.findFirst({ where: { dryRun: false, startedAt: { gte: since } }, select: { id: true } });
+    const latest = await cold.archivalRun.findFirst({ where: { dryRun: false, kind: 'ARCHIVE', startedAt: { gte: since } }, select: { id: true } });
     if (latest) return log(`scheduled archival: run ${latest.id} already started since ${since.toISOString()}; skipping`);
     try {
       const run = await archive({ olderThanDays, dryRun: false });

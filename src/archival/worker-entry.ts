@@ -8,19 +8,25 @@ import { coldAdapter, createColdClient } from '../stores/cold/index.js';
 import { createHotClient, hotAdapter } from '../stores/hot/index.js';
 import { createArchiveBounds } from './bounds.js';
 import { runArchival, type ArchivalOptions } from './job.js';
+import { runRestore, type RestoreOptions } from './restore.js';
+
+export type WorkerTask =
+  | { readonly kind: 'archive'; readonly options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'> }
+  | { readonly kind: 'restore'; readonly options: Pick<RestoreOptions, 'from' | 'to'> };
 
 interface WorkerInput {
   readonly hot: StoreConfig;
   readonly cold: StoreConfig;
-  readonly options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>;
+  readonly task: WorkerTask;
 }
 
-const { hot, cold, options } = workerData as WorkerInput;
+const { hot, cold, task } = workerData as WorkerInput;
 // A few connections: the job reads, deletes and prefetches concurrently, nothing more.
 const hotClient = createHotClient(hotAdapter({ ...hot, pool: { ...hot.pool, max: 3 } }));
 const coldClient = createColdClient(coldAdapter({ ...cold, pool: { ...cold.pool, max: 1 } }));
 try {
-  const run = await runArchival({ hot: hotClient, cold, bounds: createArchiveBounds(coldClient) }, options);
+  const deps = { hot: hotClient, cold, bounds: createArchiveBounds(coldClient) };
+  const run = task.kind === 'archive' ? await runArchival(deps, task.options) : await runRestore(deps, task.options);
   parentPort!.postMessage({ ok: true, run });
 } catch (error) {
   const code = (error as { extensions?: { code?: unknown } }).extensions?.code;

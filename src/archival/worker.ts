@@ -9,7 +9,8 @@
 import { Worker } from 'node:worker_threads';
 import type { StoreConfig } from '../config.js';
 import { ArchivalInProgressError, ErrorCode } from '../errors.js';
-import type { ArchivalOptions, ArchivalRunRecord } from './job.js';
+import type { ArchivalRunRecord } from './job.js';
+import type { WorkerTask } from './worker-entry.js';
 
 export const ARCHIVAL_HEAP_MB = 96;
 
@@ -20,7 +21,8 @@ interface WorkerResult {
   readonly code?: string;
 }
 
-export function runArchivalInWorker(stores: { hot: StoreConfig; cold: StoreConfig }, options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>): Promise<ArchivalRunRecord> {
+/** Runs an archival run or a restore on its own thread; resolves to its run record. */
+export function runInArchivalWorker(stores: { hot: StoreConfig; cold: StoreConfig }, task: WorkerTask): Promise<ArchivalRunRecord> {
   // .js when compiled; .ts when running from the sources under tsx, whose loader a worker
   // thread does not inherit.
   const fromSources = import.meta.url.endsWith('.ts');
@@ -28,7 +30,7 @@ export function runArchivalInWorker(stores: { hot: StoreConfig; cold: StoreConfi
   return new Promise((resolve, reject) => {
     const worker = new Worker(fromSources ? tsxBootstrap(entry) : entry, {
       ...(fromSources ? { eval: true } : {}),
-      workerData: { hot: stores.hot, cold: stores.cold, options: { olderThanDays: options.olderThanDays, dryRun: options.dryRun } },
+      workerData: { hot: stores.hot, cold: stores.cold, task },
       resourceLimits: { maxOldGenerationSizeMb: ARCHIVAL_HEAP_MB },
     });
     let settled = false;

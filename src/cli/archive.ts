@@ -4,6 +4,7 @@
  * run works and exits non-zero when it fails.
  *
  *   npm run archive [-- --older-than-days 30] [--dry-run] [--url http://host:4000/graphql]
+ *   npm run archive -- --restore --from 2026-09-01 --to 2026-09-30   (the rollback plan)
  *
  * Exit codes: 0 the run succeeded; 1 it failed or the gateway refused (the error code is
  * printed, e.g. ARCHIVAL_IN_PROGRESS); 2 bad arguments.
@@ -30,16 +31,28 @@ function parseArgs(argv: string[]) {
   let olderThanDays: number | undefined;
   let dryRun = false;
   let url: string | undefined;
+  let restore = false;
+  let from: string | undefined;
+  let to: string | undefined;
+  const day = (value: string | undefined, flag: string) => {
+    if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${flag} takes a date as YYYY-MM-DD`);
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--dry-run') dryRun = true;
+    else if (arg === '--restore') restore = true;
+    else if (arg === '--from') from = day(argv[++i], '--from');
+    else if (arg === '--to') to = day(argv[++i], '--to');
     else if (arg === '--older-than-days') {
       olderThanDays = Number(argv[++i]);
       if (!Number.isInteger(olderThanDays) || olderThanDays < 0) throw new UsageError('--older-than-days takes a whole number of days');
     } else if (arg === '--url') url = argv[++i];
     else throw new UsageError(`unknown argument ${arg}`);
   }
-  return { olderThanDays, dryRun, url };
+  if (restore && (!from || !to)) throw new UsageError('--restore needs --from and --to');
+  if (!restore && (from || to)) throw new UsageError('--from and --to go with --restore');
+  return { olderThanDays, dryRun, url, restore: restore ? { from: from!, to: to! } : undefined };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -62,9 +75,15 @@ async function main(argv: string[]): Promise<number> {
     return body.data;
   };
 
-  console.log(`archival${args.dryRun ? ' (dry run)' : ''}: rows older than ${olderThanDays} days, via ${url}`);
   const started = Date.now();
-  const pending = call(`mutation Run($input: RunArchivalInput) { runArchival(input: $input) { ${RUN_FIELDS} } }`, { input: { olderThanDays, dryRun: args.dryRun } });
+  let pending: Promise<{ run: Run }>;
+  if (args.restore) {
+    console.log(`restore: rows of ${args.restore.from} to ${args.restore.to} back to the hot store, via ${url}`);
+    pending = call(`mutation Restore($from: Date!, $to: Date!) { run: restoreArchive(from: $from, to: $to) { ${RUN_FIELDS} } }`, args.restore);
+  } else {
+    console.log(`archival${args.dryRun ? ' (dry run)' : ''}: rows older than ${olderThanDays} days, via ${url}`);
+    pending = call(`mutation Run($input: RunArchivalInput) { run: runArchival(input: $input) { ${RUN_FIELDS} } }`, { input: { olderThanDays, dryRun: args.dryRun } });
+  }
   let finished = false;
   pending.then(() => (finished = true), () => (finished = true));
   let shown = '';
@@ -79,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       shown = line;
     }
   }
-  const run: Run = (await pending).runArchival;
+  const { run } = await pending;
   console.log(`run ${run.id} ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s, cutoff ${run.cutoff}: ${progress(run)}`);
   return run.status === 'SUCCEEDED' ? 0 : 1;
 }

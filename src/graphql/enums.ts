@@ -20,3 +20,9 @@ export enum ArchivalStatus {
   FAILED = 'FAILED',
 }
 registerEnumType(ArchivalStatus, { name: 'ArchivalStatus' });
+
+export enum ArchivalKind {
+  ARCHIVE = 'ARCHIVE',
+  RESTORE = 'RESTORE',
+}
+registerEnumType(ArchivalKind, { name: 'ArchivalKind', description: 'ARCHIVE moves rows to the cold store; RESTORE moves a range back to the hot store.' });

@@ -3,7 +3,8 @@
  */
 import { createArchiveBounds, type ArchiveBounds } from '../archival/bounds.js';
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
-import { runArchivalInWorker } from '../archival/worker.js';
+import type { RestoreOptions } from '../archival/restore.js';
+import { runInArchivalWorker } from '../archival/worker.js';
 import type { StoreConfig } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
 import { coldAdapter, createColdClient, type ColdClient } from './cold/index.js';
@@ -15,6 +16,8 @@ export interface OpenStores {
   readonly bounds: ArchiveBounds;
   /** One archival run, on its own thread (archival/worker.ts). */
   readonly archive: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
+  /** One restore of a range back to the hot store, on its own thread. */
+  readonly restore: (options: Pick<RestoreOptions, 'from' | 'to'>) => Promise<ArchivalRunRecord>;
   readonly probes: Record<'hot' | 'cold', StoreProbe>;
   disconnect(): Promise<void>;
 }
@@ -37,18 +40,20 @@ export function openStores(
     expectedMigrations: expected,
   });
   const bounds = createArchiveBounds(cold);
+  const inWorker = async (task: Parameters<typeof runInArchivalWorker>[1]) => {
+    try {
+      return await runInArchivalWorker(config, task);
+    } finally {
+      // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.
+      bounds.invalidate();
+    }
+  };
   return {
     hot,
     cold,
     bounds,
-    archive: async (options) => {
-      try {
-        return await runArchivalInWorker(config, options);
-      } finally {
-        // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.
-        bounds.invalidate();
-      }
-    },
+    archive: (options) => inWorker({ kind: 'archive', options }),
+    restore: (options) => inWorker({ kind: 'restore', options }),
     probes: { hot: probe(hot, expectedMigrations.hot), cold: probe(cold, expectedMigrations.cold) },
     async disconnect() {
       await Promise.allSettled([hot.$disconnect(), cold.$disconnect()]);

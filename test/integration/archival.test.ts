@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveBounds } from '../../src/archival/bounds.js';
 import { runArchival, type ArchivalOptions, type Dataset, type FaultPoint } from '../../src/archival/job.js';
+import { runRestore, type RestoreOptions, type RestorePoint } from '../../src/archival/restore.js';
 import type { Viewer } from '../../src/auth/viewer.js';
 import { loadDemoData } from '../../src/demo/load.js';
 import type { Stores } from '../../src/graphql/context.js';
@@ -27,6 +28,12 @@ let hotDb: pg.Client;
 let coldDb: pg.Client;
 let stores: Stores;
 let gateway: TestGateway;
+
+const restore = (options: Partial<RestoreOptions> = {}) =>
+  runRestore({ hot: stores.hot, cold: fresh.cold, bounds: stores.bounds }, { from: RESTORE_FROM, to: RESTORE_TO, deleteDelayMs: 0, ...options });
+/** The ten days before the first run's cutoff day: rows the demo archived and rows the run moved. */
+const RESTORE_FROM = new Date(NOW().getTime() - 40 * 86_400_000).toISOString().slice(0, 10);
+const RESTORE_TO = new Date(NOW().getTime() - 31 * 86_400_000).toISOString().slice(0, 10);
 
 const archive = (options: Partial<ArchivalOptions> = {}) =>
   runArchival({ hot: stores.hot, cold: fresh.cold, bounds: stores.bounds }, { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options });
@@ -92,7 +99,13 @@ beforeAll(async () => {
   const cold = createColdClient(coldAdapter(fresh.cold));
   const hot = createHotClient(hotAdapter(fresh.hot));
   const bounds = createArchiveBounds(cold);
-  stores = { hot, cold, bounds, archive: (options) => runArchival({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }) };
+  stores = {
+    hot,
+    cold,
+    bounds,
+    archive: (options) => runArchival({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
+    restore: (options) => runRestore({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),
+  };
   gateway = await startTestGateway(stores);
 });
 
@@ -252,5 +265,67 @@ describe.runIf(hotIsPostgres())('archival', () => {
     expect(admin.data).toEqual({ runArchival: { status: 'SUCCEEDED', dryRun: true } });
     const bad = await gateway.execute('mutation { runArchival(input: { olderThanDays: -1 }) { status } }', { kind: 'admin' });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'olderThanDays' });
+  });
+
+  describe('restore (the rollback plan)', () => {
+    const inRange = async () => {
+      const range = [`${RESTORE_FROM}T00:00:00Z`, new Date(new Date(`${RESTORE_TO}T00:00:00Z`).getTime() + 86_400_000).toISOString()];
+      const where = `created_at >= $1 AND created_at < $2`;
+      return {
+        hotMessages: (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE ${where}`, range)).rows[0].n as number,
+        coldMessages: (await coldDb.query(`SELECT count(*)::int AS n FROM messages_archive WHERE ${where}`, range)).rows[0].n as number,
+        coldPosts: (await coldDb.query(`SELECT count(*)::int AS n FROM posts_archive WHERE ${where}`, range)).rows[0].n as number,
+        coldPrices: (await coldDb.query(`SELECT count(*)::int AS n FROM stock_prices_history WHERE trade_date BETWEEN $1 AND $2`, [RESTORE_FROM, RESTORE_TO])).rows[0].n as number,
+      };
+    };
+
+    it('moves a range back to hot: every row in one store, unchanged, counted once', async () => {
+      await resetData();
+      const before = await snapshot();
+      await archive();
+      const archived = await inRange();
+      expect(archived.coldMessages).toBeGreaterThan(100);
+      expect(archived.hotMessages).toBe(0);
+      const run = await restore();
+      expect(run).toMatchObject({ kind: 'RESTORE', status: 'SUCCEEDED' });
+      expect(run.messages).toBe(archived.coldMessages);
+      const after = await inRange();
+      expect(after).toEqual({ hotMessages: archived.coldMessages, coldMessages: 0, coldPosts: 0, coldPrices: 0 });
+      expectIntact(before, await snapshot());
+      // Old rows may be hot again: readers no longer skip hot for old ranges.
+      expect((await stores.bounds.get()).hotFrom).toBeNull();
+      const status = await gateway.execute('{ archivalRuns(first: 1) { edges { node { kind status restoreTo } } } }', { kind: 'admin' });
+      expect(status.data.archivalRuns.edges[0].node).toMatchObject({ kind: 'RESTORE', status: 'SUCCEEDED' });
+      // A later archival run moves them again, and takes hotFrom back.
+      await archive();
+      expectIntact(before, await snapshot());
+      expect((await stores.bounds.get()).hotFrom).not.toBeNull();
+    });
+
+    for (const point of ['afterHotCopy', 'afterColdDelete'] as RestorePoint[]) {
+      it(`survives a crash ${point}, then a rerun`, async () => {
+        await resetData();
+        const before = await snapshot();
+        await archive();
+        let seen = 0;
+        const fault = (at: RestorePoint) => {
+          if (at === point && ++seen === 2) throw new Error(`injected crash ${point}`);
+        };
+        await expect(restore({ fault })).rejects.toThrow(`injected crash ${point}`);
+        const middle = await snapshot();
+        for (const [name, { content }] of Object.entries(middle.datasets)) expect(content).toEqual(before.datasets[name]!.content);
+        expect((await restore()).status).toBe('SUCCEEDED');
+        expect((await inRange()).coldMessages).toBe(0);
+        expectIntact(before, await snapshot());
+      });
+    }
+
+    it('is for the admin token only, and refuses from after to', async () => {
+      const mutation = `mutation { restoreArchive(from: "${RESTORE_FROM}", to: "${RESTORE_TO}") { kind } }`;
+      expect((await gateway.execute(mutation, { kind: 'analyst', userId: 1 })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await gateway.execute(mutation, { kind: 'anonymous' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const backwards = await gateway.execute(`mutation { restoreArchive(from: "${RESTORE_TO}", to: "${RESTORE_FROM}") { kind } }`, { kind: 'admin' });
+      expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'from' });
+    });
   });
 });

@@ -33,9 +33,14 @@ afterAll(async () => {
 
 const tables = async () =>
   (await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.name);
-/** Every table and index of the public schema. */
+/** Every table, column and index of the public schema. */
 const schemaObjects = async () =>
-  (await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.name);
+  (
+    await client.query<{ name: string }>(`
+      SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public'
+      UNION ALL SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns WHERE table_schema = 'public'
+      ORDER BY 1`)
+  ).rows.map((r) => r.name);
 const records = async () =>
   (await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, logs, applied_steps_count FROM "_prisma_migrations" ORDER BY started_at`)).rows;
 

@@ -12,7 +12,7 @@ import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
 import { createLoaders, MAX_BATCH_SIZE } from '../../src/loaders/index.js';
 import type { ColdClient } from '../../src/stores/cold/index.js';
-import { createHotClient, type HotClient } from '../../src/stores/hot/index.js';
+import { createHotClient, insertWithIds, type HotClient } from '../../src/stores/hot/index.js';
 import { createRecordingAdapter, mssqlRow, resultSet, type RecordedStatement } from '../support/recording-adapter.js';
 
 /** SQL Server refuses statements with more than 2100 parameters. */
@@ -116,5 +116,23 @@ describe('hot store T-SQL', () => {
     await createLoaders(hot, noCold).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(statements().length).toBeGreaterThan(1);
     for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
+  });
+
+  it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction', async () => {
+    // 500 rows of 5 columns: 2500 parameters, so two statements of at most 2000.
+    const rows = Array.from({ length: 500 }, (_, i) => [41 + i, 1, 2, `back ${i}`, CREATED]);
+    const viaPrisma = async () => {
+      throw new Error('the SQL Server client takes no IDENTITY values; the T-SQL path must be used');
+    };
+    await insertWithIds(hot, 'messages', { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows }, viaPrisma);
+    const log = adapter.log.map((entry) => `${entry.kind} ${compact(entry.sql)}`.slice(0, 140));
+    expect(log[0]).toBe('begin BEGIN TRANSACTION');
+    expect(log[1]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] ON');
+    expect(log[2]).toMatch(/^execute INSERT INTO \[dbo\]\.\[messages\] \(\[id\], \[conversation_id\], \[sender_id\], \[content\], \[created_at\]\) VALUES \(@P1, @P2/);
+    expect(log[4]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] OFF');
+    expect(log[5]).toBe('commit COMMIT TRANSACTION');
+    const inserts = adapter.statements().filter((entry) => entry.sql.startsWith('INSERT'));
+    expect(inserts.map((entry) => entry.args.length)).toEqual([2000, 500]);
+    expect(inserts[0]!.args.slice(0, 4)).toEqual([41, 1, 2, 'back 0']);
   });
 });

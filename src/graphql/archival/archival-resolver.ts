@@ -16,7 +16,7 @@ export class ArchivalResolver {
   async archiveStatus(@Ctx() { viewer, hot, cold }: GatewayContext): Promise<ArchiveStatusType> {
     requireAnalyst(viewer, 'The archive status');
     const [watermark, lastRun, ...oldest] = await Promise.all([
-      cold.archivalRun.findFirst({ where: { status: 'SUCCEEDED', dryRun: false }, orderBy: [{ cutoff: 'desc' }], select: { cutoff: true } }),
+      cold.archivalRun.findFirst({ where: { status: 'SUCCEEDED', dryRun: false, kind: 'ARCHIVE' }, orderBy: [{ cutoff: 'desc' }], select: { cutoff: true } }),
       cold.archivalRun.findFirst({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
       hot.message.aggregate({ _min: { createdAt: true } }),
       hot.post.aggregate({ _min: { createdAt: true } }),

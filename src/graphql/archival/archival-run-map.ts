@@ -1,5 +1,5 @@
 import type { ColdModels } from '../../stores/cold/index.js';
-import { ArchivalStatus } from '../enums.js';
+import { ArchivalKind, ArchivalStatus } from '../enums.js';
 import { toGlobalId } from '../node/global-id.js';
 import type { ArchivalRunType } from './archival-run-type.js';
 
@@ -18,5 +18,7 @@ export function toArchivalRun(row: ColdModels.ArchivalRunModel): ArchivalRunType
     comments: row.comments,
     stockPrices: row.stockPrices,
     error: row.error,
+    kind: row.kind as ArchivalKind,
+    restoreTo: row.restoreTo,
   };
 }

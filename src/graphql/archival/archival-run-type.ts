@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { ArchivalStatus } from '../enums.js';
+import { ArchivalKind, ArchivalStatus } from '../enums.js';
 import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 import { DateTimeScalar } from '../scalars.js';
@@ -41,6 +41,12 @@ export class ArchivalRunType extends NodeType {
 
   @Field(() => String, { nullable: true })
   error!: string | null;
+
+  @Field(() => ArchivalKind)
+  kind!: ArchivalKind;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'For a restore: the end of the restored range (cutoff is its start).' })
+  restoreTo!: Date | null;
 }
 
 export const { EdgeType: ArchivalRunEdge, ConnectionType: ArchivalRunConnection } = connectionTypes('ArchivalRun', ArchivalRunType);

@@ -1,9 +1,11 @@
 import { Arg, Ctx, Field, InputType, Int, Mutation, Resolver } from 'type-graphql';
+import { utcDay } from '../../archival/bounds.js';
 import { requireAdmin } from '../../auth/guards.js';
 import { UserInputError } from '../../errors.js';
 import { toArchivalRun } from '../archival/archival-run-map.js';
 import { ArchivalRunType } from '../archival/archival-run-type.js';
 import type { GatewayContext } from '../context.js';
+import { DateScalar } from '../scalars.js';
 
 export const MAX_OLDER_THAN_DAYS = 3650;
 
@@ -27,5 +29,20 @@ export class ArchivalMutations {
     }
     if (!archive) throw new Error('this gateway was built without the archival job');
     return toArchivalRun(await archive({ olderThanDays, dryRun: input?.dryRun ?? false }));
+  }
+
+  @Mutation(() => ArchivalRunType, {
+    description: 'Admin: moves the rows of [from, to] (inclusive UTC days) back from the cold store to the hot store, the rollback plan. Pause archival first, or its next run moves them again.',
+  })
+  async restoreArchive(
+    @Arg('from', () => DateScalar) from: Date,
+    @Arg('to', () => DateScalar) to: Date,
+    @Ctx() { viewer, restore }: GatewayContext,
+  ): Promise<ArchivalRunType> {
+    requireAdmin(viewer, 'restoreArchive');
+    const [fromDay, toDay] = [utcDay(from), utcDay(to)];
+    if (fromDay > toDay) throw new UserInputError('"from" must not be after "to".', 'from');
+    if (!restore) throw new Error('this gateway was built without the archival job');
+    return toArchivalRun(await restore({ from: fromDay, to: toDay }));
   }
 }

@@ -69,7 +69,7 @@ export class PriceMutations {
     });
 
     // Fresh, not cached: a run in progress counts (its cutoff is recorded before it moves rows).
-    const [{ cutoff }] = await cold.$queryRaw<{ cutoff: Date | null }[]>`SELECT max(cutoff) AS cutoff FROM archival_runs WHERE NOT dry_run`;
+    const [{ cutoff }] = await cold.$queryRaw<{ cutoff: Date | null }[]>`SELECT max(cutoff) AS cutoff FROM archival_runs WHERE NOT dry_run AND kind = 'ARCHIVE'`;
     const coldDay = cutoff ? utcDay(cutoff) : undefined;
     for (const price of prices) {
       const stockId = stocks.get(price.symbol)!;

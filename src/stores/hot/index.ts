@@ -54,3 +54,39 @@ export function hotTextContains(client: HotClient, text: string): { contains: st
 export function escapePostgresLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
+
+export type HotTable = 'messages' | 'posts' | 'comments' | 'post_likes' | 'stock_prices';
+
+/** Rows to restore with their own ids, by database column (the SQL Server path). */
+export interface RowsWithIds {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/** Parameters per T-SQL statement, under SQL Server's 2100. */
+const SQL_SERVER_PARAMETERS = 2000;
+
+/**
+ * Writes rows with their own ids (restoring archived rows). PostgreSQL takes them through
+ * Prisma (`viaPrisma`). The SQL Server client accepts no value for an IDENTITY column at all,
+ * and SQL Server refuses one unless IDENTITY_INSERT is on for the table in the same session:
+ * there, parameterised INSERTs in one transaction between IDENTITY_INSERT ON and OFF.
+ */
+export async function insertWithIds(client: HotClient, table: HotTable, data: RowsWithIds, viaPrisma: (client: HotClient) => Promise<unknown>): Promise<void> {
+  if (engines.get(client) !== 'sqlserver') {
+    await viaPrisma(client);
+    return;
+  }
+  const width = data.columns.length;
+  const perStatement = Math.max(1, Math.floor(SQL_SERVER_PARAMETERS / width));
+  const columns = data.columns.map((column) => `[${column}]`).join(', ');
+  await client.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] ON`);
+    for (let start = 0; start < data.rows.length; start += perStatement) {
+      const chunk = data.rows.slice(start, start + perStatement);
+      const values = chunk.map((_, r) => `(${data.columns.map((__, c) => `@P${r * width + c + 1}`).join(', ')})`).join(', ');
+      await tx.$executeRawUnsafe(`INSERT INTO [dbo].[${table}] (${columns}) VALUES ${values}`, ...chunk.flat());
+    }
+    await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] OFF`);
+  });
+}
