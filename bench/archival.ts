@@ -8,127 +8,99 @@
  *   npm run bench:archival [-- --messages 1000000 --sample 20000]
  *
  * Uses the embedded PostgreSQL unless HOT_DATABASE_URL / COLD_DATABASE_URL are set; needs
- * psql on the PATH for the floor. The job runs in this process with no delete delay (there is
- * no other gateway process whose cached bounds could be stale).
+ * psql on the PATH for the floor. The job runs as the gateway runs it: compiled, on its worker
+ * thread, with the 5 s delay before its first hot delete (which dominates small runs).
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig, type StoreConfig } from '../src/config.js';
-import { startEmbedded, type EmbeddedCluster } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrations.js';
-import { ensureDatabase, withMigrationSession } from '../src/db/stores.js';
+import type { StoreConfig } from '../src/config.js';
 import { pgConnectionConfig } from '../src/stores/pg-pool.js';
+import { numberOption, withBenchStores } from './support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const MESSAGES = option('messages', 1_000_000);
-const SAMPLE = option('sample', 20_000);
+const MESSAGES = numberOption('messages', 1_000_000);
+const SAMPLE = numberOption('sample', 20_000);
 const NOW = new Date('2026-11-22T00:00:00.000Z');
 const CUTOFF = new Date(NOW.getTime() - 30 * 86_400_000);
 
 async function main() {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  let cluster: EmbeddedCluster | undefined;
-  let dataDir: string | undefined;
-  let servers: { hot: StoreConfig; cold: StoreConfig };
-  if (config.stores.mode === 'external') servers = config.stores;
-  else {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'stock-insight-bench-'));
-    chmodSync(dataDir, 0o755);
-    cluster = await startEmbedded({ ...config.stores, dataDir, port: 0 });
-    servers = cluster;
-  }
-  const suffix = Date.now().toString(36);
-  const hot: StoreConfig = { ...servers.hot, database: `bench_${suffix}_hot` };
-  const cold: StoreConfig = { ...servers.cold, database: `bench_${suffix}_cold` };
-  const hotDb = new pg.Client(pgConnectionConfig(hot));
-  const coldDb = new pg.Client(pgConnectionConfig(cold));
-  try {
-    for (const store of [hot, cold]) {
-      await ensureDatabase(store);
-      await withMigrationSession(store, migrate);
-    }
-    await Promise.all([hotDb.connect(), coldDb.connect()]);
-    await hotDb.query(`INSERT INTO users (id, username, display_name) SELECT i, 'user' || i, 'User ' || i FROM generate_series(1, 1000) i`);
-    await hotDb.query(`INSERT INTO conversations (id, title) SELECT i, 'Conversation ' || i FROM generate_series(1, 2000) i`);
+  await withBenchStores(async ({ hot, cold }) => {
+    const hotDb = new pg.Client(pgConnectionConfig(hot));
+    const coldDb = new pg.Client(pgConnectionConfig(cold));
+    try {
+      await Promise.all([hotDb.connect(), coldDb.connect()]);
+      await hotDb.query(`INSERT INTO users (id, username, display_name) SELECT i, 'user' || i, 'User ' || i FROM generate_series(1, 1000) i`);
+      await hotDb.query(`INSERT INTO conversations (id, title) SELECT i, 'Conversation ' || i FROM generate_series(1, 2000) i`);
 
-    const seed = async () => {
-      await hotDb.query('TRUNCATE messages');
-      await coldDb.query('TRUNCATE messages_archive, user_activity, archival_runs');
-      await hotDb.query(
-        `INSERT INTO messages (id, conversation_id, sender_id, content, created_at)
-         SELECT i, 1 + i % 2000, 1 + i % 1000, 'message ' || i || ': TSMC guidance looks strong, watching the close', $1::timestamptz - (i || ' seconds')::interval
-         FROM generate_series(1, ${MESSAGES}) i`,
-        [CUTOFF],
+      const seed = async () => {
+        await hotDb.query('TRUNCATE messages');
+        await coldDb.query('TRUNCATE messages_archive, user_activity, archival_runs');
+        await hotDb.query(
+          `INSERT INTO messages (id, conversation_id, sender_id, content, created_at)
+           SELECT i, 1 + i % 2000, 1 + i % 1000, 'message ' || i || ': TSMC guidance looks strong, watching the close', $1::timestamptz - (i || ' seconds')::interval
+           FROM generate_series(1, ${MESSAGES}) i`,
+          [CUTOFF],
+        );
+        await hotDb.query('VACUUM ANALYZE messages');
+        await coldDb.query('VACUUM ANALYZE messages_archive');
+      };
+
+      // The floor: the same rows out of hot and into cold by psql's \copy, then one DELETE.
+      await seed();
+      const columns = 'original_id, conversation_id, sender_id, content, created_at';
+      let started = performance.now();
+      await pipePsql(
+        hot,
+        `\\copy (SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < '${CUTOFF.toISOString()}') TO STDOUT`,
+        cold,
+        `\\copy messages_archive (${columns}) FROM STDIN`,
       );
-      await hotDb.query('VACUUM ANALYZE messages');
-      await coldDb.query('VACUUM ANALYZE messages_archive');
-    };
+      await hotDb.query(`DELETE FROM messages WHERE created_at < $1`, [CUTOFF]);
+      const floorSeconds = (performance.now() - started) / 1000;
+      const moved = Number((await coldDb.query('SELECT count(*) AS n FROM messages_archive')).rows[0].n);
+      if (moved !== MESSAGES) throw new Error(`floor moved ${moved} rows, expected ${MESSAGES}`);
 
-    // The floor: the same rows out of hot and into cold by psql's \copy, then one DELETE.
-    await seed();
-    const columns = 'original_id, conversation_id, sender_id, content, created_at';
-    let started = performance.now();
-    await pipePsql(
-      hot,
-      `\\copy (SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < '${CUTOFF.toISOString()}') TO STDOUT`,
-      cold,
-      `\\copy messages_archive (${columns}) FROM STDIN`,
-    );
-    await hotDb.query(`DELETE FROM messages WHERE created_at < $1`, [CUTOFF]);
-    const floorSeconds = (performance.now() - started) / 1000;
-    const moved = Number((await coldDb.query('SELECT count(*) AS n FROM messages_archive')).rows[0].n);
-    if (moved !== MESSAGES) throw new Error(`floor moved ${moved} rows, expected ${MESSAGES}`);
+      // The gateway's job, in a plain node process running the compiled build, as production
+      // runs it (tsx's own loader would add to the RSS measured).
+      await seed();
+      const job = await runWorker({ hot, cold, now: NOW.toISOString() });
+      if (job.messages !== MESSAGES || job.status !== 'SUCCEEDED') throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${MESSAGES}`);
+      const jobSeconds = job.seconds;
+      const peakRss = Math.max(job.peakRss, job.maxRss);
+      const rssAtStart = job.rssAtStart;
 
-    // The gateway's job, in a plain node process running the compiled build, as production
-    // runs it (tsx's own loader would add to the RSS measured).
-    await seed();
-    const job = await runWorker({ hot, cold, now: NOW.toISOString() });
-    if (job.messages !== MESSAGES || job.status !== 'SUCCEEDED') throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${MESSAGES}`);
-    const jobSeconds = job.seconds;
-    const peakRss = Math.max(job.peakRss, job.maxRss);
-    const rssAtStart = job.rssAtStart;
-
-    // The seed's design on a sample: look up each row in cold, insert it alone, then delete by predicate.
-    await seed();
-    const { rows } = await hotDb.query(`SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < $1 ORDER BY id LIMIT ${SAMPLE}`, [CUTOFF]);
-    started = performance.now();
-    for (const row of rows) {
-      const existing = await coldDb.query('SELECT 1 FROM messages_archive WHERE original_id = $1', [row.id]);
-      if (existing.rowCount === 0) {
-        await coldDb.query(`INSERT INTO messages_archive (${columns}) VALUES ($1, $2, $3, $4, $5)`, [row.id, row.conversation_id, row.sender_id, row.content, row.created_at]);
+      // The seed's design on a sample: look up each row in cold, insert it alone, then delete by predicate.
+      await seed();
+      const { rows } = await hotDb.query(`SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < $1 ORDER BY id LIMIT ${SAMPLE}`, [CUTOFF]);
+      started = performance.now();
+      for (const row of rows) {
+        const existing = await coldDb.query('SELECT 1 FROM messages_archive WHERE original_id = $1', [row.id]);
+        if (existing.rowCount === 0) {
+          await coldDb.query(`INSERT INTO messages_archive (${columns}) VALUES ($1, $2, $3, $4, $5)`, [row.id, row.conversation_id, row.sender_id, row.content, row.created_at]);
+        }
       }
-    }
-    await hotDb.query(`DELETE FROM messages WHERE id <= $1 AND created_at < $2`, [rows.at(-1).id, CUTOFF]);
-    const seedSeconds = (performance.now() - started) / 1000;
+      await hotDb.query(`DELETE FROM messages WHERE id <= $1 AND created_at < $2`, [rows.at(-1).id, CUTOFF]);
+      const seedSeconds = (performance.now() - started) / 1000;
 
-    const rate = (n: number, seconds: number) => n / seconds;
-    const result = {
-      messages: MESSAGES,
-      floor: { seconds: round(floorSeconds), rowsPerSecond: Math.round(rate(MESSAGES, floorSeconds)) },
-      job: { seconds: round(jobSeconds), rowsPerSecond: Math.round(rate(MESSAGES, jobSeconds)), peakRssMb: round(peakRss / 2 ** 20), rssAtStartMb: round(rssAtStart / 2 ** 20) },
-      seedStyle: { sample: SAMPLE, seconds: round(seedSeconds), rowsPerSecond: Math.round(rate(SAMPLE, seedSeconds)) },
-    };
-    console.log(JSON.stringify(result, null, 2));
-    console.log(`\n| design | rows/s | for ${MESSAGES.toLocaleString()} rows |`);
-    console.log('| --- | --- | --- |');
-    console.log(`| floor: psql \\copy + one DELETE | ${result.floor.rowsPerSecond.toLocaleString()} | ${result.floor.seconds} s |`);
-    console.log(`| gateway archival job | ${result.job.rowsPerSecond.toLocaleString()} | ${result.job.seconds} s |`);
-    console.log(`| seed's row-by-row design (${SAMPLE.toLocaleString()}-row sample) | ${result.seedStyle.rowsPerSecond.toLocaleString()} | ${round(MESSAGES / result.seedStyle.rowsPerSecond)} s (extrapolated) |`);
-    console.log(`\njob / floor: ${(result.job.rowsPerSecond / result.floor.rowsPerSecond).toFixed(2)} (goal >= 0.5); job / seed style: ${(result.job.rowsPerSecond / result.seedStyle.rowsPerSecond).toFixed(1)}x (goal > 10x); peak RSS ${result.job.peakRssMb} MB (goal < 300)`);
-  } finally {
-    await Promise.all([hotDb.end().catch(() => undefined), coldDb.end().catch(() => undefined)]);
-    await dropDatabases([hot, cold]);
-    await cluster?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+      const rate = (n: number, seconds: number) => n / seconds;
+      const result = {
+        messages: MESSAGES,
+        floor: { seconds: round(floorSeconds), rowsPerSecond: Math.round(rate(MESSAGES, floorSeconds)) },
+        job: { seconds: round(jobSeconds), rowsPerSecond: Math.round(rate(MESSAGES, jobSeconds)), peakRssMb: round(peakRss / 2 ** 20), rssAtStartMb: round(rssAtStart / 2 ** 20) },
+        seedStyle: { sample: SAMPLE, seconds: round(seedSeconds), rowsPerSecond: Math.round(rate(SAMPLE, seedSeconds)) },
+      };
+      console.log(JSON.stringify(result, null, 2));
+      console.log(`\n| design | rows/s | for ${MESSAGES.toLocaleString()} rows |`);
+      console.log('| --- | --- | --- |');
+      console.log(`| floor: psql \\copy + one DELETE | ${result.floor.rowsPerSecond.toLocaleString()} | ${result.floor.seconds} s |`);
+      console.log(`| gateway archival job | ${result.job.rowsPerSecond.toLocaleString()} | ${result.job.seconds} s |`);
+      console.log(`| seed's row-by-row design (${SAMPLE.toLocaleString()}-row sample) | ${result.seedStyle.rowsPerSecond.toLocaleString()} | ${round(MESSAGES / result.seedStyle.rowsPerSecond)} s (extrapolated) |`);
+      console.log(`\njob / floor: ${(result.job.rowsPerSecond / result.floor.rowsPerSecond).toFixed(2)} (goal >= 0.5); job / seed style: ${(result.job.rowsPerSecond / result.seedStyle.rowsPerSecond).toFixed(1)}x (goal > 10x); peak RSS ${result.job.peakRssMb} MB (goal < 300)`);
+    } finally {
+      await Promise.all([hotDb.end().catch(() => undefined), coldDb.end().catch(() => undefined)]);
+    }
+  });
 }
 
 /** Builds the project and runs bench/archival-worker.mjs in a plain node process. */
@@ -159,15 +131,6 @@ function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string)
   const done = (child: ReturnType<typeof psql>, name: string) =>
     new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`)))));
   return Promise.all([done(reader, 'psql \\copy out'), done(writer, 'psql \\copy in')]).then(() => undefined);
-}
-
-async function dropDatabases(stores: StoreConfig[]) {
-  for (const store of stores) {
-    const admin = new pg.Client({ ...pgConnectionConfig(store), database: 'postgres' });
-    await admin.connect().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(store.database)} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
-  }
 }
 
 function round(value: number): number {

@@ -11,62 +11,30 @@
  */
 import 'reflect-metadata';
 import http from 'node:http';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { loadConfig, type StoreConfig } from '../src/config.js';
-import { startEmbedded, type EmbeddedCluster } from '../src/db/embedded.js';
-import { migrate } from '../src/db/migrations.js';
-import { ensureDatabase, withMigrationSession } from '../src/db/stores.js';
 import { toGlobalId } from '../src/graphql/node/global-id.js';
 import { encodeCursor } from '../src/graphql/pagination/cursor.js';
 import { MESSAGES_ORDERING } from '../src/graphql/message/message-sides.js';
 import { createGateway } from '../src/server.js';
 import { openStores } from '../src/stores/index.js';
+import type { StoreConfig } from '../src/config.js';
 import { pgConnectionConfig } from '../src/stores/pg-pool.js';
+import { numberOption, withBenchStores } from './support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const TOTAL = option('messages', 250_000);
-const SECONDS = option('seconds', 5);
+const TOTAL = numberOption('messages', 250_000);
+const SECONDS = numberOption('seconds', 5);
 const HOT = 10_000;
 const DEEP = 100_000;
 const BASE = Date.UTC(2026, 0, 1);
 const STEP_MS = 997; // distinct instants, a few per second
 
 async function main() {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  let cluster: EmbeddedCluster | undefined;
-  let dataDir: string | undefined;
-  let servers: { hot: StoreConfig; cold: StoreConfig };
-  if (config.stores.mode === 'external') {
-    servers = config.stores;
-  } else {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'stock-insight-bench-'));
-    chmodSync(dataDir, 0o755);
-    cluster = await startEmbedded({ ...config.stores, dataDir, port: 0 });
-    servers = cluster;
-  }
-  const suffix = Date.now().toString(36);
-  const hot: StoreConfig = { ...servers.hot, database: `bench_${suffix}_hot` };
-  const cold: StoreConfig = { ...servers.cold, database: `bench_${suffix}_cold` };
-  try {
-    for (const store of [hot, cold]) {
-      await ensureDatabase(store);
-      await withMigrationSession(store, migrate);
-    }
+  if (TOTAL < DEEP + HOT + 50) throw new Error(`--messages must be at least ${DEEP + HOT + 50} to hold a page ${DEEP.toLocaleString()} rows deep`);
+  await withBenchStores(async ({ hot, cold }) => {
     const cutoff = await seed(hot, cold);
     await measure(hot, cold, cutoff);
-  } finally {
-    await drop([hot, cold]);
-    await cluster?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Messages 1..TOTAL one STEP_MS apart; the newest HOT are hot, the rest archived. */
@@ -180,15 +148,6 @@ async function load(post: (body: string) => Promise<{ status: number }>, body: s
   latencies.sort((a, b) => a - b);
   const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return { rps: latencies.length / seconds, p50: quantile(0.5), p99: quantile(0.99) };
-}
-
-async function drop(stores: StoreConfig[]) {
-  for (const store of stores) {
-    const admin = new pg.Client({ ...pgConnectionConfig(store), database: 'postgres' });
-    await admin.connect().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(store.database)} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
-  }
 }
 
 main().catch((error: unknown) => {

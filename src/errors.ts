@@ -42,7 +42,7 @@ export class NotFoundError extends GraphQLError {
 }
 
 export class ArchivalInProgressError extends GraphQLError {
-  constructor(message = 'An archival run is already in progress; try again when it has finished.') {
+  constructor(message = 'An archival run or restore is already in progress; try again when it has finished.') {
     super(message, { extensions: { code: ErrorCode.ARCHIVAL_IN_PROGRESS } });
   }
 }

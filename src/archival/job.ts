@@ -15,27 +15,19 @@
  *   crash anywhere, then a rerun, leaves every row in exactly one store, counted once.
  * - Memory is one batch, however many rows move.
  */
-import pg from 'pg';
-import { ArchivalInProgressError } from '../errors.js';
+import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
 import type { HotClient, HotModels } from '../stores/hot/index.js';
-import { pgConnectionConfig } from '../stores/pg-pool.js';
 import { ARCHIVAL_DELETE_DELAY_MS, utcDay, type ArchiveBounds } from './bounds.js';
 import { copyComments, copyLikes, copyMessages, copyPosts, copyPrices, recordActivity, type Action } from './cold-writes.js';
+import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
+
+export type { ArchivalRunRecord, RunCounts } from './recorded-run.js';
 
 /** SQL Server accepts 2100 parameters per statement; batches and IN lists stay at 1000. */
 export const MAX_BATCH_SIZE = 1000;
-/** The advisory lock every archival and restore contends for (any constant unique to this job). */
-export const ARCHIVAL_LOCK_KEY = 7_279_813_045;
 const DAY_MS = 86_400_000;
 
-export interface RunCounts {
-  messages: number;
-  posts: number;
-  comments: number;
-  likes: number;
-  stockPrices: number;
-}
 export type Dataset = keyof RunCounts;
 
 /** Where a test may inject a crash. */
@@ -61,93 +53,20 @@ export interface ArchivalDeps {
   readonly bounds: ArchiveBounds;
 }
 
-export interface ArchivalRunRecord extends RunCounts {
-  readonly id: number;
-  readonly kind: 'ARCHIVE' | 'RESTORE';
-  readonly restoreTo: Date | null;
-  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  readonly dryRun: boolean;
-  readonly cutoff: Date;
-  readonly startedAt: Date;
-  readonly finishedAt: Date | null;
-  readonly error: string | null;
-}
-
 export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions): Promise<ArchivalRunRecord> {
   const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
-  const client = new pg.Client(pgConnectionConfig(deps.cold));
-  let connectionError: Error | undefined;
-  client.on('error', (error) => (connectionError = error));
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ARCHIVAL_LOCK_KEY]);
-    if (!rows[0]?.locked) throw new ArchivalInProgressError();
-    try {
-      // Holding the lock, no other run is alive: a RUNNING row is one whose process died.
-      await client.query(`UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = 'interrupted: the process running it stopped' WHERE status = 'RUNNING'`);
-      const now = options.now?.() ?? new Date();
-      const cutoff = new Date(now.getTime() - options.olderThanDays * DAY_MS);
-      const runId = await recordRun(client, cutoff, options.dryRun);
-      deps.bounds.invalidate();
-      const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
-      try {
-        if (options.dryRun) {
-          Object.assign(counts, await countMovable(deps.hot, client, cutoff));
-        } else {
-          const mover = new Mover(deps.hot, client, runId, cutoff, batchSize, counts, options, Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS));
-          await mover.moveAll();
-        }
-        const record = await finishRun(client, runId, 'SUCCEEDED', counts, null);
-        if (!options.dryRun && Object.values(counts).some((n) => n > 0)) {
-          await client.query('ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity');
-        }
-        return record;
-      } catch (error) {
-        const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
-        await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);
-        throw error;
-      } finally {
-        deps.bounds.invalidate();
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [ARCHIVAL_LOCK_KEY]).catch(() => undefined);
+  const cutoff = new Date((options.now?.() ?? new Date()).getTime() - options.olderThanDays * DAY_MS);
+  const deletesAllowedAt = Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS);
+  return withRecordedRun(deps.cold, deps.bounds, { kind: 'ARCHIVE', dryRun: options.dryRun, cutoff }, async (client, counts) => {
+    if (options.dryRun) {
+      Object.assign(counts, await countMovable(deps.hot, client, cutoff));
+      return;
     }
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function recordRun(client: pg.Client, cutoff: Date, dryRun: boolean): Promise<number> {
-  const { rows } = await client.query<{ id: number }>(`INSERT INTO archival_runs (status, dry_run, cutoff, started_at) VALUES ('RUNNING', $1, $2, now()) RETURNING id`, [dryRun, cutoff]);
-  return rows[0]!.id;
-}
-
-export async function finishRun(client: pg.Client, runId: number, status: 'SUCCEEDED' | 'FAILED', counts: RunCounts, error: string | null): Promise<ArchivalRunRecord> {
-  const { rows } = await client.query(
-    `UPDATE archival_runs SET status = $2, finished_at = now(), error = $3, messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8
-     WHERE id = $1 RETURNING *`,
-    [runId, status, error, counts.messages, counts.posts, counts.comments, counts.likes, counts.stockPrices],
-  );
-  return toRecord(rows[0]);
-}
-
-export function toRecord(row: Record<string, any>): ArchivalRunRecord {
-  return {
-    id: row.id,
-    kind: row.kind,
-    restoreTo: row.restore_to,
-    status: row.status,
-    dryRun: row.dry_run,
-    cutoff: row.cutoff,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    error: row.error,
-    messages: row.messages,
-    posts: row.posts,
-    comments: row.comments,
-    likes: row.likes,
-    stockPrices: row.stock_prices,
-  };
+    await new Mover(deps.hot, client, cutoff, batchSize, counts, options, deletesAllowedAt).moveAll();
+    if (Object.values(counts).some((n) => n > 0)) {
+      await client.query('ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity');
+    }
+  });
 }
 
 /** Trade dates move when they fall before the cutoff's UTC day. */
@@ -161,7 +80,6 @@ class Mover {
   constructor(
     private readonly hot: HotClient,
     private readonly cold: pg.Client,
-    private readonly runId: number,
     private readonly cutoff: Date,
     private readonly batchSize: number,
     private readonly counts: RunCounts,
@@ -215,9 +133,10 @@ class Mover {
   private async recordProgress(force = false): Promise<void> {
     if (!force && Date.now() - this.lastProgressAt < 1000) return;
     this.lastProgressAt = Date.now();
+    // The run being recorded is the only RUNNING one: this process holds the lock.
     await this.cold.query(
-      `UPDATE archival_runs SET messages = $2, posts = $3, comments = $4, likes = $5, stock_prices = $6 WHERE id = $1`,
-      [this.runId, this.counts.messages, this.counts.posts, this.counts.comments, this.counts.likes, this.counts.stockPrices],
+      `UPDATE archival_runs SET messages = $1, posts = $2, comments = $3, likes = $4, stock_prices = $5 WHERE status = 'RUNNING'`,
+      [this.counts.messages, this.counts.posts, this.counts.comments, this.counts.likes, this.counts.stockPrices],
     );
     this.options.onProgress?.({ ...this.counts });
   }

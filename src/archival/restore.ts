@@ -15,13 +15,12 @@
  * Archival moves old rows again on its next run: pause it (ARCHIVAL_SCHEDULE, cron) while the
  * platform runs on the hot store alone.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
-import { ArchivalInProgressError } from '../errors.js';
 import { insertWithIds, type HotClient } from '../stores/hot/index.js';
-import { pgConnectionConfig } from '../stores/pg-pool.js';
 import { ARCHIVAL_DELETE_DELAY_MS, type ArchiveBounds } from './bounds.js';
-import { ARCHIVAL_LOCK_KEY, finishRun, MAX_BATCH_SIZE, type ArchivalRunRecord, type Dataset, type RunCounts } from './job.js';
+import { MAX_BATCH_SIZE, type Dataset } from './job.js';
+import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
 
 export type RestorePoint = 'afterHotCopy' | 'afterColdDelete';
 
@@ -44,42 +43,15 @@ const DAY_MS = 86_400_000;
 export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Promise<ArchivalRunRecord> {
   const start = new Date(`${options.from}T00:00:00.000Z`);
   const end = new Date(new Date(`${options.to}T00:00:00.000Z`).getTime() + DAY_MS);
-  const client = new pg.Client(pgConnectionConfig(deps.cold));
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ARCHIVAL_LOCK_KEY]);
-    if (!rows[0]?.locked) throw new ArchivalInProgressError('An archival run or restore is already in progress; try again when it has finished.');
-    try {
-      await client.query(`UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = 'interrupted: the process running it stopped' WHERE status = 'RUNNING'`);
-      const { rows: run } = await client.query<{ id: number }>(
-        `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ('RESTORE', 'RUNNING', false, $1, $2, now()) RETURNING id`,
-        [start, end],
-      );
-      const runId = run[0]!.id;
-      deps.bounds.invalidate();
-      const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
-      const delay = options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS;
-      const restore = new Restorer(deps.hot, client, start, end, options);
-      try {
-        await restore.copyAll();
-        // Readers must have seen the restore, and anything read from hot before a copy must
-        // have finished its cold read, before a cold row disappears.
-        await sleep(Math.max(0, restore.startedAt + delay - Date.now(), restore.lastCopyAt + delay - Date.now()));
-        await restore.deleteAll(counts);
-        return await finishRun(client, runId, 'SUCCEEDED', counts, null);
-      } catch (error) {
-        await finishRun(client, runId, 'FAILED', counts, (error instanceof Error ? error.message : String(error)).slice(0, 2000)).catch(() => undefined);
-        throw error;
-      } finally {
-        deps.bounds.invalidate();
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [ARCHIVAL_LOCK_KEY]).catch(() => undefined);
-    }
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const delay = options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS;
+  return withRecordedRun(deps.cold, deps.bounds, { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end }, async (client, counts) => {
+    const restore = new Restorer(deps.hot, client, start, end, options);
+    await restore.copyAll();
+    // Readers must have seen the restore, and anything read from hot before a copy must have
+    // finished its cold read, before a cold row disappears.
+    await sleep(Math.max(0, restore.startedAt + delay - Date.now(), restore.lastCopyAt + delay - Date.now()));
+    await restore.deleteAll(counts);
+  });
 }
 
 class Restorer {
