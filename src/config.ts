@@ -39,13 +39,20 @@ export interface StoreConfig {
   readonly connectTimeoutMs: number;
   /** TCP keepalive probe delay, so a dead peer is noticed on an idle connection. */
   readonly keepAliveInitialDelayMs: number;
+  /**
+   * The longest one statement of a serving request may take, waiting for a pooled connection
+   * included; the database cancels it too (statement_timeout, requestTimeout). Migrations,
+   * archival and restore use their own connections without it.
+   */
+  readonly queryTimeoutMs: number;
 }
 
 /** Pool and connection settings that apply to a store whichever way it is located. */
-export type StoreTuning = Pick<StoreConfig, 'pool' | 'connectTimeoutMs' | 'keepAliveInitialDelayMs'>;
+export type StoreTuning = Pick<StoreConfig, 'pool' | 'connectTimeoutMs' | 'keepAliveInitialDelayMs' | 'queryTimeoutMs'>;
 
 export type StoresConfig =
-  | { readonly mode: 'external'; readonly hot: StoreConfig; readonly cold: StoreConfig }
+  /** `cold` is undefined in single-store mode (COLD_STORE=disabled). */
+  | { readonly mode: 'external'; readonly hot: StoreConfig; readonly cold: StoreConfig | undefined }
   | {
       readonly mode: 'embedded';
       /** Where the embedded PostgreSQL keeps its cluster; a new folder means a fresh demo. */
@@ -55,6 +62,42 @@ export type StoresConfig =
       readonly hotTuning: StoreTuning;
       readonly coldTuning: StoreTuning;
     };
+
+/**
+ * What one GraphQL operation may ask for. The defaults start from graphql-armor's (depth 6,
+ * aliases 15, cost 5000, tokens 1000, directives 50), widened where the contract's own
+ * queries need it: a viewer's conversations with their messages and senders is 9 levels deep.
+ */
+export interface OperationLimits {
+  /** Nested field levels, fragments expanded (__typename not counted). */
+  readonly maxDepth: number;
+  /** Aliased fields in the whole operation. */
+  readonly maxAliases: number;
+  /** Fields requested, each multiplied by the first/last (or ids) of every list above it. */
+  readonly maxCost: number;
+  /** Lexical tokens in the document; parsing stops at the limit. */
+  readonly maxTokens: number;
+  /** Directives in the whole document. */
+  readonly maxDirectives: number;
+  /** HTTP request body; larger bodies are refused before they are read in full. */
+  readonly maxBodyBytes: number;
+  /** The variables object, as JSON. */
+  readonly maxVariablesBytes: number;
+}
+
+export interface ResilienceConfig {
+  /** A whole GraphQL request; past it the client gets REQUEST_TIMEOUT. */
+  readonly requestTimeoutMs: number;
+  /** Consecutive unavailable-store failures that open a store's circuit breaker. */
+  readonly breakerFailureThreshold: number;
+  /** How long an open breaker fails fast before it lets one trial statement through. */
+  readonly breakerResetMs: number;
+  /** Failed authentications per client address within the window before 429. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowMs: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
   readonly nodeEnv: NodeEnv;
@@ -77,6 +120,17 @@ export interface Config {
   readonly archivalOlderThanDays: number;
   /** Where `npm run archive` finds the running gateway. */
   readonly gatewayUrl: string;
+  /** Single-store mode (COLD_STORE=disabled): the hot store alone, archival off. */
+  readonly singleStore: boolean;
+  readonly limits: OperationLimits;
+  readonly resilience: ResilienceConfig;
+  /** Introspection and the Sandbox landing page (always on outside production). */
+  readonly enableSandbox: boolean;
+  readonly logLevel: LogLevel;
+  /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  readonly metricsToken: string | undefined;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy that sets it). */
+  readonly trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +164,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters (HS256 needs a 256-bit key)');
   }
 
+  const singleStore = read.oneOf('COLD_STORE', ['enabled', 'disabled'] as const, 'enabled') === 'disabled';
+  const metricsToken = read.string('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+
   return {
     nodeEnv,
     host: read.string('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -117,25 +175,61 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: adminToken ?? DEVELOPMENT_ADMIN_TOKEN,
     jwtSecret: jwtSecret ?? DEVELOPMENT_JWT_SECRET,
     usesDevelopmentSecrets: !adminToken || !jwtSecret,
-    stores: readStores(read, production),
+    stores: readStores(read, production, singleStore),
     demoData: read.bool('DEMO_DATA', true),
     migrateOnStart: read.bool('MIGRATE_ON_START', true),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     archivalSchedule: readSchedule(read),
     archivalOlderThanDays: read.int('ARCHIVAL_OLDER_THAN_DAYS', 30, 0, 3650),
     gatewayUrl: read.string('GATEWAY_URL') ?? `http://127.0.0.1:${read.int('PORT', 4000, 0, 65535) || 4000}/graphql`,
+    singleStore,
+    limits: readLimits(read),
+    resilience: readResilience(read),
+    enableSandbox: production ? read.bool('ENABLE_SANDBOX', false) : read.bool('ENABLE_SANDBOX', true),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    metricsToken,
+    trustProxy: read.bool('TRUST_PROXY', false),
   };
 }
 
-function readStores(read: Reader, production: boolean): StoresConfig {
+/** The limits and resilience settings with no variable set (tests and tools). */
+export const DEFAULT_LIMITS: OperationLimits = readLimits(reader({}));
+export const DEFAULT_RESILIENCE: ResilienceConfig = readResilience(reader({}));
+
+function readLimits(read: Reader): OperationLimits {
+  return {
+    maxDepth: read.int('QUERY_MAX_DEPTH', 10, 1, 100),
+    maxAliases: read.int('QUERY_MAX_ALIASES', 15, 0, 1000),
+    maxCost: read.int('QUERY_MAX_COST', 5000, 1, 10_000_000),
+    maxTokens: read.int('QUERY_MAX_TOKENS', 1000, 10, 1_000_000),
+    maxDirectives: read.int('QUERY_MAX_DIRECTIVES', 50, 0, 10_000),
+    maxBodyBytes: read.int('MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxVariablesBytes: read.int('MAX_VARIABLES_BYTES', 256 * 1024, 64, 100 * 1024 * 1024),
+  };
+}
+
+function readResilience(read: Reader): ResilienceConfig {
+  return {
+    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 15_000, 100, 600_000),
+    breakerFailureThreshold: read.int('STORE_BREAKER_FAILURES', 5, 1, 1000),
+    breakerResetMs: read.int('STORE_BREAKER_RESET_MS', 5_000, 100, 600_000),
+    authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 10, 1, 100_000),
+    authFailureWindowMs: read.int('AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+  };
+}
+
+function readStores(read: Reader, production: boolean, singleStore: boolean): StoresConfig {
   const hotTuning = readTuning(read, 'HOT', 20);
   const coldTuning = readTuning(read, 'COLD', 10);
   const hot = readStore(read, 'hot', hotTuning);
   const cold = readStore(read, 'cold', coldTuning);
+  if (singleStore && cold) throw new ConfigError('COLD_STORE', 'is disabled, but COLD_DATABASE_URL (or COLD_DB_*) is set; unset one of them');
+  if (singleStore && hot) return { mode: 'external', hot, cold: undefined };
   if (hot && cold) return { mode: 'external', hot, cold };
   if (hot || cold) {
     const missing = hot ? 'COLD_DATABASE_URL' : 'HOT_DATABASE_URL';
-    throw new ConfigError(missing, 'is required when the other store is configured (set both stores, or neither for the embedded PostgreSQL)');
+    const alone = hot ? ', or COLD_STORE=disabled to serve the hot store alone' : '';
+    throw new ConfigError(missing, `is required when the other store is configured (set both stores, or neither for the embedded PostgreSQL${alone})`);
   }
   if (production) {
     throw new ConfigError('HOT_DATABASE_URL', 'is required when NODE_ENV=production (the embedded PostgreSQL is for development)');
@@ -170,6 +264,7 @@ function readTuning(read: Reader, prefix: 'HOT' | 'COLD', defaultPoolSize: numbe
     },
     connectTimeoutMs: read.int(`${prefix}_DB_CONNECT_TIMEOUT_MS`, 10_000, 1, 600_000),
     keepAliveInitialDelayMs: read.int(`${prefix}_DB_KEEPALIVE_MS`, 600_000, 1, 86_400_000),
+    queryTimeoutMs: read.int(`${prefix}_DB_QUERY_TIMEOUT_MS`, 5_000, 50, 600_000),
   };
 }
 

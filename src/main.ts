@@ -5,50 +5,74 @@
  */
 import 'reflect-metadata';
 import pg from 'pg';
+import { pino } from 'pino';
 import { scheduleArchival } from './archival/schedule.js';
 import { signToken } from './auth/viewer.js';
-import { ConfigError, DEVELOPMENT_ADMIN_TOKEN, loadConfig, type Config } from './config.js';
+import { ConfigError, DEVELOPMENT_ADMIN_TOKEN, loadConfig, type Config, type StoreConfig } from './config.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
 import { migrate, MigrationError } from './db/migrations.js';
 import { describeStore, locateStores, migrationsFor, StoreUnreachableError, withMigrationSession, type LocatedStores } from './db/stores.js';
 import { loadDemoData } from './demo/load.js';
+import { archivalSnapshot } from './archival/status.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { createGateway } from './server.js';
 import { pgConnectionConfig } from './stores/pg-pool.js';
 import { openStores } from './stores/index.js';
 
-const log = (line: string) => console.log(line);
+// Asynchronous, buffered writes to stdout; flushed before the process exits.
+const destination = pino.destination({ dest: 1, sync: false });
+let log: (line: string) => void = (line) => console.log(line);
 
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
+  const logger = createLogger(config.logLevel, destination);
+  log = (line) => logger.info(line);
   const located = await locateStores(config, log);
   let stores: ReturnType<typeof openStores> | undefined;
   try {
     for (const store of [located.hot, located.cold]) {
+      if (!store) continue;
       await withMigrationSession(store, async (session, migrations) => {
         if (!config.migrateOnStart) return;
         const applied = await migrate(session, migrations);
         if (applied.length > 0) log(`${describeStore(store)}: applied ${applied.join(', ')}`);
       });
     }
-    if (located.embedded && config.demoData) await ensureDemoData(located);
+    if (located.embedded && located.cold && config.demoData) await ensureDemoData(located.hot, located.cold);
 
+    const metrics = createMetrics();
     stores = openStores(located, {
-      hot: migrationsFor(located.hot).map((m) => m.name),
-      cold: migrationsFor(located.cold).map((m) => m.name),
+      expectedMigrations: {
+        hot: migrationsFor(located.hot).map((m) => m.name),
+        ...(located.cold ? { cold: migrationsFor(located.cold).map((m) => m.name) } : {}),
+      },
+      metrics,
+      breaker: { failureThreshold: config.resilience.breakerFailureThreshold, resetMs: config.resilience.breakerResetMs },
     });
+    metrics.setArchivalSource(() => archivalSnapshot(stores!.hot, stores!.cold, config.archivalOlderThanDays));
     const gateway = await createGateway({
       stores,
       probes: stores.probes,
       secrets: config,
-      production: config.nodeEnv === 'production',
-      logError: (errorId, error) => console.error(`errorId=${errorId}`, error),
+      nodeEnv: config.nodeEnv,
+      logger,
+      metrics,
+      limits: config.limits,
+      resilience: config.resilience,
+      enableSandbox: config.enableSandbox,
+      metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
     });
     const url = await gateway.listen(config.port, config.host);
     await printBanner(config, located, url, performance.now() - started);
-    const schedule = config.archivalSchedule
-      ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: stores.cold, archive: stores.archive, log })
-      : undefined;
+    if (config.singleStore) logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
+    const schedule =
+      config.archivalSchedule && stores.cold && stores.archive
+        ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: stores.cold, archive: stores.archive, log })
+        : undefined;
+    if (config.archivalSchedule && !schedule) logger.warn('ARCHIVAL_SCHEDULE is set but archival is disabled in single-store mode; not scheduling it');
     handleSignals(config, async () => {
       schedule?.stop();
       await gateway.stop(config.shutdownTimeoutMs);
@@ -63,9 +87,9 @@ async function main(): Promise<void> {
 }
 
 /** Loads the demo on an embedded cluster whose hot store has no users yet. */
-async function ensureDemoData(located: LocatedStores): Promise<void> {
-  const hot = new pg.Client(pgConnectionConfig(located.hot));
-  const cold = new pg.Client(pgConnectionConfig(located.cold));
+async function ensureDemoData(hotStore: StoreConfig, coldStore: StoreConfig): Promise<void> {
+  const hot = new pg.Client(pgConnectionConfig(hotStore));
+  const cold = new pg.Client(pgConnectionConfig(coldStore));
   await Promise.all([hot.connect(), cold.connect()]);
   try {
     const { rows } = await hot.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS present');
@@ -78,26 +102,28 @@ async function ensureDemoData(located: LocatedStores): Promise<void> {
   }
 }
 
+/** Production: one JSON log line. Elsewhere: a banner for a person, with ready-to-paste tokens. */
 async function printBanner(config: Config, located: LocatedStores, url: string, elapsedMs: number): Promise<void> {
+  const ready = `Stock Insight Gateway ready in ${(elapsedMs / 1000).toFixed(1)} s at ${url}`;
+  const cold = located.cold ? describeStore(located.cold) : 'disabled (single-store mode)';
+  if (config.nodeEnv === 'production') return log(`${ready}; hot store ${describeStore(located.hot)}, cold store ${cold}`);
+  const analyst = await signToken(config.jwtSecret, { sub: 1, role: 'analyst' });
+  const viewer = await signToken(config.jwtSecret, { sub: 1 });
   const lines = [
     '',
-    `Stock Insight Gateway ready in ${(elapsedMs / 1000).toFixed(1)} s at ${url}`,
+    ready,
     `  hot store:  ${describeStore(located.hot)}${located.embedded ? ' [embedded]' : ''}`,
-    `  cold store: ${describeStore(located.cold)}${located.embedded ? ' [embedded]' : ''}`,
+    `  cold store: ${cold}${located.embedded && located.cold ? ' [embedded]' : ''}`,
+    `  Apollo Sandbox: open ${url} in a browser (it loads from Apollo's CDN, so it needs internet)`,
+    '  Tokens, sent as "Authorization: Bearer <token>" (valid 30 days):',
+    `    admin:              ${config.adminToken}${config.adminToken === DEVELOPMENT_ADMIN_TOKEN ? '  (development default)' : ''}`,
+    `    analyst:            ${analyst}`,
+    `    viewer (user 1):    ${viewer}`,
+    `  Try: curl -s ${url} -H 'content-type: application/json' -d '{"query":"{ stocks(first: 5) { edges { node { symbol name } } } }"}'`,
   ];
-  if (config.nodeEnv !== 'production') {
-    const analyst = await signToken(config.jwtSecret, { sub: 1, role: 'analyst' });
-    const viewer = await signToken(config.jwtSecret, { sub: 1 });
-    lines.push(
-      `  Apollo Sandbox: open ${url} in a browser (it loads from Apollo's CDN, so it needs internet)`,
-      '  Tokens, sent as "Authorization: Bearer <token>" (valid 30 days):',
-      `    admin:              ${config.adminToken}${config.adminToken === DEVELOPMENT_ADMIN_TOKEN ? '  (development default)' : ''}`,
-      `    analyst:            ${analyst}`,
-      `    viewer (user 1):    ${viewer}`,
-      `  Try: curl -s ${url} -H 'content-type: application/json' -d '{"query":"{ stocks(first: 5) { edges { node { symbol name } } } }"}'`,
-    );
-  }
-  log(lines.join('\n'));
+  // After the log lines written so far, not between them.
+  destination.flushSync();
+  console.log(lines.join('\n'));
 }
 
 function handleSignals(config: Config, shutdown: () => Promise<void>): void {
@@ -107,10 +133,10 @@ function handleSignals(config: Config, shutdown: () => Promise<void>): void {
     stopping = true;
     log(`${signal}: finishing in-flight requests (up to ${config.shutdownTimeoutMs} ms), then stopping`);
     shutdown().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
+        exit(1);
       },
     );
   };
@@ -121,8 +147,14 @@ function handleSignals(config: Config, shutdown: () => Promise<void>): void {
 /** Failures an operator fixes from the message alone; anything else also prints its stack. */
 const EXPECTED_FAILURES = new Set([ConfigError, StoreUnreachableError, MigrationError, EmbeddedPostgresError]);
 
+/** Exits once the buffered log lines are written. */
+function exit(code: number): never {
+  destination.flushSync();
+  process.exit(code);
+}
+
 main().catch((error: unknown) => {
   console.error(`stock-insight-gateway: ${error instanceof Error ? error.message : String(error)}`);
   if (!(error instanceof Error && EXPECTED_FAILURES.has(error.constructor as never))) console.error(error);
-  process.exit(1);
+  exit(1);
 });

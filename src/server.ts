@@ -2,7 +2,6 @@
  * Builds the gateway (schema, Apollo Server, HTTP server) without listening or touching the
  * process: the entry point and the tests decide when it starts and stops.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -12,37 +11,61 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { viewerFromAuthorization, type AuthSecrets } from './auth/viewer.js';
-import { ErrorCode } from './errors.js';
+import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig } from './config.js';
 import { createContext, type GatewayContext, type Stores } from './graphql/context.js';
+import { createErrorFormatter } from './graphql/format-error.js';
+import { limitsPlugin } from './graphql/limits/limits-plugin.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { createAuthThrottle } from './http/auth-throttle.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
 import { checkReadiness, type StoreProbe } from './http/readiness.js';
+import { observabilityPlugin } from './observability/apollo-plugin.js';
+import { silentLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 
 export interface GatewayOptions {
   readonly stores: Stores;
-  readonly probes: Record<'hot' | 'cold', StoreProbe>;
+  readonly probes: Readonly<Record<string, StoreProbe | undefined>>;
   readonly secrets: AuthSecrets;
-  readonly production: boolean;
-  /** Receives internal errors with the errorId the client was given. */
-  readonly logError: (errorId: string, error: unknown) => void;
+  /** production: no stack traces, no Sandbox or introspection unless enableSandbox; outside development: no field suggestions. */
+  readonly nodeEnv: NodeEnv;
+  readonly logger?: Logger;
+  readonly metrics?: GatewayMetrics;
+  readonly limits?: OperationLimits;
+  readonly resilience?: Pick<ResilienceConfig, 'requestTimeoutMs' | 'authFailureLimit' | 'authFailureWindowMs'>;
+  /** Introspection and the Sandbox landing page in production (always on elsewhere). */
+  readonly enableSandbox?: boolean;
+  readonly metricsToken?: string;
+  readonly trustProxy?: boolean;
   readonly readinessTimeoutMs?: number;
 }
 
 export interface Gateway {
   readonly apollo: ApolloServer<GatewayContext>;
   readonly httpServer: http.Server;
+  readonly metrics: GatewayMetrics;
   /** Starts Apollo and listens; resolves to the GraphQL URL. */
   listen(port: number, host: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes. */
   stop(graceMs: number): Promise<void>;
 }
 
+/** How long a client may take to send its headers and its whole request (slow-client limits). */
+const HEADERS_TIMEOUT_MS = 20_000;
+const RECEIVE_TIMEOUT_MS = 30_000;
+
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const production = options.nodeEnv === 'production';
+  const sandbox = !production || options.enableSandbox === true;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const resilience = options.resilience ?? DEFAULT_RESILIENCE;
+  const logger = options.logger ?? silentLogger();
+  const metrics = options.metrics ?? createMetrics();
   const schema = await buildGatewaySchema();
   const httpServer = http.createServer();
+  httpServer.headersTimeout = HEADERS_TIMEOUT_MS;
+  httpServer.requestTimeout = RECEIVE_TIMEOUT_MS;
   let accepting = true;
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -51,31 +74,49 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // The entry point owns signals and stops the stores after Apollo; Apollo's own handlers
     // would race with it.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: !options.production,
+    includeStacktraceInErrorResponses: !production,
+    // "Did you mean …?" names fields a client did not know of.
+    hideSchemaDetailsFromClientErrors: options.nodeEnv !== 'development',
+    // The limits plugin refuses introspection itself, with its own code.
+    introspection: true,
+    parseOptions: { maxTokens: limits.maxTokens },
+    // Automatic persisted queries are not part of the contract: no server-side query cache
+    // for clients to fill.
+    persistedQueries: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // The contract uses no cache hints; the plugin costs ~40% on large lists.
       ApolloServerPluginCacheControlDisabled(),
-      options.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+      limitsPlugin(limits, sandbox),
+      observabilityPlugin(metrics),
     ],
-    formatError: (formatted, error) => maskInternalError(formatted, error, options.logError),
+    formatError: createErrorFormatter(logger, metrics, production),
   });
 
   httpServer.on(
     'request',
     createRequestHandler({
       apollo,
-      context: async (request) => createContext(options.stores, await viewerFromAuthorization(request.headers.authorization, options.secrets)),
+      authenticate: (authorization) => viewerFromAuthorization(authorization, options.secrets),
+      context: (viewer, request) => createContext(options.stores, viewer, request, metrics.observeBatch),
       readiness: () => checkReadiness(options.probes, options.readinessTimeoutMs ?? 2000),
       accepting: () => accepting,
+      metrics,
+      metricsToken: options.metricsToken,
+      logger,
+      throttle: createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs }),
+      maxBodyBytes: limits.maxBodyBytes,
+      maxVariablesBytes: limits.maxVariablesBytes,
+      requestTimeoutMs: resilience.requestTimeoutMs,
+      trustProxy: options.trustProxy ?? false,
     }),
   );
 
   return {
     apollo,
     httpServer,
+    metrics,
     async listen(port, host) {
       await apollo.start();
       await new Promise<void>((resolve, reject) => {
@@ -100,22 +141,5 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         clearTimeout(forced);
       }
     },
-  };
-}
-
-/**
- * Typed errors pass through; anything else becomes "Internal server error" with an errorId
- * that is logged beside the real cause, so no SQL or driver message reaches a client.
- */
-function maskInternalError(formatted: GraphQLFormattedError, error: unknown, logError: GatewayOptions['logError']): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return formatted;
-  const errorId = randomUUID();
-  logError(errorId, unwrapResolverError(error));
-  return {
-    message: 'Internal server error',
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
   };
 }

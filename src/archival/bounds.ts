@@ -14,6 +14,11 @@
  * would not be, so archival keeps this contract: it records its run (and cutoff) first, and
  * deletes no hot row until ARCHIVAL_DELETE_DELAY_MS have passed, by which time every process
  * has refreshed its bounds.
+ *
+ * `get` never fails: when the cold store cannot be read it answers the last bounds it knew
+ * (or nothing known), marked `stale`. Readers then never skip the cold store by a stale
+ * `coldBefore`; they only use it to cut a page short when the cold store fails
+ * (stitched-page.ts).
  */
 import type { ColdClient } from '../stores/cold/index.js';
 
@@ -26,6 +31,8 @@ export interface Bounds {
   readonly coldBefore: Date | null;
   /** Null before the first successful run. */
   readonly hotFrom: Date | null;
+  /** The cold store could not be read: these are the last bounds known, possibly outdated. */
+  readonly stale?: boolean;
 }
 
 export interface ArchiveBounds {
@@ -36,6 +43,7 @@ export interface ArchiveBounds {
 
 export function createArchiveBounds(cold: ColdClient, ttlMs = BOUNDS_TTL_MS, now: () => number = Date.now): ArchiveBounds {
   let cached: { readonly at: number; readonly value: Promise<Bounds> } | undefined;
+  let lastKnown: Bounds = { coldBefore: null, hotFrom: null };
   const load = async (): Promise<Bounds> => {
     // A restore newer than the last successful archive may have put old rows back in hot.
     const [row] = await cold.$queryRaw<{ cold_before: Date | null; hot_from: Date | null }[]>`
@@ -44,17 +52,18 @@ export function createArchiveBounds(cold: ColdClient, ttlMs = BOUNDS_TTL_MS, now
                     OR max(started_at) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED') IS NULL THEN NULL
                   ELSE max(cutoff) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED') END AS hot_from
       FROM archival_runs WHERE NOT dry_run`;
-    return { coldBefore: row?.cold_before ?? null, hotFrom: row?.hot_from ?? null };
+    lastKnown = { coldBefore: row?.cold_before ?? null, hotFrom: row?.hot_from ?? null };
+    return lastKnown;
   };
   return {
     get() {
       if (!cached || now() - cached.at >= ttlMs) {
-        const value = load();
-        cached = { at: now(), value };
-        // A failed load is not cached.
-        value.catch(() => {
+        const value = load().catch((): Bounds => {
+          // A failed load is not cached: the next reader tries again.
           if (cached?.value === value) cached = undefined;
+          return { ...lastKnown, stale: true };
         });
+        cached = { at: now(), value };
       }
       return cached.value;
     },
@@ -62,6 +71,12 @@ export function createArchiveBounds(cold: ColdClient, ttlMs = BOUNDS_TTL_MS, now
       cached = undefined;
     },
   };
+}
+
+/** Bounds that never change: single-store mode, where nothing is ever archived. */
+export function fixedBounds(bounds: Bounds): ArchiveBounds {
+  const value = Promise.resolve(bounds);
+  return { get: () => value, invalidate: () => undefined };
 }
 
 /** The UTC calendar day of an instant, as YYYY-MM-DD: trade dates compare against it. */

@@ -61,7 +61,7 @@ function secretKey(secret: string): Uint8Array {
 }
 
 /** Constant-time comparison of two secrets of any length (both hashed to 32 bytes first). */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
 }

@@ -41,7 +41,8 @@ async function run(argv: string[]): Promise<number> {
 
   const located = await locateStores(config, out);
   try {
-    const stores = [located.hot, located.cold].filter((store) => storeFlag === undefined || store.name === storeFlag);
+    // Single-store mode has no cold store to work on.
+    const stores = [located.hot, located.cold].filter((store): store is StoreConfig => store !== undefined && (storeFlag === undefined || store.name === storeFlag));
     let exitCode = 0;
     for (const store of stores) {
       exitCode = Math.max(exitCode, await runOn(command as Command, store));

@@ -59,7 +59,8 @@ export async function ensureDatabase(store: StoreConfig): Promise<boolean> {
 
 export interface LocatedStores {
   readonly hot: StoreConfig;
-  readonly cold: StoreConfig;
+  /** Undefined in single-store mode (COLD_STORE=disabled). */
+  readonly cold: StoreConfig | undefined;
   readonly embedded: EmbeddedCluster | undefined;
   /** Stops the embedded cluster if this process started it. */
   release(): Promise<void>;
@@ -71,7 +72,7 @@ export async function locateStores(config: Config, log: (line: string) => void):
     return { hot: config.stores.hot, cold: config.stores.cold, embedded: undefined, release: async () => undefined };
   }
   const embedded = await startEmbedded({ ...config.stores, log });
-  return { hot: embedded.hot, cold: embedded.cold, embedded, release: () => embedded.stop() };
+  return { hot: embedded.hot, cold: config.singleStore ? undefined : embedded.cold, embedded, release: () => embedded.stop() };
 }
 
 /** A short description for logs: engine, host, port and database, never credentials. */

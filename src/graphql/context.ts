@@ -1,29 +1,49 @@
-/** What every resolver receives: the caller, the stores and this request's loaders. */
+/** What every resolver receives: the caller, the stores, this request's loaders and state. */
+import { randomUUID } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
 import type { ArchiveBounds } from '../archival/bounds.js';
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { RestoreOptions } from '../archival/restore.js';
 import type { Viewer } from '../auth/viewer.js';
-import { createLoaders, type Loaders } from '../loaders/index.js';
+import { createLoaders, type BatchObserver, type Loaders } from '../loaders/index.js';
 import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
 
 /** Shared by every request of one process. */
 export interface Stores {
   readonly hot: HotClient;
-  readonly cold: ColdClient;
+  /** Null in single-store mode (COLD_STORE=disabled): the cold store then holds nothing. */
+  readonly cold: ColdClient | null;
   /** Where rows can be, cached per process (see archival/bounds.ts). */
   readonly bounds: ArchiveBounds;
-  /** Runs the archival job (absent where a test needs no writes to the archive). */
+  /** Runs the archival job (absent in single-store mode and where a test needs no writes to the archive). */
   readonly archive?: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
   /** Restores a range back to the hot store (absent like `archive`). */
   readonly restore?: (options: Pick<RestoreOptions, 'from' | 'to'>) => Promise<ArchivalRunRecord>;
 }
 
+/** One request's own state, beside its context: its id and the errors reported beside data. */
+export interface RequestState {
+  /** Returned in the x-request-id header and written on every log line of the request. */
+  readonly id: string;
+  /** Errors on the paths of connections that answered only in part (pagination/incomplete.ts). */
+  readonly partialErrors: GraphQLError[];
+  readonly reported: WeakSet<object>;
+  /** Filled in when the response is sent, for the request's log line. */
+  operationName: string | null;
+  readonly errorCodes: string[];
+}
+
+export function newRequestState(id: string = randomUUID()): RequestState {
+  return { id, partialErrors: [], reported: new WeakSet(), operationName: null, errorCodes: [] };
+}
+
 export interface GatewayContext extends Stores {
   readonly viewer: Viewer;
   readonly loaders: Loaders;
+  readonly request: RequestState;
 }
 
-export function createContext(stores: Stores, viewer: Viewer): GatewayContext {
-  return { ...stores, viewer, loaders: createLoaders(stores.hot, stores.cold) };
+export function createContext(stores: Stores, viewer: Viewer, request: RequestState = newRequestState(), observeBatch?: BatchObserver): GatewayContext {
+  return { ...stores, viewer, request, loaders: createLoaders(stores.hot, stores.cold, observeBatch) };
 }

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { reportIncompleteConnections } from './pagination/incomplete.js';
 import { ArchivalResolver } from './archival/archival-resolver.js';
 import { ArchivalMutations } from './mutation/archival-mutations.js';
 import { ContentMutations } from './mutation/content-mutations.js';
@@ -16,8 +17,8 @@ import { StockResolver } from './stock/stock-resolver.js';
 import { UserFieldsResolver } from './user/user-fields-resolver.js';
 import { UserResolver } from './user/user-resolver.js';
 
-export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       NodeResolver,
       UserResolver,
@@ -36,4 +37,5 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
     ],
     validate: false,
   });
+  return reportIncompleteConnections(schema);
 }

@@ -1,51 +1,121 @@
 /**
- * A node:http request handler in front of Apollo Server: /graphql, /healthz, /readyz.
+ * A node:http request handler in front of Apollo Server: /graphql, /healthz, /readyz, /metrics.
  * (Apollo Server 5 ships no HTTP framework; this is the whole integration.)
+ *
+ * Contract, for every request:
+ * - it gets an id (a sane incoming x-request-id, else a new UUID), returned in x-request-id and
+ *   written on its one JSON log line (method, path, status, time, operation, error codes; never
+ *   a header or a token);
+ * - a refusal on /graphql is a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`
+ *   with one of the gateway's codes: 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413
+ *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 401 UNAUTHENTICATED, 429 RATE_LIMITED (with Retry-After), 400
+ *   BAD_REQUEST, 503 SHUTTING_DOWN, 504 REQUEST_TIMEOUT;
+ * - credentials are checked before anything runs; failures count per client address
+ *   (auth-throttle.ts);
+ * - a GraphQL request that has not answered within `requestTimeoutMs` gets 504; what it still
+ *   runs is bounded by the stores' statement timeouts.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { sameSecret, type Viewer } from '../auth/viewer.js';
+import { ErrorCode } from '../errors.js';
+import { newRequestState, type GatewayContext, type RequestState } from '../graphql/context.js';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import type { Readiness } from './readiness.js';
 
 export const GRAPHQL_PATH = '/graphql';
-/** Larger request bodies are refused with 413 before they are parsed. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export interface HandlerOptions<TContext extends BaseContext> {
-  readonly apollo: ApolloServer<TContext>;
-  readonly context: (request: IncomingMessage) => Promise<TContext>;
+export interface HandlerOptions {
+  readonly apollo: ApolloServer<GatewayContext>;
+  /** The caller behind an Authorization header; throws a GraphQLError with code UNAUTHENTICATED. */
+  readonly authenticate: (authorization: string | undefined) => Promise<Viewer>;
+  readonly context: (viewer: Viewer, request: RequestState) => GatewayContext;
   readonly readiness: () => Promise<Readiness>;
   /** False once shutdown has begun: new requests get 503. */
   readonly accepting: () => boolean;
+  readonly metrics: GatewayMetrics;
+  /** When set, /metrics needs it as a bearer token. */
+  readonly metricsToken: string | undefined;
+  readonly logger: Logger;
+  readonly throttle: AuthThrottle;
+  readonly maxBodyBytes: number;
+  readonly maxVariablesBytes: number;
+  readonly requestTimeoutMs: number;
+  /** Take the client address from X-Forwarded-For. */
+  readonly trustProxy: boolean;
 }
 
-export function createRequestHandler<TContext extends BaseContext>(options: HandlerOptions<TContext>) {
+interface Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly state: RequestState;
+  readonly route: string;
+}
+
+export function createRequestHandler(options: HandlerOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    handle(options, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else response.destroy(error instanceof Error ? error : undefined);
+    const started = performance.now();
+    const incomingId = request.headers['x-request-id'];
+    const state = newRequestState(typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID());
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const route = routeOf(url.pathname);
+    response.setHeader('x-request-id', state.id);
+    response.once('finish', () => {
+      options.metrics.countHttpResponse(route, response.statusCode);
+      options.logger.info(
+        {
+          requestId: state.id,
+          method: request.method,
+          path: url.pathname,
+          status: response.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          address: clientAddress(request, options.trustProxy),
+          ...(state.operationName ? { operation: state.operationName } : {}),
+          ...(state.errorCodes.length > 0 ? { errors: state.errorCodes } : {}),
+        },
+        'request',
+      );
+    });
+    handle(options, { request, response, state, route }, url).catch((error: unknown) => {
+      const errorId = randomUUID();
+      options.logger.error({ requestId: state.id, errorId, err: error }, 'request failed');
+      if (!response.headersSent) sendErrors(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { errorId });
+      else response.destroy();
     });
   };
 }
 
-async function handle<TContext extends BaseContext>(options: HandlerOptions<TContext>, request: IncomingMessage, response: ServerResponse) {
-  const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Promise<void> {
+  const { request, response, state } = exchange;
   if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
   if (!options.accepting()) {
     response.setHeader('connection', 'close');
-    return sendJson(response, 503, { status: 'shutting down' });
+    return refuse(options, exchange, 503, ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another instance.');
   }
   if (url.pathname === '/readyz') {
     const readiness = await options.readiness();
     return sendJson(response, readiness.ready ? 200 : 503, readiness);
   }
+  if (url.pathname === '/metrics') return sendMetrics(options, exchange);
   if (url.pathname === '/') {
     response.writeHead(302, { location: GRAPHQL_PATH });
     return void response.end();
   }
-  if (url.pathname !== GRAPHQL_PATH) return sendJson(response, 404, { error: 'not found' });
+  if (url.pathname !== GRAPHQL_PATH) return refuse(options, exchange, 404, ErrorCode.NOT_FOUND, `Nothing is served at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.`);
+  if (request.method !== 'GET' && request.method !== 'POST') {
+    response.setHeader('allow', 'GET, POST');
+    return refuse(options, exchange, 405, ErrorCode.METHOD_NOT_ALLOWED, `${request.method} is not supported; send GraphQL as POST (or queries as GET).`);
+  }
 
-  const body = await readBody(request);
-  if (body === undefined) return sendJson(response, 413, { errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  const body = await readBody(request, options.maxBodyBytes);
+  if (body === undefined) return refuse(options, exchange, 413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${options.maxBodyBytes} bytes (MAX_BODY_BYTES).`);
+
+  const viewer = await authenticate(options, exchange);
+  if (!viewer) return;
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -56,14 +126,29 @@ async function handle<TContext extends BaseContext>(options: HandlerOptions<TCon
     try {
       parsedBody = JSON.parse(body);
     } catch {
-      return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      return refuse(options, exchange, 400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
+    }
+    const variables = (parsedBody as { variables?: unknown } | null)?.variables;
+    const variablesBytes = variables == null ? 0 : Buffer.byteLength(JSON.stringify(variables), 'utf8');
+    if (variablesBytes > options.maxVariablesBytes) {
+      return refuse(options, exchange, 413, ErrorCode.VARIABLES_TOO_LARGE, `The variables take ${variablesBytes} bytes; at most ${options.maxVariablesBytes} are allowed (MAX_VARIABLES_BYTES).`);
     }
   }
 
-  const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-    context: () => options.context(request),
+  let timer: NodeJS.Timeout | undefined;
+  const execution = options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method, headers, search: url.search, body: parsedBody },
+    context: async () => options.context(viewer, state),
   });
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
+  });
+  const result = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
+  if (result === 'timeout') {
+    // Whatever still runs is bounded by the stores' statement timeouts; its answer is dropped.
+    execution.catch((error: unknown) => options.logger.warn({ requestId: state.id, err: error }, 'timed-out request failed later'));
+    return refuse(options, exchange, 504, ErrorCode.REQUEST_TIMEOUT, `The request did not finish within ${options.requestTimeoutMs} ms (REQUEST_TIMEOUT_MS); try a smaller page.`);
+  }
   response.statusCode = result.status ?? 200;
   for (const [name, value] of result.headers) response.setHeader(name, value);
   if (result.body.kind === 'complete') return void response.end(result.body.string);
@@ -71,11 +156,55 @@ async function handle<TContext extends BaseContext>(options: HandlerOptions<TCon
   response.end();
 }
 
-/** The body as text, or undefined when it exceeds MAX_BODY_BYTES. */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
+/** The viewer, or undefined after answering 401 or 429. */
+async function authenticate(options: HandlerOptions, exchange: Exchange): Promise<Viewer | undefined> {
+  const header = exchange.request.headers.authorization;
+  if (header === undefined) return options.authenticate(undefined);
+  const address = clientAddress(exchange.request, options.trustProxy);
+  const retryAfterMs = options.throttle.retryAfterMs(address);
+  if (retryAfterMs > 0) {
+    exchange.response.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+    refuse(options, exchange, 429, ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s.`);
+    return undefined;
+  }
+  try {
+    return await options.authenticate(header);
+  } catch (error) {
+    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+    if (code !== ErrorCode.UNAUTHENTICATED) throw error;
+    options.throttle.recordFailure(address);
+    options.logger.warn({ requestId: exchange.state.id, address }, 'authentication failed');
+    refuse(options, exchange, 401, ErrorCode.UNAUTHENTICATED, (error as Error).message);
+    return undefined;
+  }
+}
+
+async function sendMetrics(options: HandlerOptions, exchange: Exchange): Promise<void> {
+  const { request, response } = exchange;
+  if (options.metricsToken !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${options.metricsToken}`)) {
+    response.setHeader('www-authenticate', 'Bearer');
+    return sendJson(response, 401, { error: 'metrics need the METRICS_TOKEN bearer token' });
+  }
+  const text = await options.metrics.registry.metrics();
+  response.writeHead(200, { 'content-type': options.metrics.registry.contentType, 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function refuse(options: HandlerOptions, exchange: Exchange, status: number, code: ErrorCode, message: string): void {
+  exchange.state.errorCodes.push(code);
+  options.metrics.countError(code);
+  sendErrors(exchange.response, status, code, message);
+}
+
+function sendErrors(response: ServerResponse, status: number, code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): void {
+  sendJson(response, status, { errors: [{ message, extensions: { code, ...extensions } }] });
+}
+
+/** The body as text, or undefined when it exceeds `maxBytes` (the rest is drained unread). */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > maxBytes) {
       request.resume();
       return resolve(undefined);
     }
@@ -83,7 +212,7 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         request.removeAllListeners('data');
         request.resume();
         return resolve(undefined);
@@ -99,4 +228,17 @@ function sendJson(response: ServerResponse, status: number, payload: unknown): v
   const text = JSON.stringify(payload);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+function routeOf(pathname: string): string {
+  return pathname === GRAPHQL_PATH || pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics' ? pathname.slice(1) : 'other';
+}
+
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
 }

@@ -1,7 +1,13 @@
 /**
- * Readiness: each store reachable and fully migrated, with the time one round trip took.
+ * Readiness: each store reachable, its circuit breaker closed, and fully migrated, with the
+ * time one round trip took. A store whose breaker is open is not ready and is not pinged (the
+ * breaker probes it in the background and closes by itself).
  */
+import type { BreakerState } from '../stores/circuit-breaker.js';
+
 export interface StoreProbe {
+  /** The store's circuit breaker (stores/circuit-breaker.ts). */
+  breaker(): BreakerState;
   /** One round trip to the store. */
   ping(): Promise<void>;
   /** Names of the migrations the store has applied. */
@@ -13,6 +19,7 @@ export interface StoreProbe {
 export interface StoreReadiness {
   readonly ready: boolean;
   readonly reachable: boolean;
+  readonly breaker: BreakerState;
   readonly latencyMs: number | null;
   readonly pendingMigrations: readonly string[];
   readonly error?: string;
@@ -23,25 +30,28 @@ export interface Readiness {
   readonly stores: Record<string, StoreReadiness>;
 }
 
-export async function checkReadiness(probes: Record<string, StoreProbe>, timeoutMs: number): Promise<Readiness> {
+export async function checkReadiness(probes: Readonly<Record<string, StoreProbe | undefined>>, timeoutMs: number): Promise<Readiness> {
   const entries = await Promise.all(
-    Object.entries(probes).map(async ([name, probe]) => [name, await checkStore(probe, timeoutMs)] as const),
+    Object.entries(probes).flatMap(([name, probe]) => (probe ? [(async () => [name, await checkStore(probe, timeoutMs)] as const)()] : [])),
   );
   return { ready: entries.every(([, store]) => store.ready), stores: Object.fromEntries(entries) };
 }
 
 async function checkStore(probe: StoreProbe, timeoutMs: number): Promise<StoreReadiness> {
+  const breaker = probe.breaker();
+  if (breaker !== 'closed') return { ready: false, reachable: false, breaker, latencyMs: null, pendingMigrations: [], error: 'circuit open: failing fast until the store answers again' };
   const started = performance.now();
   try {
     await withTimeout(probe.ping(), timeoutMs);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const applied = new Set(await withTimeout(probe.appliedMigrations(), timeoutMs));
     const pendingMigrations = probe.expectedMigrations.filter((name) => !applied.has(name));
-    return { ready: pendingMigrations.length === 0, reachable: true, latencyMs, pendingMigrations };
+    return { ready: pendingMigrations.length === 0, reachable: true, breaker, latencyMs, pendingMigrations };
   } catch (error) {
     return {
       ready: false,
       reachable: false,
+      breaker,
       latencyMs: null,
       pendingMigrations: [],
       // The error's class only: driver messages can carry hostnames.

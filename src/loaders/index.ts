@@ -9,6 +9,7 @@
  */
 import DataLoader from 'dataloader';
 import type { ColdClient } from '../stores/cold/index.js';
+import { unavailableStore } from '../stores/errors.js';
 import type { HotClient, HotModels } from '../stores/hot/index.js';
 import { toArchivalRun } from '../graphql/archival/archival-run-map.js';
 import type { ArchivalRunType } from '../graphql/archival/archival-run-type.js';
@@ -42,15 +43,26 @@ export interface Loaders {
   readonly latestPrice: DataLoader<number, StockPriceType | null>;
 }
 
-export function createLoaders(hot: HotClient, cold: ColdClient): Loaders {
+/** Receives each batch's size, per loader (the gateway's metrics). */
+export type BatchObserver = (loader: string, size: number) => void;
+
+/**
+ * `cold` is null in single-store mode: cross-store loaders then read the hot store alone and
+ * counts add nothing from the cold store.
+ */
+export function createLoaders(hot: HotClient, cold: ColdClient | null, observe: BatchObserver = () => undefined): Loaders {
   const options = { maxBatchSize: MAX_BATCH_SIZE };
-  const loader = <V>(batch: (ids: number[]) => Promise<V[]>) => new DataLoader<number, V>((ids) => batch([...ids]), options);
+  const named = <V>(name: string, batch: (ids: number[]) => Promise<(V | Error)[]>) =>
+    new DataLoader<number, V>((ids) => {
+      observe(name, ids.length);
+      return batch([...ids]);
+    }, options);
 
   return {
-    userById: loader(async (ids) => byId(ids, await hot.user.findMany({ where: { id: { in: ids } } }))),
-    stockById: loader(async (ids) => byId(ids, await hot.stock.findMany({ where: { id: { in: ids } } }))),
-    conversationById: loader(async (ids) => byId(ids, await hot.conversation.findMany({ where: { id: { in: ids } } }))),
-    participantIds: loader(async (ids) => {
+    userById: named('userById', async (ids) => byId(ids, await hot.user.findMany({ where: { id: { in: ids } } }))),
+    stockById: named('stockById', async (ids) => byId(ids, await hot.stock.findMany({ where: { id: { in: ids } } }))),
+    conversationById: named('conversationById', async (ids) => byId(ids, await hot.conversation.findMany({ where: { id: { in: ids } } }))),
+    participantIds: named('participantIds', async (ids) => {
       const rows = await hot.conversationParticipant.findMany({
         where: { conversationId: { in: ids } },
         orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
@@ -58,50 +70,50 @@ export function createLoaders(hot: HotClient, cold: ColdClient): Loaders {
       });
       return ids.map((id) => rows.filter((row) => row.conversationId === id).map((row) => row.userId));
     }),
-    messageById: loader((ids) =>
+    messageById: named('messageById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hot.message.findMany({ where: { id: { in: hotIds } } })).map(messageFromHot),
-        async (coldIds) => (await cold.messageArchive.findMany({ where: { originalId: { in: coldIds } } })).map(messageFromCold),
+        cold && (async (coldIds) => (await cold.messageArchive.findMany({ where: { originalId: { in: coldIds } } })).map(messageFromCold)),
       ),
     ),
-    postById: loader((ids) =>
+    postById: named('postById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hot.post.findMany({ where: { id: { in: hotIds } } })).map(postFromHot),
-        async (coldIds) => (await cold.postArchive.findMany({ where: { originalId: { in: coldIds } } })).map(postFromCold),
+        cold && (async (coldIds) => (await cold.postArchive.findMany({ where: { originalId: { in: coldIds } } })).map(postFromCold)),
       ),
     ),
-    commentById: loader((ids) =>
+    commentById: named('commentById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hot.comment.findMany({ where: { id: { in: hotIds } } })).map(commentFromHot),
-        async (coldIds) => (await cold.commentArchive.findMany({ where: { originalId: { in: coldIds } } })).map(commentFromCold),
+        cold && (async (coldIds) => (await cold.commentArchive.findMany({ where: { originalId: { in: coldIds } } })).map(commentFromCold)),
       ),
     ),
-    stockPriceById: loader((ids) =>
+    stockPriceById: named('stockPriceById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hot.stockPrice.findMany({ where: { id: { in: hotIds } } })).map(priceFromHot),
-        async (coldIds) => (await cold.stockPriceHistory.findMany({ where: { originalId: { in: coldIds } } })).map(priceFromCold),
+        cold && (async (coldIds) => (await cold.stockPriceHistory.findMany({ where: { originalId: { in: coldIds } } })).map(priceFromCold)),
       ),
     ),
-    archivalRunById: loader(async (ids) => byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun))),
-    likeCount: loader(async (ids) => {
+    archivalRunById: named('archivalRunById', async (ids) => (cold ? byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun)) : ids.map(() => null))),
+    likeCount: named('likeCount', async (ids) => {
       const [hotCounts, coldCounts] = await Promise.all([
         hot.postLike.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
-        cold.postLikeArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
+        cold ? cold.postLikeArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }) : [],
       ]);
       return sumCounts(ids, hotCounts, coldCounts);
     }),
-    commentCount: loader(async (ids) => {
+    commentCount: named('commentCount', async (ids) => {
       const [hotCounts, coldCounts] = await Promise.all([
         hot.comment.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
-        cold.commentArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
+        cold ? cold.commentArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }) : [],
       ]);
       return sumCounts(ids, hotCounts, coldCounts);
     }),
-    latestPrice: loader(async (ids) => {
+    latestPrice: named('latestPrice', async (ids) => {
       // The hot store keeps about a month of prices, so taking each stock's newest row from
       // them is cheap. Stocks with none there fall back to one DISTINCT ON over the cold store.
       const hotRows = await hot.stockPrice.findMany({
@@ -111,7 +123,7 @@ export function createLoaders(hot: HotClient, cold: ColdClient): Loaders {
       });
       const latest = new Map(hotRows.map((row) => [row.stockId, priceFromHot(row)]));
       const missing = ids.filter((id) => !latest.has(id));
-      if (missing.length > 0) {
+      if (cold && missing.length > 0) {
         const coldRows = await cold.$queryRaw<{ id: bigint }[]>`
           SELECT DISTINCT ON (stock_id) id FROM stock_prices_history
           WHERE stock_id = ANY(${missing}) ORDER BY stock_id, trade_date DESC`;
@@ -136,16 +148,25 @@ function byDatabaseId<T extends { readonly databaseId: number }>(ids: readonly n
   return ids.map((id) => found.get(id) ?? null);
 }
 
-/** Hot first; only the ids it did not find are looked up in the cold store. */
+/**
+ * Hot first; only the ids it did not find are looked up in the cold store (none without one).
+ * When the cold store is unavailable, the ids found in hot still resolve and each missing one
+ * fails alone with the cold store's error (DataLoader's per-key error).
+ */
 async function crossStore<T extends { readonly databaseId: number }>(
   ids: number[],
   fromHot: (ids: number[]) => Promise<T[]>,
-  fromCold: (ids: number[]) => Promise<T[]>,
-): Promise<(T | null)[]> {
-  const found = new Map((await fromHot(ids)).map((node) => [node.databaseId, node]));
+  fromCold: ((ids: number[]) => Promise<T[]>) | null,
+): Promise<(T | Error | null)[]> {
+  const found = new Map<number, T>((await fromHot(ids)).map((node) => [node.databaseId, node]));
   const missing = ids.filter((id) => !found.has(id));
-  if (missing.length > 0) {
-    for (const node of await fromCold(missing)) found.set(node.databaseId, node);
+  if (fromCold && missing.length > 0) {
+    try {
+      for (const node of await fromCold(missing)) found.set(node.databaseId, node);
+    } catch (error) {
+      if (unavailableStore(error) !== 'cold') throw error;
+      return ids.map((id) => found.get(id) ?? (error as Error));
+    }
   }
   return ids.map((id) => found.get(id) ?? null);
 }

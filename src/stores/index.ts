@@ -1,36 +1,75 @@
 /**
- * Opens both stores' Prisma clients and the probes /readyz uses.
+ * Opens the serving clients of both stores (or of the hot store alone, in single-store mode),
+ * each behind its guard (guarded-adapter.ts: timeout, circuit breaker, metrics), and the
+ * probes /readyz uses.
  */
-import { createArchiveBounds, type ArchiveBounds } from '../archival/bounds.js';
+import { createArchiveBounds, fixedBounds, type ArchiveBounds } from '../archival/bounds.js';
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { RestoreOptions } from '../archival/restore.js';
 import { runInArchivalWorker } from '../archival/worker.js';
-import type { StoreConfig } from '../config.js';
+import type { StoreConfig, StoreName } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { coldAdapter, createColdClient, type ColdClient } from './cold/index.js';
+import { StoreUnavailableError } from './errors.js';
+import { guardAdapter } from './guarded-adapter.js';
 import { createHotClient, hotAdapter, type HotClient } from './hot/index.js';
 
 export interface OpenStores {
   readonly hot: HotClient;
-  readonly cold: ColdClient;
+  /** Null in single-store mode. */
+  readonly cold: ColdClient | null;
   readonly bounds: ArchiveBounds;
-  /** One archival run, on its own thread (archival/worker.ts). */
-  readonly archive: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
-  /** One restore of a range back to the hot store, on its own thread. */
-  readonly restore: (options: Pick<RestoreOptions, 'from' | 'to'>) => Promise<ArchivalRunRecord>;
-  readonly probes: Record<'hot' | 'cold', StoreProbe>;
+  /** One archival run, on its own thread (archival/worker.ts); absent in single-store mode. */
+  readonly archive?: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
+  /** One restore of a range back to the hot store, on its own thread; absent like `archive`. */
+  readonly restore?: (options: Pick<RestoreOptions, 'from' | 'to'>) => Promise<ArchivalRunRecord>;
+  readonly probes: Partial<Record<StoreName, StoreProbe>>;
   disconnect(): Promise<void>;
 }
 
-/** `expectedMigrations` per store: the migration folder names this build ships. */
-export function openStores(
-  config: { readonly hot: StoreConfig; readonly cold: StoreConfig },
-  expectedMigrations: Record<'hot' | 'cold', readonly string[]>,
-): OpenStores {
-  const hot = createHotClient(hotAdapter(config.hot));
-  const cold = createColdClient(coldAdapter(config.cold));
-  const probe = (client: HotClient | ColdClient, expected: readonly string[]): StoreProbe => ({
-    ping: async () => void (await client.$queryRawUnsafe('SELECT 1 AS ok')),
+export interface OpenOptions {
+  /** The migration folder names this build ships, per store. */
+  readonly expectedMigrations: Partial<Record<StoreName, readonly string[]>>;
+  readonly metrics: GatewayMetrics;
+  readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
+}
+
+export function openStores(config: { readonly hot: StoreConfig; readonly cold: StoreConfig | undefined }, options: OpenOptions): OpenStores {
+  const breakers: CircuitBreaker[] = [];
+  const guarded = (store: StoreConfig, adapter: ReturnType<typeof hotAdapter>) => {
+    let probe: () => Promise<void> = async () => undefined;
+    const breaker = new CircuitBreaker({
+      ...options.breaker,
+      probe: () => probe(),
+      onChange: (state) => options.metrics.setBreakerState(store.name, state),
+    });
+    breakers.push(breaker);
+    const guard = guardAdapter(adapter, {
+      store: store.name,
+      timeoutMs: store.queryTimeoutMs,
+      breaker,
+      observe: (outcome, seconds) => options.metrics.observeStatement(store.name, outcome, seconds),
+    });
+    probe = guard.probe;
+    return { factory: guard.factory, breaker, probe: guard.probe };
+  };
+  const serving = (store: StoreConfig) => ({ statementTimeoutMs: store.queryTimeoutMs });
+
+  const hotGuard = guarded(config.hot, hotAdapter(config.hot, serving(config.hot)));
+  const hot = createHotClient(hotGuard.factory);
+  const coldGuard = config.cold && guarded(config.cold, coldAdapter(config.cold, serving(config.cold)));
+  const cold = coldGuard ? createColdClient(coldGuard.factory) : null;
+
+  const probe = (client: HotClient | ColdClient, guard: typeof hotGuard, expected: readonly string[] = []): StoreProbe => ({
+    breaker: () => guard.breaker.state,
+    // A readiness ping that fails is evidence like any statement's: it counts toward the breaker.
+    ping: () =>
+      guard.probe().catch((error: unknown) => {
+        guard.breaker.failure();
+        throw error;
+      }),
     appliedMigrations: async () => {
       const rows = await client.$queryRawUnsafe<{ migration_name: string }[]>(
         'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -39,10 +78,28 @@ export function openStores(
     },
     expectedMigrations: expected,
   });
+  const probes: Partial<Record<StoreName, StoreProbe>> = { hot: probe(hot, hotGuard, options.expectedMigrations.hot) };
+  if (cold && coldGuard) probes.cold = probe(cold, coldGuard, options.expectedMigrations.cold);
+
+  const disconnect = async () => {
+    for (const breaker of breakers) breaker.stop();
+    await Promise.allSettled([hot.$disconnect(), cold?.$disconnect()]);
+  };
+  if (!cold || !coldGuard || !config.cold) return { hot, cold: null, bounds: fixedBounds({ coldBefore: null, hotFrom: null }), probes, disconnect };
+
   const bounds = createArchiveBounds(cold);
+  const stores = { hot: config.hot, cold: config.cold };
   const inWorker = async (task: Parameters<typeof runInArchivalWorker>[1]) => {
+    // Archival and restore start only when both stores answer: a run that cannot finish
+    // would hold the lock and leave its run FAILED for nothing.
+    for (const [name, guard] of [['hot', hotGuard], ['cold', coldGuard]] as const) {
+      if (guard.breaker.state !== 'closed') throw new StoreUnavailableError(name, 'circuit open');
+      await guard.probe();
+    }
     try {
-      return await runInArchivalWorker(config, task);
+      const run = await runInArchivalWorker(stores, task);
+      options.metrics.countArchivalRun(run.kind, run.status, { messages: run.messages, posts: run.posts, comments: run.comments, likes: run.likes, stockPrices: run.stockPrices });
+      return run;
     } finally {
       // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.
       bounds.invalidate();
@@ -52,11 +109,9 @@ export function openStores(
     hot,
     cold,
     bounds,
-    archive: (options) => inWorker({ kind: 'archive', options }),
-    restore: (options) => inWorker({ kind: 'restore', options }),
-    probes: { hot: probe(hot, expectedMigrations.hot), cold: probe(cold, expectedMigrations.cold) },
-    async disconnect() {
-      await Promise.allSettled([hot.$disconnect(), cold.$disconnect()]);
-    },
+    archive: (archivalOptions) => inWorker({ kind: 'archive', options: archivalOptions }),
+    restore: (restoreOptions) => inWorker({ kind: 'restore', options: restoreOptions }),
+    probes,
+    disconnect,
   };
 }

@@ -2,14 +2,22 @@
 import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
 
-export function pgPoolConfig(store: StoreConfig): pg.PoolConfig {
+/** What a serving pool adds to a store's settings (archival and migrations pass none). */
+export interface ServingOptions {
+  /** The server cancels a statement running longer (statement_timeout); waiting for a connection is bounded by it too. */
+  readonly statementTimeoutMs?: number;
+}
+
+export function pgPoolConfig(store: StoreConfig, serving: ServingOptions = {}): pg.PoolConfig {
+  const { statementTimeoutMs } = serving;
   return {
     ...pgConnectionConfig(store),
     max: store.pool.max,
     // pg waits this long for a pooled connection, including opening a new one.
-    connectionTimeoutMillis: store.pool.acquireTimeoutMs,
+    connectionTimeoutMillis: statementTimeoutMs === undefined ? store.pool.acquireTimeoutMs : Math.min(store.pool.acquireTimeoutMs, statementTimeoutMs),
     idleTimeoutMillis: store.pool.idleTimeoutMs,
     maxLifetimeSeconds: store.pool.maxLifetimeSeconds,
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
   };
 }
 

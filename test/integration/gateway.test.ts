@@ -14,6 +14,7 @@ import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
 import { countingAdapter, type CountingAdapter } from '../support/counting-adapter.js';
 import { freshStores, type FreshStores } from '../support/databases.js';
+import { fakeProbe } from '../support/probes.js';
 
 const secrets = { adminToken: 'test-admin-token-0123456789', jwtSecret: 'test-jwt-secret-'.padEnd(40, 'x') };
 const STOCKS = Array.from({ length: 30 }, (_, i) => ({ symbol: String(1000 + ((i * 7919) % 9000)), name: `Company ${i}`, market: i % 5 ? 'TWSE' : null }));
@@ -24,7 +25,6 @@ let hotCounter: CountingAdapter;
 let coldCounter: CountingAdapter;
 let stores: Stores;
 let gateway: Gateway;
-const errorsLogged: string[] = [];
 const sortedSymbols = [...STOCKS.map((s) => s.symbol)].sort();
 
 beforeAll(async () => {
@@ -35,22 +35,13 @@ beforeAll(async () => {
   stores = { hot: createHotClient(hotCounter.factory), cold, bounds: createArchiveBounds(cold) };
   await stores.hot.stock.createMany({ data: STOCKS });
   await stores.hot.user.createMany({ data: USERS });
-  gateway = await createGateway({
-    stores,
-    probes: {
-      hot: { ping: async () => undefined, appliedMigrations: async () => [], expectedMigrations: [] },
-      cold: { ping: async () => undefined, appliedMigrations: async () => [], expectedMigrations: [] },
-    },
-    secrets,
-    production: false,
-    logError: (errorId) => errorsLogged.push(errorId),
-  });
+  gateway = await createGateway({ stores, probes: { hot: fakeProbe(), cold: fakeProbe() }, secrets, nodeEnv: 'test' });
   await gateway.apollo.start();
 });
 
 afterAll(async () => {
   await gateway?.apollo.stop();
-  await Promise.all([stores?.hot.$disconnect(), stores?.cold.$disconnect()]);
+  await Promise.all([stores?.hot.$disconnect(), stores?.cold?.$disconnect()]);
   await fresh?.drop();
 });
 
@@ -193,13 +184,9 @@ describe('over HTTP', () => {
     // A second gateway instance that listens, over the same stores.
     const listening = await createGateway({
       stores,
-      probes: {
-        hot: { ping: async () => undefined, appliedMigrations: async () => ['m1'], expectedMigrations: ['m1'] },
-        cold: { ping: async () => undefined, appliedMigrations: async () => [], expectedMigrations: ['m1'] },
-      },
+      probes: { hot: fakeProbe(['m1'], ['m1']), cold: fakeProbe([], ['m1']) },
       secrets,
-      production: false,
-      logError: () => undefined,
+      nodeEnv: 'test',
     });
     url = await listening.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(listening.httpServer.address() as AddressInfo).port}`;

@@ -81,7 +81,8 @@ describe('the compiled gateway on the embedded PostgreSQL', () => {
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
-  });
+    // initdb and the 200,000-message demo take most of it; on a loaded 2-core machine, well over a minute.
+  }, 180_000);
 
   it('reuses the data on a second start', async () => {
     const gateway = await startGateway({ DATA_DIR: dataDir });

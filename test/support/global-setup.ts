@@ -20,6 +20,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   if (config.stores.mode === 'external') {
+    if (!config.stores.cold) throw new Error('the tests need a cold store: unset COLD_STORE');
     project.provide('testServers', { hot: config.stores.hot, cold: config.stores.cold, embedded: false });
     return;
   }

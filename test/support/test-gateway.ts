@@ -5,6 +5,7 @@
 import type { Viewer } from '../../src/auth/viewer.js';
 import { createContext, type Stores } from '../../src/graphql/context.js';
 import { createGateway, type Gateway } from '../../src/server.js';
+import { fakeProbe } from './probes.js';
 
 export interface GraphQLResult {
   readonly data?: any;
@@ -19,13 +20,11 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(stores: Stores): Promise<TestGateway> {
-  const unusedProbe = { ping: async () => undefined, appliedMigrations: async () => [], expectedMigrations: [] };
   const gateway = await createGateway({
     stores,
-    probes: { hot: unusedProbe, cold: unusedProbe },
+    probes: { hot: fakeProbe(), cold: fakeProbe() },
     secrets: { adminToken: 'test-admin-token-0123456789', jwtSecret: 'test-jwt-secret-'.padEnd(40, 'x') },
-    production: false,
-    logError: () => undefined,
+    nodeEnv: 'test',
   });
   await gateway.apollo.start();
   return {
@@ -37,7 +36,7 @@ export async function startTestGateway(stores: Stores): Promise<TestGateway> {
     },
     async stop() {
       await gateway.apollo.stop();
-      await Promise.all([stores.hot.$disconnect(), stores.cold.$disconnect()]);
+      await Promise.all([stores.hot.$disconnect(), stores.cold?.$disconnect()]);
     },
   };
 }

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ HOT_DATABASE_URL: PG_HOT, COLD_DATABASE_URL: PG_COLD });
     if (config.stores.mode !== 'external') throw new Error('expected external stores');
     expect(config.stores.hot.pool).toEqual({ max: 20, acquireTimeoutMs: 30_000, maxLifetimeSeconds: 3600, idleTimeoutMs: 600_000 });
-    expect(config.stores.cold.pool.max).toBe(10);
+    expect(config.stores.cold?.pool.max).toBe(10);
   });
 
   it('reads a postgresql URL, decoding credentials and sslmode', () => {

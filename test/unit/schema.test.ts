@@ -33,6 +33,7 @@ describe('schema.graphql', () => {
       'ArchivalRun.kind was removed.',
       'ArchivalRun.restoreTo was removed.',
       'Mutation.restoreArchive was removed.',
+      'ArchiveStatus.archivalEnabled was removed.',
     ];
     expect(findBreakingChanges(buildSchema(committed), contract).map((change) => change.description).sort()).toEqual(additions.sort());
   });

@@ -21,7 +21,7 @@ export async function userActivity({ hot, cold, bounds }: GatewayContext, userId
   const readHot = hotFrom === null || end > hotFrom;
   const select = { createdAt: true } as const;
   const [archived, messages, posts, comments, likes] = await Promise.all([
-    cold.userActivity.findMany({ where: { userId, activityDate: { gte: start, lt: end } } }),
+    cold ? cold.userActivity.findMany({ where: { userId, activityDate: { gte: start, lt: end } } }) : [],
     readHot ? hot.message.findMany({ where: { senderId: userId, createdAt }, select }) : [],
     readHot ? hot.post.findMany({ where: { authorId: userId, createdAt }, select }) : [],
     readHot ? hot.comment.findMany({ where: { authorId: userId, createdAt }, select }) : [],

@@ -16,8 +16,8 @@ export class ArchivalResolver {
   async archiveStatus(@Ctx() { viewer, hot, cold }: GatewayContext): Promise<ArchiveStatusType> {
     requireAnalyst(viewer, 'The archive status');
     const [watermark, lastRun, ...oldest] = await Promise.all([
-      cold.archivalRun.findFirst({ where: { status: 'SUCCEEDED', dryRun: false, kind: 'ARCHIVE' }, orderBy: [{ cutoff: 'desc' }], select: { cutoff: true } }),
-      cold.archivalRun.findFirst({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
+      cold?.archivalRun.findFirst({ where: { status: 'SUCCEEDED', dryRun: false, kind: 'ARCHIVE' }, orderBy: [{ cutoff: 'desc' }], select: { cutoff: true } }),
+      cold?.archivalRun.findFirst({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
       hot.message.aggregate({ _min: { createdAt: true } }),
       hot.post.aggregate({ _min: { createdAt: true } }),
       hot.comment.aggregate({ _min: { createdAt: true } }),
@@ -25,20 +25,23 @@ export class ArchivalResolver {
     const oldestTimes = oldest.map((row) => row._min.createdAt?.getTime()).filter((t): t is number => t !== undefined);
     return {
       watermark: watermark?.cutoff ?? null,
-      lastRun: lastRun && toArchivalRun(lastRun),
+      lastRun: lastRun ? toArchivalRun(lastRun) : null,
       oldestHotRecordAt: oldestTimes.length > 0 ? new Date(Math.min(...oldestTimes)) : null,
+      archivalEnabled: cold !== null,
     };
   }
 
   @Query(() => ArchivalRunConnection, { description: 'Newest first. Analyst, admin.' })
   archivalRuns(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { viewer, cold }: GatewayContext): Promise<Connection<ArchivalRunType>> {
     requireAnalyst(viewer, 'Archival runs');
-    const coldSide = prismaSide(cold.archivalRun, {
-      where: {},
-      keyField: 'startedAt',
-      idField: 'id',
-      toEntry: (row) => ({ id: row.id, key: row.startedAt, node: toArchivalRun(row) }),
-    });
+    const coldSide = cold
+      ? prismaSide(cold.archivalRun, {
+          where: {},
+          keyField: 'startedAt',
+          idField: 'id',
+          toEntry: (row) => ({ id: row.id, key: row.startedAt, node: toArchivalRun(row) }),
+        })
+      : EMPTY_SIDE;
     return stitchedPage(args, RUNS_ORDERING, { hot: EMPTY_SIDE, cold: coldSide }, { hotEmpty: true });
   }
 }

@@ -61,4 +61,7 @@ export class ArchiveStatusType {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'The oldest createdAt still in the hot store: how far archival lags behind its cutoff.' })
   oldestHotRecordAt!: Date | null;
+
+  @Field(() => Boolean, { description: 'False when the gateway serves the hot store alone (single-store mode): no cold store, no archival.' })
+  archivalEnabled!: boolean;
 }

@@ -42,8 +42,7 @@ export class ConversationResolver {
     if (text.length > MAX_SEARCH_LENGTH) throw new UserInputError(`"query" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'query');
     const conversation = await readableConversation(context, fromGlobalId(conversationId, 'conversationId', 'Conversation').databaseId);
     if (!conversation) throw new UserInputError('No conversation has this id.', 'conversationId');
-    const { coldBefore, hotFrom } = await context.bounds.get();
-    return stitchedPage(args, SEARCH_ORDERING, messageSides(context, conversation.databaseId, text), { coldBefore, hotFrom });
+    return stitchedPage(args, SEARCH_ORDERING, messageSides(context, conversation.databaseId, text), await context.bounds.get());
   }
 
   @FieldResolver(() => [UserType])
@@ -56,7 +55,6 @@ export class ConversationResolver {
   @FieldResolver(() => MessageConnection, { description: 'Newest first; pages seamlessly from the hot store into the cold store.' })
   async messages(@Root() conversation: ConversationType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: GatewayContext): Promise<Connection<MessageType>> {
     await requireParticipant(context.viewer, () => context.loaders.participantIds.load(conversation.databaseId), 'This conversation');
-    const { coldBefore, hotFrom } = await context.bounds.get();
-    return stitchedPage(args, MESSAGES_ORDERING, messageSides(context, conversation.databaseId), { coldBefore, hotFrom });
+    return stitchedPage(args, MESSAGES_ORDERING, messageSides(context, conversation.databaseId), await context.bounds.get());
   }
 }

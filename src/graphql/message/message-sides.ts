@@ -1,7 +1,7 @@
 /** The two stores' halves of a message connection. */
 import type { GatewayContext } from '../context.js';
 import { hotTextContains, escapePostgresLike } from '../../stores/hot/index.js';
-import { prismaSide } from '../pagination/prisma-side.js';
+import { EMPTY_SIDE, prismaSide } from '../pagination/prisma-side.js';
 import type { StitchedOrdering, StitchedSides } from '../pagination/stitched-page.js';
 import { messageFromCold, messageFromHot } from './message-map.js';
 import type { MessageType } from './message-type.js';
@@ -17,12 +17,14 @@ export function messageSides({ hot, cold }: GatewayContext, conversationId: numb
       idField: 'id',
       toEntry: (row) => ({ id: row.id, key: row.createdAt, node: messageFromHot(row) }),
     }),
-    cold: prismaSide(cold.messageArchive, {
-      // ILIKE '%…%', served by the trigram index on content.
-      where: { conversationId, ...(text === undefined ? {} : { content: { contains: escapePostgresLike(text), mode: 'insensitive' } }) },
-      keyField: 'createdAt',
-      idField: 'originalId',
-      toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: messageFromCold(row) }),
-    }),
+    cold: cold
+      ? prismaSide(cold.messageArchive, {
+          // ILIKE '%…%', served by the trigram index on content.
+          where: { conversationId, ...(text === undefined ? {} : { content: { contains: escapePostgresLike(text), mode: 'insensitive' } }) },
+          keyField: 'createdAt',
+          idField: 'originalId',
+          toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: messageFromCold(row) }),
+        })
+      : EMPTY_SIDE,
   };
 }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { utcDay } from '../../archival/bounds.js';
 import { requireAdmin } from '../../auth/guards.js';
-import { UserInputError } from '../../errors.js';
+import { ArchivalDisabledError, UserInputError } from '../../errors.js';
 import { toArchivalRun } from '../archival/archival-run-map.js';
 import { ArchivalRunType } from '../archival/archival-run-type.js';
 import type { GatewayContext } from '../context.js';
@@ -21,8 +21,9 @@ export class RunArchivalInput {
 @Resolver()
 export class ArchivalMutations {
   @Mutation(() => ArchivalRunType, { description: 'Admin: one archival run. A second run while one is in progress fails with extensions.code ARCHIVAL_IN_PROGRESS.' })
-  async runArchival(@Arg('input', () => RunArchivalInput, { nullable: true }) input: RunArchivalInput | null | undefined, @Ctx() { viewer, archive }: GatewayContext): Promise<ArchivalRunType> {
+  async runArchival(@Arg('input', () => RunArchivalInput, { nullable: true }) input: RunArchivalInput | null | undefined, @Ctx() { viewer, cold, archive }: GatewayContext): Promise<ArchivalRunType> {
     requireAdmin(viewer, 'runArchival');
+    if (cold === null) throw new ArchivalDisabledError();
     const olderThanDays = input?.olderThanDays ?? 30;
     if (!Number.isInteger(olderThanDays) || olderThanDays < 0 || olderThanDays > MAX_OLDER_THAN_DAYS) {
       throw new UserInputError(`"olderThanDays" must be a whole number from 0 to ${MAX_OLDER_THAN_DAYS} (got ${olderThanDays}).`, 'olderThanDays');
@@ -37,9 +38,10 @@ export class ArchivalMutations {
   async restoreArchive(
     @Arg('from', () => DateScalar) from: Date,
     @Arg('to', () => DateScalar) to: Date,
-    @Ctx() { viewer, restore }: GatewayContext,
+    @Ctx() { viewer, cold, restore }: GatewayContext,
   ): Promise<ArchivalRunType> {
     requireAdmin(viewer, 'restoreArchive');
+    if (cold === null) throw new ArchivalDisabledError();
     const [fromDay, toDay] = [utcDay(from), utcDay(to)];
     if (fromDay > toDay) throw new UserInputError('"from" must not be after "to".', 'from');
     if (!restore) throw new Error('this gateway was built without the archival job');

@@ -71,7 +71,7 @@ export class ContentMutations {
     // like of the same viewer loses on the unique key and is the same like.
     const liked =
       (await hot.postLike.findUnique({ where: { postId_userId: { postId: id, userId } }, select: { id: true } })) ??
-      (await cold.postLikeArchive.findUnique({ where: { postId_userId: { postId: id, userId } }, select: { id: true } }));
+      (cold && (await cold.postLikeArchive.findUnique({ where: { postId_userId: { postId: id, userId } }, select: { id: true } })));
     if (!liked) {
       try {
         await hot.postLike.create({ data: { postId: id, userId, createdAt: new Date() } });

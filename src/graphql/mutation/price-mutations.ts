@@ -69,7 +69,7 @@ export class PriceMutations {
     });
 
     // Fresh, not cached: a run in progress counts (its cutoff is recorded before it moves rows).
-    const [{ cutoff }] = await cold.$queryRaw<{ cutoff: Date | null }[]>`SELECT max(cutoff) AS cutoff FROM archival_runs WHERE NOT dry_run AND kind = 'ARCHIVE'`;
+    const [{ cutoff }] = cold ? await cold.$queryRaw<{ cutoff: Date | null }[]>`SELECT max(cutoff) AS cutoff FROM archival_runs WHERE NOT dry_run AND kind = 'ARCHIVE'` : [{ cutoff: null }];
     const coldDay = cutoff ? utcDay(cutoff) : undefined;
     for (const price of prices) {
       const stockId = stocks.get(price.symbol)!;
@@ -87,11 +87,11 @@ export class PriceMutations {
       const where = { stockId_tradeDate: { stockId, tradeDate } };
       if (await hot.stockPrice.findUnique({ where, select: { id: true } })) {
         await hot.stockPrice.update({ where, data: values });
-      } else if (await cold.stockPriceHistory.findUnique({ where, select: { id: true } })) {
+      } else if (cold && (await cold.stockPriceHistory.findUnique({ where, select: { id: true } }))) {
         await cold.stockPriceHistory.update({ where, data: values });
       } else {
         const row = await hot.stockPrice.create({ data: { stockId, tradeDate, ...values, createdAt: new Date() } });
-        if (coldDay !== undefined && utcDay(tradeDate) < coldDay) {
+        if (cold && coldDay !== undefined && utcDay(tradeDate) < coldDay) {
           await cold.stockPriceHistory.create({ data: { originalId: row.id, stockId, tradeDate, ...values, createdAt: row.createdAt } });
           await hot.stockPrice.delete({ where: { id: row.id } });
         }

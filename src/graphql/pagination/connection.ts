@@ -15,6 +15,11 @@ export interface Connection<TNode> {
   readonly pageInfo: PageInfo;
   /** Computed only when the client selects totalCount. */
   totalCount(): Promise<number>;
+  /**
+   * Set when a store could not be read: the edges are a correct but short start of the page,
+   * and this error is reported on the connection's path (incomplete.ts).
+   */
+  readonly incomplete?: Error;
 }
 
 /** Declares `<Name>Edge` and `<Name>Connection` for a node type. */
@@ -56,8 +61,10 @@ export function connectionFromRows<TRow, TNode>(
   cursorOf: (row: TRow) => string,
   toNode: (row: TRow) => TNode,
   totalCount: () => Promise<number>,
+  options: { readonly moreFollow?: boolean } = {},
 ): Connection<TNode> {
-  const hasMore = rows.length > page.size;
+  // `moreFollow`: the rows are known to be a short page, so another page must be claimed.
+  const hasMore = options.moreFollow === true || rows.length > page.size;
   const kept = rows.slice(0, page.size);
   if (page.direction === 'backward') kept.reverse();
   const edges = kept.map((row) => ({ cursor: cursorOf(row), node: toNode(row) }));

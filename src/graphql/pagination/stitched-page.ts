@@ -11,7 +11,13 @@
  * - Each store returns at most size+1 rows; the merge keeps size+1, the extra one only telling
  *   that another page exists.
  * - A store that provably holds no qualifying row is not queried (see `StoreLimits`).
+ * - When the cold store is unavailable, the page keeps only the hot rows that no cold row can
+ *   precede in the walk (in a newest-first walk, those at or after `coldBefore`; none in an
+ *   oldest-first walk), claims that more rows follow, and carries the error in `incomplete`
+ *   (reported on the connection's path: incomplete.ts). The rows it does return are exactly
+ *   the first rows of the complete page, so its cursors stay valid for a retry.
  */
+import { unavailableStore } from '../../stores/errors.js';
 import { pageRequest, type ConnectionArgs } from './args.js';
 import { connectionFromRows, type Connection } from './connection.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
@@ -59,6 +65,8 @@ export interface StitchedOrdering {
 export interface StoreLimits {
   /** Every cold row's key is older than this; null when unknown. */
   readonly coldBefore?: SortKey | null;
+  /** `coldBefore` may be outdated (the cold store could not be read): never skip the cold store by it. */
+  readonly stale?: boolean;
   /** No hot row's key is older than this; null when unknown. */
   readonly hotFrom?: SortKey | null;
   /** Inclusive bounds of the connection's filter on the sort key (both sides apply it). */
@@ -85,7 +93,8 @@ export async function stitchedPage<TNode>(
   const cursor = page.cursor === undefined ? undefined : decodeKeyCursor(page.cursor, ordering, page.cursorArgument);
   const keyset = cursor && { ...cursor, direction };
   const take = page.size + 1;
-  const { coldBefore, hotFrom, range } = limits;
+  const { coldBefore: knownColdBefore, hotFrom, range } = limits;
+  const coldBefore = limits.stale ? null : knownColdBefore;
 
   const hotCannotHold =
     limits.hotEmpty === true ||
@@ -100,17 +109,30 @@ export async function stitchedPage<TNode>(
       ((range?.min !== undefined && compareKeys(range.min, coldBefore) >= 0) ||
         (direction === 'asc' && cursor !== undefined && compareKeys(cursor.value, coldBefore) >= 0) ||
         (direction === 'desc' && lastHot !== undefined && compareKeys(lastHot.key, coldBefore) >= 0)));
-  const coldRows = coldCannotHold ? [] : await sides.cold.fetch({ keyset, direction, take });
+  let coldRows: Entry<TNode>[] = [];
+  let incomplete: Error | undefined;
+  if (!coldCannotHold) {
+    try {
+      coldRows = await sides.cold.fetch({ keyset, direction, take });
+    } catch (error) {
+      if (unavailableStore(error) !== 'cold') throw error;
+      incomplete = error as Error;
+    }
+  }
 
-  const rows = mergeDistinct(hotRows, coldRows, direction).slice(0, take);
   const cursorOf = (entry: Entry<TNode>) => encodeCursor(ordering.name, [encodeKey(entry.key), entry.id]);
   const count = async () => {
     const [hot, cold] = await Promise.all([
       hotCannotHoldAny(limits) ? 0 : sides.hot.count(),
-      coldCannotHoldAny(limits) ? 0 : sides.cold.count(),
+      coldCannotHoldAny({ ...limits, coldBefore }) ? 0 : sides.cold.count(),
     ]);
     return hot + cold;
   };
+  if (incomplete) {
+    const safe = direction === 'desc' && knownColdBefore != null ? hotRows.filter((entry) => compareKeys(entry.key, knownColdBefore) >= 0) : [];
+    return { ...connectionFromRows(safe.slice(0, page.size), page, cursorOf, (entry) => entry.node, count, { moreFollow: true }), incomplete };
+  }
+  const rows = mergeDistinct(hotRows, coldRows, direction).slice(0, take);
   return connectionFromRows(rows, page, cursorOf, (entry) => entry.node, count);
 }
 

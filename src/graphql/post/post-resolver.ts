@@ -13,8 +13,7 @@ import { PostConnection, PostType } from './post-type.js';
 
 /** The post feed, optionally of one author: newest first across both stores. */
 export async function postFeed(context: GatewayContext, args: ConnectionArgs, authorId?: number): Promise<Connection<PostType>> {
-  const { coldBefore, hotFrom } = await context.bounds.get();
-  return stitchedPage(args, POSTS_ORDERING, postSides(context, authorId), { coldBefore, hotFrom });
+  return stitchedPage(args, POSTS_ORDERING, postSides(context, authorId), await context.bounds.get());
 }
 
 @Resolver(() => PostType)
@@ -50,10 +49,10 @@ export class PostResolver {
 
   @FieldResolver(() => CommentConnection, { description: 'Oldest first.' })
   async comments(@Root() post: PostType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: GatewayContext): Promise<Connection<CommentType>> {
-    const { coldBefore } = await context.bounds.get();
+    const { coldBefore, stale } = await context.bounds.get();
     // Comments move to the cold store with their post, whatever their own age, so their dates
     // bound nothing; but a post newer than every cutoff ever used has never been archived.
-    const neverArchived = coldBefore !== null && compareKeys(post.createdAt, coldBefore) >= 0;
+    const neverArchived = !stale && coldBefore !== null && compareKeys(post.createdAt, coldBefore) >= 0;
     return stitchedPage(args, COMMENTS_ORDERING, commentSides(context, post.databaseId), { coldEmpty: neverArchived });
   }
 }

@@ -2,7 +2,7 @@
 import type { GatewayContext } from '../context.js';
 import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
 import type { CommentType } from '../comment/comment-type.js';
-import { prismaSide } from '../pagination/prisma-side.js';
+import { EMPTY_SIDE, prismaSide } from '../pagination/prisma-side.js';
 import type { StitchedOrdering, StitchedSides } from '../pagination/stitched-page.js';
 import { postFromCold, postFromHot } from './post-map.js';
 import type { PostType } from './post-type.js';
@@ -14,13 +14,13 @@ export function postSides({ hot, cold }: GatewayContext, authorId?: number): Sti
   const where = authorId === undefined ? {} : { authorId };
   return {
     hot: prismaSide(hot.post, { where, keyField: 'createdAt', idField: 'id', toEntry: (row) => ({ id: row.id, key: row.createdAt, node: postFromHot(row) }) }),
-    cold: prismaSide(cold.postArchive, { where, keyField: 'createdAt', idField: 'originalId', toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: postFromCold(row) }) }),
+    cold: cold ? prismaSide(cold.postArchive, { where, keyField: 'createdAt', idField: 'originalId', toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: postFromCold(row) }) }) : EMPTY_SIDE,
   };
 }
 
 export function commentSides({ hot, cold }: GatewayContext, postId: number): StitchedSides<CommentType> {
   return {
     hot: prismaSide(hot.comment, { where: { postId }, keyField: 'createdAt', idField: 'id', toEntry: (row) => ({ id: row.id, key: row.createdAt, node: commentFromHot(row) }) }),
-    cold: prismaSide(cold.commentArchive, { where: { postId }, keyField: 'createdAt', idField: 'originalId', toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: commentFromCold(row) }) }),
+    cold: cold ? prismaSide(cold.commentArchive, { where: { postId }, keyField: 'createdAt', idField: 'originalId', toEntry: (row) => ({ id: row.originalId, key: row.createdAt, node: commentFromCold(row) }) }) : EMPTY_SIDE,
   };
 }

@@ -1,6 +1,6 @@
 /** The two stores' halves of a stock's price history. */
 import type { GatewayContext } from '../context.js';
-import { prismaSide } from '../pagination/prisma-side.js';
+import { EMPTY_SIDE, prismaSide } from '../pagination/prisma-side.js';
 import type { SortKey, StitchedOrdering, StitchedSides } from '../pagination/stitched-page.js';
 import { priceFromCold, priceFromHot } from './price-map.js';
 import type { StockPriceType } from './price-type.js';
@@ -24,15 +24,17 @@ export function priceSides({ hot, cold }: GatewayContext, stockId: number, range
         return { id: row.id, key: node.tradeDate, node };
       },
     }),
-    cold: prismaSide(cold.stockPriceHistory, {
-      where,
-      keyField: 'tradeDate',
-      idField: 'originalId',
-      keyValue: dayValue,
-      toEntry: (row) => {
-        const node = priceFromCold(row);
-        return { id: row.originalId, key: node.tradeDate, node };
-      },
-    }),
+    cold: cold
+      ? prismaSide(cold.stockPriceHistory, {
+          where,
+          keyField: 'tradeDate',
+          idField: 'originalId',
+          keyValue: dayValue,
+          toEntry: (row) => {
+            const node = priceFromCold(row);
+            return { id: row.originalId, key: node.tradeDate, node };
+          },
+        })
+      : EMPTY_SIDE,
   };
 }

@@ -1,0 +1,24 @@
+/**
+ * Applies OperationLimits to every operation once it is parsed, validated and resolved, before
+ * execution: depth, aliases, cost, directives and introspection (operation-limits.ts). The
+ * sizes are enforced earlier: the body's and the variables' by the HTTP handler, the token
+ * count by the parser itself (server.ts parseOptions), so an oversized document is never
+ * fully parsed.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationLimits } from '../../config.js';
+import type { GatewayContext } from '../context.js';
+import { checkOperationLimits } from './operation-limits.js';
+
+export function limitsPlugin(limits: OperationLimits, introspection: boolean): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operation, schema }) {
+          if (!operation) return;
+          checkOperationLimits({ schema, document, operation, variables: request.variables, limits, introspection });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Per GraphQL request: appends the errors of connections that answered in part
+ * (pagination/incomplete.ts) and counts them (every other error is counted where it is
+ * formatted: graphql/format-error.ts), records the request's latency by operation name, and
+ * notes the operation and the error codes in the request's state for its access log line.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../graphql/context.js';
+import type { GatewayMetrics } from './metrics.js';
+
+export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ response, contextValue, operationName, operation }) {
+          const state = contextValue.request;
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (state.partialErrors.length > 0) {
+            result.errors = [...(result.errors ?? []), ...state.partialErrors.map((error) => error.toJSON())];
+            for (const error of state.partialErrors) metrics.countError(String(error.extensions.code));
+          }
+          state.operationName = operationName ?? null;
+          for (const error of result.errors ?? []) state.errorCodes.push(String(error.extensions?.code));
+          metrics.observeRequest(operationName, operation?.operation, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The gateway as production runs it, over given stores: the serving clients behind their
+ * guards (openStores: timeouts, circuit breakers, metrics), listening on a loopback port.
+ */
+import type { AddressInfo } from 'node:net';
+import { signToken } from '../../src/auth/viewer.js';
+import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig, type StoreConfig } from '../../src/config.js';
+import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
+import { createGateway, type Gateway } from '../../src/server.js';
+import { openStores, type OpenStores } from '../../src/stores/index.js';
+import { capturingLogger, type CapturedLogs } from './logs.js';
+
+export const HTTP_SECRETS = { adminToken: 'http-test-admin-token-0123456789', jwtSecret: 'http-test-jwt-secret-'.padEnd(40, 'x') };
+
+export interface HttpGateway {
+  readonly url: string;
+  /** http://127.0.0.1:<port>, for /healthz, /readyz, /metrics. */
+  readonly base: string;
+  readonly gateway: Gateway;
+  readonly stores: OpenStores;
+  readonly metrics: GatewayMetrics;
+  readonly logs: CapturedLogs;
+  /** POSTs one GraphQL operation; resolves to the status and the parsed body. */
+  post(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  analystToken(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface HttpGatewayOptions {
+  readonly nodeEnv?: NodeEnv;
+  readonly limits?: Partial<OperationLimits>;
+  readonly resilience?: Partial<ResilienceConfig>;
+  readonly enableSandbox?: boolean;
+  readonly metricsToken?: string;
+}
+
+export async function startHttpGateway(config: { hot: StoreConfig; cold: StoreConfig | undefined }, options: HttpGatewayOptions = {}): Promise<HttpGateway> {
+  const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
+  const metrics = createMetrics();
+  const logs = capturingLogger();
+  const stores = openStores(config, {
+    expectedMigrations: {},
+    metrics,
+    breaker: { failureThreshold: resilience.breakerFailureThreshold, resetMs: resilience.breakerResetMs },
+  });
+  const gateway = await createGateway({
+    stores,
+    probes: stores.probes,
+    secrets: HTTP_SECRETS,
+    nodeEnv: options.nodeEnv ?? 'production',
+    logger: logs.logger,
+    metrics,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    resilience,
+    enableSandbox: options.enableSandbox,
+    metricsToken: options.metricsToken,
+  });
+  const url = await gateway.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(gateway.httpServer.address() as AddressInfo).port}`;
+  return {
+    url,
+    base,
+    gateway,
+    stores,
+    metrics,
+    logs,
+    async post(query, { variables, token, headers = {} } = {}) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+      });
+      return { status: response.status, body: await response.json(), headers: response.headers };
+    },
+    analystToken: () => signToken(HTTP_SECRETS.jwtSecret, { sub: 1, role: 'analyst' }),
+    async stop() {
+      await gateway.stop(1000);
+      await stores.disconnect();
+    },
+  };
+}
