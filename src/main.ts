@@ -13,7 +13,6 @@ import { EmbeddedPostgresError } from './db/embedded.js';
 import { migrate, MigrationError } from './db/migrations.js';
 import { describeStore, locateStores, migrationsFor, StoreUnreachableError, withMigrationSession, type LocatedStores } from './db/stores.js';
 import { loadDemoData } from './demo/load.js';
-import { archivalSnapshot } from './archival/status.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createGateway } from './server.js';
@@ -50,8 +49,8 @@ async function main(): Promise<void> {
       },
       metrics,
       breaker: { failureThreshold: config.resilience.breakerFailureThreshold, resetMs: config.resilience.breakerResetMs },
+      archivalOlderThanDays: config.archivalOlderThanDays,
     });
-    metrics.setArchivalSource(() => archivalSnapshot(stores!.hot, stores!.cold, config.archivalOlderThanDays));
     const gateway = await createGateway({
       stores,
       probes: stores.probes,
@@ -66,8 +65,8 @@ async function main(): Promise<void> {
       trustProxy: config.trustProxy,
     });
     const url = await gateway.listen(config.port, config.host);
-    await printBanner(config, located, url, performance.now() - started);
     if (config.singleStore) logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
+    await printBanner(config, located, url, performance.now() - started);
     const schedule =
       config.archivalSchedule && stores.cold && stores.archive
         ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: stores.cold, archive: stores.archive, log })
@@ -106,7 +105,7 @@ async function ensureDemoData(hotStore: StoreConfig, coldStore: StoreConfig): Pr
 async function printBanner(config: Config, located: LocatedStores, url: string, elapsedMs: number): Promise<void> {
   const ready = `Stock Insight Gateway ready in ${(elapsedMs / 1000).toFixed(1)} s at ${url}`;
   const cold = located.cold ? describeStore(located.cold) : 'disabled (single-store mode)';
-  if (config.nodeEnv === 'production') return log(`${ready}; hot store ${describeStore(located.hot)}, cold store ${cold}`);
+  if (config.nodeEnv === 'production') return log(`${ready} (hot store ${describeStore(located.hot)}, cold store ${cold})`);
   const analyst = await signToken(config.jwtSecret, { sub: 1, role: 'analyst' });
   const viewer = await signToken(config.jwtSecret, { sub: 1 });
   const lines = [

@@ -5,12 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { viewerFromAuthorization, type AuthSecrets } from './auth/viewer.js';
 import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig } from './config.js';
 import { createContext, type GatewayContext, type Stores } from './graphql/context.js';
@@ -47,7 +44,10 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** Starts Apollo and listens; resolves to the GraphQL URL. */
   listen(port: number, host: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes. */
+  /**
+   * Answers new requests 503 SHUTTING_DOWN (and /readyz 503) while the requests in flight
+   * finish, for up to `graceMs`; then stops listening and closes every connection.
+   */
   stop(graceMs: number): Promise<void>;
 }
 
@@ -87,31 +87,42 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // The contract uses no cache hints; the plugin costs ~40% on large lists.
       ApolloServerPluginCacheControlDisabled(),
-      sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+      // No page at all in production without the Sandbox: nothing there for a browser to load.
+      sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(limits, sandbox),
       observabilityPlugin(metrics),
     ],
     formatError: createErrorFormatter(logger, metrics, production),
   });
 
-  httpServer.on(
-    'request',
-    createRequestHandler({
-      apollo,
-      authenticate: (authorization) => viewerFromAuthorization(authorization, options.secrets),
-      context: (viewer, request) => createContext(options.stores, viewer, request, metrics.observeBatch),
-      readiness: () => checkReadiness(options.probes, options.readinessTimeoutMs ?? 2000),
-      accepting: () => accepting,
-      metrics,
-      metricsToken: options.metricsToken,
-      logger,
-      throttle: createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs }),
-      maxBodyBytes: limits.maxBodyBytes,
-      maxVariablesBytes: limits.maxVariablesBytes,
-      requestTimeoutMs: resilience.requestTimeoutMs,
-      trustProxy: options.trustProxy ?? false,
-    }),
-  );
+  // Requests accepted before shutdown began, so that shutdown waits for exactly them.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const handler = createRequestHandler({
+    apollo,
+    authenticate: (authorization) => viewerFromAuthorization(authorization, options.secrets),
+    context: (viewer, request) => createContext(options.stores, viewer, request, metrics.observeBatch),
+    readiness: () => checkReadiness(options.probes, options.readinessTimeoutMs ?? 2000),
+    accepting: () => accepting,
+    metrics,
+    metricsToken: options.metricsToken,
+    logger,
+    throttle: createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs }),
+    maxBodyBytes: limits.maxBodyBytes,
+    maxVariablesBytes: limits.maxVariablesBytes,
+    requestTimeoutMs: resilience.requestTimeoutMs,
+    trustProxy: options.trustProxy ?? false,
+  });
+  httpServer.on('request', (request, response) => {
+    if (accepting) {
+      inFlight += 1;
+      response.once('close', () => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
+    }
+    handler(request, response);
+  });
 
   return {
     apollo,
@@ -132,9 +143,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async stop(graceMs) {
       accepting = false;
-      // The drain plugin closes idle connections, waits for in-flight requests, and after
-      // the grace period closes the rest.
-      const forced = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+      const deadline = Date.now() + graceMs;
+      // New requests are answered 503 while those in flight finish...
+      await new Promise<void>((resolve) => {
+        if (inFlight === 0) return resolve();
+        const timer = setTimeout(resolve, graceMs);
+        drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      // ...then the drain plugin stops listening and closes idle connections; whatever is
+      // still open when the grace period ends is closed.
+      const forced = setTimeout(() => httpServer.closeAllConnections(), Math.max(0, deadline - Date.now()));
       try {
         await apollo.stop();
       } finally {

@@ -7,7 +7,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
-export type UnavailableReason = 'unreachable' | 'timeout' | 'circuit open';
+export type UnavailableReason = 'unreachable' | 'timeout' | 'circuit open' | 'pool exhausted';
 
 export const UNAVAILABLE_CODE: Record<StoreName, ErrorCode.HOT_STORE_UNAVAILABLE | ErrorCode.COLD_STORE_UNAVAILABLE> = {
   hot: ErrorCode.HOT_STORE_UNAVAILABLE,
@@ -51,7 +51,18 @@ const UNAVAILABLE_KINDS = new Set([
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|57014|53300)$/;
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ESOCKET', 'ETIMEOUT', 'ECONNCLOSED']);
 /** node-postgres and tedious failures that carry no code of their own. */
-const CONNECTION_MESSAGE = /connection (terminated|timeout|closed|ended|refused)|timeout exceeded when trying to connect|not queryable|socket hang up|Connection lost|Failed to connect/i;
+const CONNECTION_MESSAGE = /connection (terminated|timeout|closed|ended|refused)|not queryable|socket hang up|Connection lost|Failed to connect/i;
+/** node-postgres's pool and tarn (mssql): every connection busy for the whole wait. */
+const POOL_EXHAUSTED = /timeout exceeded when trying to connect|operation timed out for an unknown reason|Timeout acquiring a connection|ResourceRequest timed out/i;
+
+/**
+ * Whether a statement failed because every pooled connection stayed busy: this process is
+ * saturated, which says nothing of the store's health (the breaker does not count it).
+ */
+export function isPoolExhausted(error: unknown): boolean {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && POOL_EXHAUSTED.test(message);
+}
 
 /**
  * Whether an error from a driver adapter means the store could not serve the statement (as

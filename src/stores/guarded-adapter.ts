@@ -8,7 +8,9 @@
  * - is counted and timed per store;
  * - when it fails because the store could not answer (errors.ts `isUnavailableCause`), fails
  *   with a StoreUnavailableError naming the store, which the Prisma client passes on with its
- *   `code` (HOT_STORE_UNAVAILABLE / COLD_STORE_UNAVAILABLE), and counts toward the breaker.
+ *   `code` (HOT_STORE_UNAVAILABLE / COLD_STORE_UNAVAILABLE), and counts toward the breaker;
+ * - when no pooled connection came free in time, fails the same way, but does not count
+ *   toward the breaker: a saturated process says nothing of the store's health.
  *
  * A statement the store refuses (a constraint, a bad value) proves the store answers: it
  * passes through unchanged and counts as a success for the breaker.
@@ -17,7 +19,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction }
 import type { StoreName } from '../config.js';
 import type { StatementOutcome } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import { isUnavailableCause, StoreUnavailableError } from './errors.js';
+import { isPoolExhausted, isUnavailableCause, StoreUnavailableError } from './errors.js';
 
 export interface StoreGuard {
   readonly store: StoreName;
@@ -97,6 +99,10 @@ async function guarded<T>(guard: StoreGuard, statement: () => Promise<T>): Promi
     guard.observe('ok', (performance.now() - started) / 1000);
     return result;
   } catch (error) {
+    if (isPoolExhausted(error)) {
+      guard.observe('unavailable', (performance.now() - started) / 1000);
+      throw new StoreUnavailableError(guard.store, 'pool exhausted');
+    }
     if (error instanceof StoreUnavailableError || isUnavailableCause(error)) {
       guard.breaker.failure();
       guard.observe('unavailable', (performance.now() - started) / 1000);

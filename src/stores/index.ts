@@ -6,6 +6,7 @@
 import { createArchiveBounds, fixedBounds, type ArchiveBounds } from '../archival/bounds.js';
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { RestoreOptions } from '../archival/restore.js';
+import { archivalSnapshot } from '../archival/status.js';
 import { runInArchivalWorker } from '../archival/worker.js';
 import type { StoreConfig, StoreName } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
@@ -34,6 +35,8 @@ export interface OpenOptions {
   readonly expectedMigrations: Partial<Record<StoreName, readonly string[]>>;
   readonly metrics: GatewayMetrics;
   readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
+  /** The archival cutoff age the metrics measure the hot store's lag against (ARCHIVAL_OLDER_THAN_DAYS). */
+  readonly archivalOlderThanDays: number;
 }
 
 export function openStores(config: { readonly hot: StoreConfig; readonly cold: StoreConfig | undefined }, options: OpenOptions): OpenStores {
@@ -79,6 +82,7 @@ export function openStores(config: { readonly hot: StoreConfig; readonly cold: S
     expectedMigrations: expected,
   });
   const probes: Partial<Record<StoreName, StoreProbe>> = { hot: probe(hot, hotGuard, options.expectedMigrations.hot) };
+  options.metrics.setArchivalSource(() => archivalSnapshot(hot, cold, options.archivalOlderThanDays));
   if (cold && coldGuard) probes.cold = probe(cold, coldGuard, options.expectedMigrations.cold);
 
   const disconnect = async () => {

@@ -11,7 +11,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_ADMIN_TOKEN, PROJECT_ROOT, type StoreConfig } from '../../src/config.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
+import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { seedSmallDataset } from '../support/small-dataset.js';
 
 const MAIN = path.join(PROJECT_ROOT, 'dist', 'main.js');
 /** Only what a shell would pass; never the test run's own store URLs. */
@@ -90,6 +92,89 @@ describe('the compiled gateway on the embedded PostgreSQL', () => {
     const answer = await graphqlPost(gateway.url, '{ stocks(first: 100) { totalCount } users(first: 1) { totalCount } }');
     expect(answer.data).toEqual({ stocks: { totalCount: 50 }, users: { totalCount: 200 } });
     gateway.child.kill('SIGINT');
+    expect(await gateway.exited).toBe(0);
+  });
+});
+
+describe.runIf(hotIsPostgres())('the compiled gateway in production, under load', () => {
+  let fresh: FreshStores;
+  const url = (store: StoreConfig) => `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
+
+  beforeAll(async () => {
+    fresh = await freshStores();
+    const hot = new pg.Client(pgConnectionConfig(fresh.hot));
+    const cold = new pg.Client(pgConnectionConfig(fresh.cold));
+    await Promise.all([hot.connect(), cold.connect()]);
+    await seedSmallDataset(hot, cold);
+    await Promise.all([hot.end(), cold.end()]);
+  });
+  afterAll(() => fresh?.drop());
+
+  it('finishes in-flight requests on SIGTERM, answers new ones 503, and exits without hanging', async () => {
+    const admin = 'production-admin-token-0123456789';
+    const gateway = await startGateway({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: admin,
+      JWT_SECRET: 'production-jwt-secret-'.padEnd(40, 'x'),
+      HOT_DATABASE_URL: url(fresh.hot),
+      COLD_DATABASE_URL: url(fresh.cold),
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
+    // Production logs are JSON lines, the banner among them.
+    expect(gateway.output().split('\n').filter(Boolean).every((line) => JSON.parse(line).service === 'stock-insight-gateway')).toBe(true);
+    const query = JSON.stringify({ query: `{ conversation(id: "${toGlobalId('Conversation', 1)}") { messages(first: 50) { edges { node { content sender { displayName } } } } } }` });
+    const outcomes: { status: number | string; code?: string; started: number; ended: number }[] = [];
+    let stopping = false;
+    let signalledAt = Infinity;
+    const client = async () => {
+      let networkErrors = 0;
+      while (networkErrors < 2) {
+        const started = performance.now();
+        try {
+          const response = await fetch(gateway.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+            body: query,
+            signal: AbortSignal.timeout(20_000),
+          });
+          const body = (await response.json()) as any;
+          outcomes.push({ status: response.status, code: body.errors?.[0]?.extensions?.code, started, ended: performance.now() });
+        } catch (error) {
+          const name = (error as Error).name;
+          outcomes.push({ status: name === 'TimeoutError' ? 'hung' : 'closed', started, ended: performance.now() });
+          if (name === 'TimeoutError' || !stopping) throw error;
+          networkErrors++;
+        }
+      }
+    };
+    const clients = Array.from({ length: 12 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    stopping = true;
+    signalledAt = performance.now();
+    gateway.child.kill('SIGTERM');
+    await Promise.all(clients);
+    expect(await gateway.exited).toBe(0);
+
+    expect(outcomes.filter((o) => o.status === 'hung')).toEqual([]);
+    for (const o of outcomes) {
+      if (o.status === 200) expect(o.code).toBeUndefined();
+      else if (o.status === 503) expect(o.code).toBe('SHUTTING_DOWN');
+      else expect(o.status === 'closed' && o.started >= signalledAt - 50).toBe(true);
+    }
+    // Requests in flight when the signal came were answered in full; new ones were told to go elsewhere.
+    expect(outcomes.filter((o) => o.status === 200 && o.started < signalledAt && o.ended > signalledAt).length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.status === 503 && o.started >= signalledAt).length).toBeGreaterThan(0);
+    expect(gateway.output()).toMatch(/SIGTERM: finishing in-flight requests/);
+  }, 120_000);
+
+  it('serves the hot store alone with COLD_STORE=disabled, and says so', async () => {
+    const gateway = await startGateway({ HOT_DATABASE_URL: url(fresh.hot), COLD_STORE: 'disabled' });
+    expect(gateway.output()).toMatch(/cold store: disabled \(single-store mode\)/);
+    expect(gateway.output()).toMatch(/single-store mode .*archival is disabled/);
+    const answer = await graphqlPost(gateway.url, '{ stocks(first: 5) { edges { node { symbol } } } }');
+    expect(answer.data.stocks.edges).toEqual([{ node: { symbol: '2330' } }]);
+    gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
   });
 });

@@ -32,16 +32,19 @@ export interface HttpGatewayOptions {
   readonly resilience?: Partial<ResilienceConfig>;
   readonly enableSandbox?: boolean;
   readonly metricsToken?: string;
+  /** Write the log lines and drop them, rather than keep them for the test to read (long runs). */
+  readonly discardLogs?: boolean;
 }
 
 export async function startHttpGateway(config: { hot: StoreConfig; cold: StoreConfig | undefined }, options: HttpGatewayOptions = {}): Promise<HttpGateway> {
   const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const metrics = createMetrics();
-  const logs = capturingLogger();
+  const logs = capturingLogger({ discard: options.discardLogs });
   const stores = openStores(config, {
     expectedMigrations: {},
     metrics,
     breaker: { failureThreshold: resilience.breakerFailureThreshold, resetMs: resilience.breakerResetMs },
+    archivalOlderThanDays: 0,
   });
   const gateway = await createGateway({
     stores,

@@ -10,11 +10,13 @@ export interface CapturedLogs {
   readonly text: () => string;
 }
 
-export function capturingLogger(): CapturedLogs {
+/** `discard`: the lines are written (serialised, as in production) and then dropped. */
+export function capturingLogger(options: { discard?: boolean } = {}): CapturedLogs {
   const lines: Record<string, any>[] = [];
   let text = '';
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
+      if (options.discard) return done();
       text += chunk.toString('utf8');
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line));
       done();

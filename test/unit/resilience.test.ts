@@ -51,7 +51,7 @@ describe('isUnavailableCause', () => {
     expect(isUnavailableCause(driverError({ kind: 'postgres', code: '08006' }))).toBe(true);
     expect(isUnavailableCause(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isUnavailableCause(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isUnavailableCause(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isUnavailableCause(new Error('Connection terminated due to connection timeout'))).toBe(true);
     expect(isUnavailableCause(driverError({ kind: 'UniqueConstraintViolation' }))).toBe(false);
     expect(isUnavailableCause(driverError({ kind: 'postgres', code: '22P02' }))).toBe(false);
     expect(isUnavailableCause(new TypeError('x is not a function'))).toBe(false);
@@ -150,6 +150,17 @@ describe('guardAdapter', () => {
     expect(breaker.state).toBe('closed');
     expect(await adapter.queryRaw(QUERY)).toEqual(EMPTY);
     breaker.stop();
+  });
+
+  it('fails a statement that found every pooled connection busy, without counting it against the store', async () => {
+    const { guard, inner, breaker, outcomes } = guarded(1);
+    const adapter = await guard.factory.connect();
+    inner.set(async () => {
+      throw new Error('timeout exceeded when trying to connect');
+    });
+    for (let i = 0; i < 3; i++) await expect(adapter.queryRaw(QUERY)).rejects.toMatchObject({ reason: 'pool exhausted', code: 'COLD_STORE_UNAVAILABLE' });
+    expect(breaker.state).toBe('closed');
+    expect(outcomes).toEqual(['unavailable', 'unavailable', 'unavailable']);
   });
 
   it('lets a refused statement through unchanged, as proof the store answers', async () => {
