@@ -238,5 +238,22 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
       await eventually(async () => ((await readiness(slow)).status === 200 ? true : undefined), 'readiness after the store answered again');
       expect((await slow.post(PAGE, { token })).body.errors).toBeUndefined();
     });
+
+    it('answers 504 REQUEST_TIMEOUT when a request outlives REQUEST_TIMEOUT_MS, and stays up', async () => {
+      // A request deadline shorter than the statement timeout: the request gives up first.
+      const impatient = await startHttpGateway({ hot, cold: { ...cold, port: proxy.port } }, { resilience: { ...RESILIENCE, requestTimeoutMs: 300 } });
+      try {
+        expect((await impatient.post(PAGE, { token })).body.errors).toBeUndefined();
+        proxy.stall();
+        const { status, body } = await impatient.post(PAGE, { token });
+        expect(status).toBe(504);
+        expect(codes(body)).toEqual(['REQUEST_TIMEOUT']);
+        proxy.resume();
+        await eventually(async () => ((await impatient.post(PAGE, { token })).body.errors === undefined ? true : undefined), 'a full answer after the stall');
+      } finally {
+        proxy.resume();
+        await impatient.stop();
+      }
+    });
   });
 });
