@@ -6,16 +6,14 @@
  * one must be refused with its own typed code, never a 5xx, never a stack trace or a driver
  * message; afterwards the gateway still answers normal queries.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { MESSAGES_ORDERING } from '../../src/graphql/message/message-sides.js';
-import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
-import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { HTTP_SECRETS, startHttpGateway, type HttpGateway } from '../support/http-gateway.js';
-import { seedSmallDataset, smallAt } from '../support/small-dataset.js';
+import { freshSmallStores, smallAt } from '../support/small-dataset.js';
 
 interface Hostile {
   readonly name: string;
@@ -194,12 +192,7 @@ let gateway: HttpGateway;
 
 describe.runIf(hotIsPostgres())('hostile requests', () => {
   beforeAll(async () => {
-    fresh = await freshStores();
-    const hot = new pg.Client(pgConnectionConfig(fresh.hot));
-    const cold = new pg.Client(pgConnectionConfig(fresh.cold));
-    await Promise.all([hot.connect(), cold.connect()]);
-    await seedSmallDataset(hot, cold);
-    await Promise.all([hot.end(), cold.end()]);
+    fresh = await freshSmallStores();
     gateway = await startHttpGateway(fresh, { resilience: { authFailureLimit: 1000 } });
   });
 

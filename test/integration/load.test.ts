@@ -8,13 +8,11 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
-import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
-import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { startHttpGateway, type HttpGateway } from '../support/http-gateway.js';
-import { seedSmallDataset } from '../support/small-dataset.js';
+import { freshSmallStores } from '../support/small-dataset.js';
 
 const RATE_PER_SECOND = 100;
 const SECONDS = 30;
@@ -45,12 +43,7 @@ describe.runIf(hotIsPostgres())('a steady load for 30 s', () => {
   let token: string;
 
   beforeAll(async () => {
-    fresh = await freshStores();
-    const hot = new pg.Client(pgConnectionConfig(fresh.hot));
-    const cold = new pg.Client(pgConnectionConfig(fresh.cold));
-    await Promise.all([hot.connect(), cold.connect()]);
-    await seedSmallDataset(hot, cold);
-    await Promise.all([hot.end(), cold.end()]);
+    fresh = await freshSmallStores();
     gateway = await startHttpGateway(fresh, { discardLogs: true });
     token = await gateway.analystToken();
   });

@@ -4,15 +4,13 @@
  * DataLoader batches, breakers, archival), the throttle on failed authentications, and what
  * production mode turns off.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/viewer.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { MAX_OPERATION_NAMES } from '../../src/observability/metrics.js';
-import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { HTTP_SECRETS, startHttpGateway, type HttpGateway } from '../support/http-gateway.js';
-import { seedSmallDataset } from '../support/small-dataset.js';
+import { freshSmallStores } from '../support/small-dataset.js';
 
 const C1 = toGlobalId('Conversation', 1);
 const PAGE = `query ChatPage { conversation(id: "${C1}") { messages(first: 40) { edges { node { content sender { displayName } } } } } }`;
@@ -30,12 +28,7 @@ const sample = (text: string, series: string) => Number(new RegExp(`^${series.re
 
 describe.runIf(hotIsPostgres())('observability', () => {
   beforeAll(async () => {
-    fresh = await freshStores();
-    const hot = new pg.Client(pgConnectionConfig(fresh.hot));
-    const cold = new pg.Client(pgConnectionConfig(fresh.cold));
-    await Promise.all([hot.connect(), cold.connect()]);
-    await seedSmallDataset(hot, cold);
-    await Promise.all([hot.end(), cold.end()]);
+    fresh = await freshSmallStores();
     gateway = await startHttpGateway(fresh, { resilience: { authFailureLimit: 3, authFailureWindowMs: 60_000 } });
     analyst = await gateway.analystToken();
   });

@@ -13,7 +13,7 @@ import { DEVELOPMENT_ADMIN_TOKEN, PROJECT_ROOT, type StoreConfig } from '../../s
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
-import { seedSmallDataset } from '../support/small-dataset.js';
+import { freshSmallStores } from '../support/small-dataset.js';
 
 const MAIN = path.join(PROJECT_ROOT, 'dist', 'main.js');
 /** Only what a shell would pass; never the test run's own store URLs. */
@@ -101,12 +101,7 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
   const url = (store: StoreConfig) => `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
 
   beforeAll(async () => {
-    fresh = await freshStores();
-    const hot = new pg.Client(pgConnectionConfig(fresh.hot));
-    const cold = new pg.Client(pgConnectionConfig(fresh.cold));
-    await Promise.all([hot.connect(), cold.connect()]);
-    await seedSmallDataset(hot, cold);
-    await Promise.all([hot.end(), cold.end()]);
+    fresh = await freshSmallStores();
   });
   afterAll(() => fresh?.drop());
 

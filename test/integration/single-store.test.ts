@@ -2,14 +2,12 @@
  * Single-store mode (COLD_STORE=disabled), the seed's rollback plan: the gateway serves the
  * hot store alone, never opens a cold connection, and archival is disabled and says so.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
-import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
-import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { HTTP_SECRETS, startHttpGateway, type HttpGateway } from '../support/http-gateway.js';
-import { SMALL_MESSAGES, seedSmallDataset } from '../support/small-dataset.js';
+import { freshSmallStores, SMALL_MESSAGES } from '../support/small-dataset.js';
 
 const C1 = toGlobalId('Conversation', 1);
 const HOT = SMALL_MESSAGES.total - SMALL_MESSAGES.cold;
@@ -31,12 +29,7 @@ describe.runIf(hotIsPostgres())('the gateway on the hot store alone', () => {
   let token: string;
 
   beforeAll(async () => {
-    fresh = await freshStores();
-    const hotDb = new pg.Client(pgConnectionConfig(fresh.hot));
-    const coldDb = new pg.Client(pgConnectionConfig(fresh.cold));
-    await Promise.all([hotDb.connect(), coldDb.connect()]);
-    await seedSmallDataset(hotDb, coldDb);
-    await Promise.all([hotDb.end(), coldDb.end()]);
+    fresh = await freshSmallStores();
     // The cold database exists and holds rows, but this gateway is not told of it.
     gateway = await startHttpGateway({ hot: fresh.hot, cold: undefined });
     token = await gateway.analystToken();

@@ -5,7 +5,9 @@
  * message 31's instant; posts 1 (cold) and 2 (hot) with a comment each; stock 1 with 40 daily
  * prices, 20 of them cold.
  */
-import type pg from 'pg';
+import pg from 'pg';
+import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
+import { freshStores, type FreshStores } from './databases.js';
 
 export const SMALL_BASE = Date.UTC(2026, 9, 1, 8, 0, 0);
 export const smallAt = (n: number) => new Date(SMALL_BASE + n * 1000);
@@ -38,4 +40,18 @@ export async function seedSmallDataset(hot: pg.Client, cold: pg.Client): Promise
   }
   await hot.query(`SELECT setval(pg_get_serial_sequence('stock_prices', 'id'), 100)`);
   await cold.query(`INSERT INTO archival_runs (status, cutoff, started_at, finished_at, messages) VALUES ('SUCCEEDED', $1, $1, $1, $2)`, [SMALL_CUTOFF, SMALL_MESSAGES.cold]);
+}
+
+/** Fresh stores holding the small dataset (both stores must be PostgreSQL). */
+export async function freshSmallStores(): Promise<FreshStores> {
+  const fresh = await freshStores();
+  const hot = new pg.Client(pgConnectionConfig(fresh.hot));
+  const cold = new pg.Client(pgConnectionConfig(fresh.cold));
+  await Promise.all([hot.connect(), cold.connect()]);
+  try {
+    await seedSmallDataset(hot, cold);
+  } finally {
+    await Promise.all([hot.end(), cold.end()]);
+  }
+  return fresh;
 }
