@@ -8,10 +8,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { viewerFromAuthorization, type AuthSecrets } from './auth/viewer.js';
+import { createAuthenticator, type AuthSecrets } from './auth/viewer.js';
 import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig } from './config.js';
 import { createContext, type GatewayContext, type Stores } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/format-error.js';
+import { jitGateway } from './graphql/jit-executor.js';
 import { limitsPlugin } from './graphql/limits/limits-plugin.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { createAuthThrottle } from './http/auth-throttle.js';
@@ -68,8 +69,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   httpServer.requestTimeout = RECEIVE_TIMEOUT_MS;
   let accepting = true;
 
+  const formatError = createErrorFormatter(logger, metrics, production);
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    gateway: jitGateway(schema),
     csrfPrevention: true,
     // The entry point owns signals and stops the stores after Apollo; Apollo's own handlers
     // would race with it.
@@ -90,9 +92,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // No page at all in production without the Sandbox: nothing there for a browser to load.
       sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(limits, sandbox),
-      observabilityPlugin(metrics),
+      observabilityPlugin(metrics, formatError),
     ],
-    formatError: createErrorFormatter(logger, metrics, production),
+    formatError,
   });
 
   // Requests accepted before shutdown began, so that shutdown waits for exactly them.
@@ -100,7 +102,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let drained: (() => void) | undefined;
   const handler = createRequestHandler({
     apollo,
-    authenticate: (authorization) => viewerFromAuthorization(authorization, options.secrets),
+    authenticate: createAuthenticator(options.secrets),
     context: (viewer, request) => createContext(options.stores, viewer, request, metrics.observeBatch),
     readiness: () => checkReadiness(options.probes, options.readinessTimeoutMs ?? 2000),
     accepting: () => accepting,

@@ -23,12 +23,46 @@ export interface AuthSecrets {
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous' };
 
+/** JWTs verified at most, per authenticator, before the least recently used is forgotten. */
+export const VERIFIED_TOKENS_CACHED = 10_000;
+
+/**
+ * `viewerFromAuthorization` with a bounded cache of the JWTs it has verified, each until its
+ * `exp`: a client sends the same token with every request, and verifying it (an HMAC through
+ * WebCrypto) costs more than a page of rows. Only successes are kept; a token is its own key,
+ * so nothing can be looked up without the token itself.
+ */
+export function createAuthenticator(secrets: AuthSecrets, now: () => number = Date.now): (header: string | undefined) => Promise<Viewer> {
+  const verified = new Map<string, { readonly viewer: Viewer; readonly expiresAt: number }>();
+  return async (header) => {
+    const hit = header === undefined ? undefined : verified.get(header);
+    if (hit && now() < hit.expiresAt) {
+      // Map order is recency: move the hit to the end.
+      verified.delete(header!);
+      verified.set(header!, hit);
+      return hit.viewer;
+    }
+    if (hit) verified.delete(header!);
+    const { viewer, expiresAt } = await verify(header, secrets);
+    if (expiresAt !== undefined) {
+      verified.set(header!, { viewer, expiresAt });
+      if (verified.size > VERIFIED_TOKENS_CACHED) verified.delete(verified.keys().next().value!);
+    }
+    return viewer;
+  };
+}
+
 export async function viewerFromAuthorization(header: string | undefined, secrets: AuthSecrets): Promise<Viewer> {
-  if (header === undefined || header.trim() === '') return ANONYMOUS;
+  return (await verify(header, secrets)).viewer;
+}
+
+/** The viewer, and for a JWT the instant it expires. */
+async function verify(header: string | undefined, secrets: AuthSecrets): Promise<{ viewer: Viewer; expiresAt?: number }> {
+  if (header === undefined || header.trim() === '') return { viewer: ANONYMOUS };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
   const token = match[1]!;
-  if (sameSecret(token, secrets.adminToken)) return { kind: 'admin' };
+  if (sameSecret(token, secrets.adminToken)) return { viewer: { kind: 'admin' } };
   if (token.split('.').length !== 3) throw new UnauthenticatedError('The bearer token is neither the admin token nor a JWT.');
 
   let payload;
@@ -40,10 +74,11 @@ export async function viewerFromAuthorization(header: string | undefined, secret
   }
   const sub = payload.sub === undefined ? undefined : Number(payload.sub);
   const userId = sub !== undefined && Number.isSafeInteger(sub) && sub > 0 ? sub : undefined;
-  if (payload.role === 'analyst') return { kind: 'analyst', userId };
+  const expiresAt = payload.exp! * 1000;
+  if (payload.role === 'analyst') return { viewer: { kind: 'analyst', userId }, expiresAt };
   if (payload.role !== undefined) throw new UnauthenticatedError('The token names an unknown role.');
   if (userId === undefined) throw new UnauthenticatedError('The token has no numeric sub (user databaseId).');
-  return { kind: 'user', userId };
+  return { viewer: { kind: 'user', userId }, expiresAt };
 }
 
 /** Signs a token the gateway accepts: for the start-up banner and tests. */

@@ -8,12 +8,16 @@ import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type BatchObserver, type Loaders } from '../loaders/index.js';
 import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
+import type { SqlReader } from '../stores/sql/reader.js';
 
 /** Shared by every request of one process. */
 export interface Stores {
   readonly hot: HotClient;
   /** Null in single-store mode (COLD_STORE=disabled): the cold store then holds nothing. */
   readonly cold: ColdClient | null;
+  /** The read path's statements on each store, over the same driver adapter as its client. */
+  readonly hotSql: SqlReader;
+  readonly coldSql: SqlReader | null;
   /** Where rows can be, cached per process (see archival/bounds.ts). */
   readonly bounds: ArchiveBounds;
   /** Runs the archival job (absent in single-store mode and where a test needs no writes to the archive). */
@@ -26,7 +30,10 @@ export interface Stores {
 export interface RequestState {
   /** Returned in the x-request-id header and written on every log line of the request. */
   readonly id: string;
-  /** Errors on the paths of connections that answered only in part (pagination/incomplete.ts). */
+  /**
+   * Errors reported beside data: on the paths of connections that answered only in part
+   * (pagination/incomplete.ts), and of `nodes` items that failed alone (node-resolver.ts).
+   */
   readonly partialErrors: GraphQLError[];
   readonly reported: WeakSet<object>;
   /** Filled in when the response is sent, for the request's log line. */
@@ -45,5 +52,5 @@ export interface GatewayContext extends Stores {
 }
 
 export function createContext(stores: Stores, viewer: Viewer, request: RequestState = newRequestState(), observeBatch?: BatchObserver): GatewayContext {
-  return { ...stores, viewer, request, loaders: createLoaders(stores.hot, stores.cold, observeBatch) };
+  return { ...stores, viewer, request, loaders: createLoaders(stores, observeBatch) };
 }

@@ -4,14 +4,19 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 
 export { DateResolver as DateScalar, BigIntResolver as BigIntScalar } from 'graphql-scalars';
 
+const dateTimeISO = DateTimeISOResolver.toConfig();
+
 /**
  * graphql-scalars' DateTimeISO (which serialises to a string, `Date#toISOString()`: UTC with
  * milliseconds) under the contract's name. Its plain DateTime serialises to a Date object.
+ * A valid Date, what every resolver returns, is serialised directly: a page of messages
+ * serialises hundreds of them.
  */
 export const DateTimeScalar = new GraphQLScalarType({
-  ...DateTimeISOResolver.toConfig(),
+  ...dateTimeISO,
   name: 'DateTime',
   description: 'ISO-8601 in UTC with millisecond precision, e.g. 2026-01-02T03:04:05.678Z.',
+  serialize: (value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : dateTimeISO.serialize(value)),
 });
 
 /** A Prisma Decimal, a decimal string, or a number. */

@@ -1,7 +1,8 @@
 /** The executable schema, built from the resolvers. */
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLInterfaceType, GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { toGlobalId, type NodeTypeName } from './node/global-id.js';
 import { reportIncompleteConnections } from './pagination/incomplete.js';
 import { ArchivalResolver } from './archival/archival-resolver.js';
 import { ArchivalMutations } from './mutation/archival-mutations.js';
@@ -37,5 +38,14 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     ],
     validate: false,
   });
+  const node = schema.getType('Node') as GraphQLInterfaceType;
+  // TypeGraphQL wraps resolveType in an async function; graphql-jit (jit-executor.ts) needs
+  // the type at once, and every object handed out as a Node names its own.
+  node.resolveType = (value: { readonly __typename?: string }) => value.__typename;
+  // Global ids are encoded only for the nodes whose id a query selects.
+  for (const type of schema.getImplementations(node).objects) {
+    const name = type.name as NodeTypeName;
+    type.getFields().id!.resolve = (source: { readonly id?: string; readonly databaseId: number }) => source.id ?? toGlobalId(name, source.databaseId);
+  }
   return reportIncompleteConnections(schema);
 }

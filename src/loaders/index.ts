@@ -11,6 +11,8 @@ import DataLoader from 'dataloader';
 import type { ColdClient } from '../stores/cold/index.js';
 import { unavailableStore } from '../stores/errors.js';
 import type { HotClient, HotModels } from '../stores/hot/index.js';
+import type { SqlReader } from '../stores/sql/reader.js';
+import { coldTables, hotTables, type Table } from '../stores/sql/tables.js';
 import { toArchivalRun } from '../graphql/archival/archival-run-map.js';
 import type { ArchivalRunType } from '../graphql/archival/archival-run-type.js';
 import { commentFromCold, commentFromHot } from '../graphql/comment/comment-map.js';
@@ -46,56 +48,69 @@ export interface Loaders {
 /** Receives each batch's size, per loader (the gateway's metrics). */
 export type BatchObserver = (loader: string, size: number) => void;
 
+/** The clients the loaders read through (graphql/context.ts Stores). */
+export interface LoaderStores {
+  readonly hot: HotClient;
+  readonly cold: ColdClient | null;
+  readonly hotSql: SqlReader;
+  readonly coldSql: SqlReader | null;
+}
+
 /**
- * `cold` is null in single-store mode: cross-store loaders then read the hot store alone and
- * counts add nothing from the cold store.
+ * Lookups by id go through the stores' SQL readers (stores/sql: one statement, one JSON value
+ * per batch); counts and the latest price through Prisma. `cold` is null in single-store
+ * mode: cross-store loaders then read the hot store alone and counts add nothing from the
+ * cold store.
  */
-export function createLoaders(hot: HotClient, cold: ColdClient | null, observe: BatchObserver = () => undefined): Loaders {
+export function createLoaders({ hot, cold, hotSql, coldSql }: LoaderStores, observe: BatchObserver = () => undefined): Loaders {
   const options = { maxBatchSize: MAX_BATCH_SIZE };
   const named = <V>(name: string, batch: (ids: number[]) => Promise<(V | Error)[]>) =>
     new DataLoader<number, V>((ids) => {
       observe(name, ids.length);
       return batch([...ids]);
     }, options);
+  const hotRows = <Row>(table: Table<Row>, ids: readonly number[], field = 'id') => hotSql.rows<Row>({ table, where: [{ field, op: 'in', values: ids }] });
+  const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) => coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
+  const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
 
   return {
-    userById: named('userById', async (ids) => byId(ids, await hot.user.findMany({ where: { id: { in: ids } } }))),
-    stockById: named('stockById', async (ids) => byId(ids, await hot.stock.findMany({ where: { id: { in: ids } } }))),
-    conversationById: named('conversationById', async (ids) => byId(ids, await hot.conversation.findMany({ where: { id: { in: ids } } }))),
+    userById: named('userById', async (ids) => byId(ids, await hotRows(hotTables.users, ids))),
+    stockById: named('stockById', async (ids) => byId(ids, await hotRows(hotTables.stocks, ids))),
+    conversationById: named('conversationById', async (ids) => byId(ids, await hotRows(hotTables.conversations, ids))),
     participantIds: named('participantIds', async (ids) => {
-      const rows = await hot.conversationParticipant.findMany({
-        where: { conversationId: { in: ids } },
-        orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
-        select: { conversationId: true, userId: true },
+      const rows = await hotSql.rows<HotModels.ConversationParticipantModel>({
+        table: hotTables.participants,
+        where: [{ field: 'conversationId', op: 'in', values: ids }],
+        order: { key: 'joinedAt', id: 'userId', direction: 'asc' },
       });
       return ids.map((id) => rows.filter((row) => row.conversationId === id).map((row) => row.userId));
     }),
     messageById: named('messageById', (ids) =>
       crossStore(
         ids,
-        async (hotIds) => (await hot.message.findMany({ where: { id: { in: hotIds } } })).map(messageFromHot),
-        cold && (async (coldIds) => (await cold.messageArchive.findMany({ where: { originalId: { in: coldIds } } })).map(messageFromCold)),
+        async (hotIds) => (await hotRows(hotTables.messages, hotIds)).map(messageFromHot),
+        fromCold(async (coldIds) => (await coldRows(coldTables.messages, coldIds)).map(messageFromCold)),
       ),
     ),
     postById: named('postById', (ids) =>
       crossStore(
         ids,
-        async (hotIds) => (await hot.post.findMany({ where: { id: { in: hotIds } } })).map(postFromHot),
-        cold && (async (coldIds) => (await cold.postArchive.findMany({ where: { originalId: { in: coldIds } } })).map(postFromCold)),
+        async (hotIds) => (await hotRows(hotTables.posts, hotIds)).map(postFromHot),
+        fromCold(async (coldIds) => (await coldRows(coldTables.posts, coldIds)).map(postFromCold)),
       ),
     ),
     commentById: named('commentById', (ids) =>
       crossStore(
         ids,
-        async (hotIds) => (await hot.comment.findMany({ where: { id: { in: hotIds } } })).map(commentFromHot),
-        cold && (async (coldIds) => (await cold.commentArchive.findMany({ where: { originalId: { in: coldIds } } })).map(commentFromCold)),
+        async (hotIds) => (await hotRows(hotTables.comments, hotIds)).map(commentFromHot),
+        fromCold(async (coldIds) => (await coldRows(coldTables.comments, coldIds)).map(commentFromCold)),
       ),
     ),
     stockPriceById: named('stockPriceById', (ids) =>
       crossStore(
         ids,
-        async (hotIds) => (await hot.stockPrice.findMany({ where: { id: { in: hotIds } } })).map(priceFromHot),
-        cold && (async (coldIds) => (await cold.stockPriceHistory.findMany({ where: { originalId: { in: coldIds } } })).map(priceFromCold)),
+        async (hotIds) => (await hotRows(hotTables.prices, hotIds)).map(priceFromHot),
+        fromCold(async (coldIds) => (await coldRows(coldTables.prices, coldIds)).map(priceFromCold)),
       ),
     ),
     archivalRunById: named('archivalRunById', async (ids) => (cold ? byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun)) : ids.map(() => null))),

@@ -1,14 +1,16 @@
 /**
- * Per GraphQL request: appends the errors of connections that answered in part
- * (pagination/incomplete.ts) and counts them (every other error is counted where it is
- * formatted: graphql/format-error.ts), records the request's latency by operation name, and
- * notes the operation and the error codes in the request's state for its access log line.
+ * Per GraphQL request: appends the errors reported beside data (connections that answered in
+ * part, pagination/incomplete.ts; items of `nodes` that failed alone), each through the same
+ * formatter as Apollo's own (graphql/format-error.ts, which also counts them), records the
+ * request's latency by operation name, and notes the operation and the error codes in the
+ * request's state for its access log line.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import type { GatewayMetrics } from './metrics.js';
 
-export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+export function observabilityPlugin(metrics: GatewayMetrics, format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -18,8 +20,7 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (state.partialErrors.length > 0) {
-            result.errors = [...(result.errors ?? []), ...state.partialErrors.map((error) => error.toJSON())];
-            for (const error of state.partialErrors) metrics.countError(String(error.extensions.code));
+            result.errors = [...(result.errors ?? []), ...state.partialErrors.map((error) => format(error.toJSON(), error))];
           }
           state.operationName = operationName ?? null;
           for (const error of result.errors ?? []) state.errorCodes.push(String(error.extensions?.code));

@@ -39,7 +39,9 @@ export interface GuardedFactory {
 export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard): GuardedFactory {
   const run = <T>(statement: () => Promise<T>): Promise<T> => guarded(guard, statement);
   let connected: Promise<SqlDriverAdapter> | undefined;
-  // Prisma connects once, lazily; the probe shares that adapter (and its pool).
+  let disposed: Promise<void> | undefined;
+  // Prisma connects once, lazily; the probe and the SQL reader share that adapter (and its
+  // pool), which is released once, whoever disposes it first.
   const connect = () => (connected ??= withTimeout(guard, inner.connect()).catch((error: unknown) => {
     connected = undefined;
     throw isUnavailableCause(error) || error instanceof StoreUnavailableError ? new StoreUnavailableError(guard.store, 'unreachable') : error;
@@ -57,7 +59,7 @@ export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard):
         executeScript: (script) => run(() => adapter.executeScript(script)),
         startTransaction: async (isolationLevel) => guardTransaction(await run(() => adapter.startTransaction(isolationLevel)), run),
         ...(adapter.getConnectionInfo ? { getConnectionInfo: () => adapter.getConnectionInfo!() } : {}),
-        dispose: () => adapter.dispose(),
+        dispose: () => (disposed ??= adapter.dispose()),
       };
     },
   };

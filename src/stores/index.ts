@@ -11,16 +11,45 @@ import { runInArchivalWorker } from '../archival/worker.js';
 import type { StoreConfig, StoreName } from '../config.js';
 import type { StoreProbe } from '../http/readiness.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { coldAdapter, createColdClient, type ColdClient } from './cold/index.js';
 import { StoreUnavailableError } from './errors.js';
 import { guardAdapter } from './guarded-adapter.js';
 import { createHotClient, hotAdapter, type HotClient } from './hot/index.js';
+import { createSqlReader, type SqlReader } from './sql/reader.js';
+
+/** A store's Prisma client and SQL reader over one driver adapter factory, per store. */
+export interface StoreClients {
+  readonly hot: HotClient;
+  readonly cold: ColdClient | null;
+  readonly hotSql: SqlReader;
+  readonly coldSql: SqlReader | null;
+  disconnect(): Promise<void>;
+}
+
+export function storeClients(hotFactory: SqlDriverAdapterFactory, coldFactory: SqlDriverAdapterFactory | null): StoreClients {
+  const hot = createHotClient(hotFactory);
+  const cold = coldFactory ? createColdClient(coldFactory) : null;
+  const hotSql = createSqlReader(hotFactory);
+  const coldSql = coldFactory ? createSqlReader(coldFactory) : null;
+  return {
+    hot,
+    cold,
+    hotSql,
+    coldSql,
+    async disconnect() {
+      await Promise.allSettled([hot.$disconnect(), cold?.$disconnect(), hotSql.dispose(), coldSql?.dispose()]);
+    },
+  };
+}
 
 export interface OpenStores {
   readonly hot: HotClient;
   /** Null in single-store mode. */
   readonly cold: ColdClient | null;
+  readonly hotSql: SqlReader;
+  readonly coldSql: SqlReader | null;
   readonly bounds: ArchiveBounds;
   /** One archival run, on its own thread (archival/worker.ts); absent in single-store mode. */
   readonly archive?: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
@@ -58,12 +87,12 @@ export function openStores(config: { readonly hot: StoreConfig; readonly cold: S
     probe = guard.probe;
     return { factory: guard.factory, breaker, probe: guard.probe };
   };
-  const serving = (store: StoreConfig) => ({ statementTimeoutMs: store.queryTimeoutMs });
+  const serving = (store: StoreConfig) => ({ statementTimeoutMs: store.queryTimeoutMs, preparedStatements: true });
 
   const hotGuard = guarded(config.hot, hotAdapter(config.hot, serving(config.hot)));
-  const hot = createHotClient(hotGuard.factory);
   const coldGuard = config.cold && guarded(config.cold, coldAdapter(config.cold, serving(config.cold)));
-  const cold = coldGuard ? createColdClient(coldGuard.factory) : null;
+  const clients = storeClients(hotGuard.factory, coldGuard ? coldGuard.factory : null);
+  const { hot, cold } = clients;
 
   const probe = (client: HotClient | ColdClient, guard: typeof hotGuard, expected: readonly string[] = []): StoreProbe => ({
     breaker: () => guard.breaker.state,
@@ -87,9 +116,11 @@ export function openStores(config: { readonly hot: StoreConfig; readonly cold: S
 
   const disconnect = async () => {
     for (const breaker of breakers) breaker.stop();
-    await Promise.allSettled([hot.$disconnect(), cold?.$disconnect()]);
+    await clients.disconnect();
   };
-  if (!cold || !coldGuard || !config.cold) return { hot, cold: null, bounds: fixedBounds({ coldBefore: null, hotFrom: null }), probes, disconnect };
+  if (!cold || !coldGuard || !config.cold || !clients.coldSql) {
+    return { hot, cold: null, hotSql: clients.hotSql, coldSql: null, bounds: fixedBounds({ coldBefore: null, hotFrom: null }), probes, disconnect };
+  }
 
   const bounds = createArchiveBounds(cold);
   const stores = { hot: config.hot, cold: config.cold };
@@ -112,6 +143,8 @@ export function openStores(config: { readonly hot: StoreConfig; readonly cold: S
   return {
     hot,
     cold,
+    hotSql: clients.hotSql,
+    coldSql: clients.coldSql,
     bounds,
     archive: (archivalOptions) => inWorker({ kind: 'archive', options: archivalOptions }),
     restore: (restoreOptions) => inWorker({ kind: 'restore', options: restoreOptions }),

@@ -6,6 +6,31 @@ import type { StoreConfig } from '../config.js';
 export interface ServingOptions {
   /** The server cancels a statement running longer (statement_timeout); waiting for a connection is bounded by it too. */
   readonly statementTimeoutMs?: number;
+  /** Name statements so that each connection prepares (parses and plans) each one once. */
+  readonly preparedStatements?: boolean;
+}
+
+/** Distinct statements named at most per pool; later ones run unnamed. */
+export const MAX_PREPARED_STATEMENTS = 500;
+
+/**
+ * Names for prepared statements, one per distinct SQL text (node-postgres prepares a named
+ * statement once per connection and reuses it). Statements with an IN list are left unnamed:
+ * their text changes with the list's length, and primary-key lookups plan in microseconds.
+ */
+export function preparedStatementNames(max = MAX_PREPARED_STATEMENTS): { statementNameGenerator: (query: { readonly sql: string }) => string } {
+  const names = new Map<string, string>();
+  // adapter-pg's type says a name is always returned; node-postgres runs a nameless one unprepared.
+  const unnamed = undefined as unknown as string;
+  const statementNameGenerator = ({ sql }: { readonly sql: string }): string => {
+    const known = names.get(sql);
+    if (known !== undefined) return known;
+    if (names.size >= max || / IN \(/.test(sql)) return unnamed;
+    const name = `sig_${names.size + 1}`;
+    names.set(sql, name);
+    return name;
+  };
+  return { statementNameGenerator };
 }
 
 export function pgPoolConfig(store: StoreConfig, serving: ServingOptions = {}): pg.PoolConfig {

@@ -12,8 +12,9 @@ import type { Viewer } from '../../src/auth/viewer.js';
 import { loadDemoData } from '../../src/demo/load.js';
 import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
-import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
+import { coldAdapter } from '../../src/stores/cold/index.js';
+import { hotAdapter } from '../../src/stores/hot/index.js';
+import { storeClients } from '../../src/stores/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -96,12 +97,13 @@ beforeAll(async () => {
   hotDb = new pg.Client(pgConnectionConfig(fresh.hot));
   coldDb = new pg.Client(pgConnectionConfig(fresh.cold));
   await Promise.all([hotDb.connect(), coldDb.connect()]);
-  const cold = createColdClient(coldAdapter(fresh.cold));
-  const hot = createHotClient(hotAdapter(fresh.hot));
-  const bounds = createArchiveBounds(cold);
+  const { hot, cold, hotSql, coldSql } = storeClients(hotAdapter(fresh.hot), coldAdapter(fresh.cold));
+  const bounds = createArchiveBounds(cold!);
   stores = {
     hot,
     cold,
+    hotSql,
+    coldSql,
     bounds,
     archive: (options) => runArchival({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
     restore: (options) => runRestore({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),

@@ -10,8 +10,9 @@ import { createContext, type Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { createGateway, type Gateway } from '../../src/server.js';
-import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
+import { coldAdapter } from '../../src/stores/cold/index.js';
+import { hotAdapter } from '../../src/stores/hot/index.js';
+import { storeClients } from '../../src/stores/index.js';
 import { countingAdapter, type CountingAdapter } from '../support/counting-adapter.js';
 import { freshStores, type FreshStores } from '../support/databases.js';
 import { fakeProbe } from '../support/probes.js';
@@ -31,8 +32,8 @@ beforeAll(async () => {
   fresh = await freshStores();
   hotCounter = countingAdapter(hotAdapter(fresh.hot));
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
-  const cold = createColdClient(coldCounter.factory);
-  stores = { hot: createHotClient(hotCounter.factory), cold, bounds: createArchiveBounds(cold) };
+  const { hot, cold, hotSql, coldSql } = storeClients(hotCounter.factory, coldCounter.factory);
+  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds(cold!) };
   await stores.hot.stock.createMany({ data: STOCKS });
   await stores.hot.user.createMany({ data: USERS });
   gateway = await createGateway({ stores, probes: { hot: fakeProbe(), cold: fakeProbe() }, secrets, nodeEnv: 'test' });
@@ -41,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.apollo.stop();
-  await Promise.all([stores?.hot.$disconnect(), stores?.cold?.$disconnect()]);
+  await Promise.all([stores?.hot.$disconnect(), stores?.cold?.$disconnect(), stores?.hotSql.dispose(), stores?.coldSql?.dispose()]);
   await fresh?.drop();
 });
 

@@ -65,6 +65,7 @@ describe.runIf(hotIsPostgres())('observability', () => {
 
   it('serves Prometheus metrics: requests by operation, errors by code, statements per store, batches, breakers', async () => {
     await gateway.post(PAGE, { token: analyst });
+    await gateway.post(`{ nodes(ids: ["${toGlobalId('Message', 40)}", "${toGlobalId('Message', 41)}", "${toGlobalId('Message', 42)}"]) { id } }`, { token: analyst });
     await gateway.post('{ stocks(first: 101) { totalCount } }');
     await gateway.post('{ __schema { types { name } } }');
     const { status, text, type } = await metricsText(gateway);
@@ -77,9 +78,9 @@ describe.runIf(hotIsPostgres())('observability', () => {
     expect(sample(text, 'gateway_store_statements_total{store="hot",outcome="ok"}')).toBeGreaterThan(0);
     expect(sample(text, 'gateway_store_statements_total{store="cold",outcome="ok"}')).toBeGreaterThan(0);
     expect(sample(text, 'gateway_store_statement_duration_seconds_count{store="hot"}')).toBeGreaterThan(0);
-    // Two senders, one batch per page.
-    expect(sample(text, 'gateway_dataloader_batch_size_count{loader="userById"}')).toBeGreaterThanOrEqual(2);
-    expect(sample(text, 'gateway_dataloader_batch_size_sum{loader="userById"}')).toBeGreaterThanOrEqual(4);
+    // Three messages by id: one batch of three.
+    expect(sample(text, 'gateway_dataloader_batch_size_count{loader="messageById"}')).toBe(1);
+    expect(sample(text, 'gateway_dataloader_batch_size_sum{loader="messageById"}')).toBe(3);
     expect(sample(text, 'gateway_store_breaker_state{store="cold"}')).toBe(0);
     expect(sample(text, 'gateway_http_responses_total{route="graphql",status="200"}')).toBeGreaterThan(0);
     expect(text).toMatch(/^gateway_process_nodejs_heap_size_used_bytes \d+/m);

@@ -15,8 +15,9 @@ import type { Viewer } from '../../src/auth/viewer.js';
 import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
-import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
+import { coldAdapter } from '../../src/stores/cold/index.js';
+import { hotAdapter } from '../../src/stores/hot/index.js';
+import { storeClients } from '../../src/stores/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { countingAdapter, type CountingAdapter } from '../support/counting-adapter.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
@@ -112,8 +113,8 @@ beforeAll(async () => {
   await seed();
   hotCounter = countingAdapter(hotAdapter(fresh.hot));
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
-  const cold = createColdClient(coldCounter.factory);
-  stores = { hot: createHotClient(hotCounter.factory), cold, bounds: createArchiveBounds(cold, 60_000) };
+  const { hot, cold, hotSql, coldSql } = storeClients(hotCounter.factory, coldCounter.factory);
+  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds(cold!, 60_000) };
   gateway = await startTestGateway(stores);
 });
 
@@ -147,27 +148,39 @@ describe('statements per request', () => {
       coldCounter.reset();
       const page = await data(messagePage(`first: ${first}`));
       expect(ids(page)).toEqual(Array.from({ length: first }, (_, i) => 121 - i));
-      // conversation, the page, the senders' batch: the message's conversation is cached.
-      expect(hotCounter.statements).toHaveLength(3);
+      // The conversation, then the page with its senders in the same statement; the
+      // messages' conversation is the loader's already.
+      expect(hotCounter.statements).toHaveLength(2);
       expect(coldCounter.statements).toHaveLength(0);
     }
   });
 
-  it('crosses the boundary with one page statement per store plus one per loader, whatever the page size', async () => {
+  it('crosses the boundary with one page statement per store, whatever the page size', async () => {
     for (const first of [50, 80, 100]) {
       hotCounter.reset();
       coldCounter.reset();
       const page = await data(messagePage(`first: ${first}`));
       expect(ids(page)).toEqual(Array.from({ length: first }, (_, i) => 121 - i));
       expect(page.conversation.messages.edges.at(-1).node.tier).toBe('COLD');
-      expect(hotCounter.statements).toHaveLength(3);
+      // The cold rows' senders (ann and bob) wrote hot rows of the page too: no lookup of their own.
+      expect(hotCounter.statements).toHaveLength(2);
       expect(coldCounter.statements).toHaveLength(1);
     }
   });
 
+  it('looks up the senders of cold rows in one batch when no hot row of the page named them', async () => {
+    hotCounter.reset();
+    coldCounter.reset();
+    // From message 40 down: every row cold, the hot page empty.
+    const page = await data(messagePage(`first: 30, after: "${encodeCursor('conversation.messages:createdAt', [at(40).getTime(), 40])}"`));
+    expect(ids(page)).toEqual(Array.from({ length: 30 }, (_, i) => 39 - i));
+    expect(hotCounter.statements.filter((sql) => sql.includes('"users"'))).toHaveLength(1);
+    expect(coldCounter.statements).toHaveLength(1);
+  });
+
   it('adds one statement for the participant check of a viewer, none per message', async () => {
     await data(messagePage('first: 50'), ANN);
-    expect(hotCounter.statements).toHaveLength(4);
+    expect(hotCounter.statements).toHaveLength(3);
     expect(coldCounter.statements).toHaveLength(1);
   });
 

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveBounds, Bounds } from '../../src/archival/bounds.js';
 import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
-import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
+import { coldAdapter } from '../../src/stores/cold/index.js';
+import { hotAdapter } from '../../src/stores/hot/index.js';
+import { storeClients } from '../../src/stores/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -40,7 +41,8 @@ beforeAll(async () => {
   await hotDb.query(`INSERT INTO conversations (id, title) VALUES (1, 'Oracle')`);
   await hotDb.query(`INSERT INTO conversation_participants (conversation_id, user_id) VALUES (1, 1)`);
   const fixedBounds: ArchiveBounds = { get: async () => bounds, invalidate: () => undefined };
-  stores = { hot: createHotClient(hotAdapter(fresh.hot)), cold: createColdClient(coldAdapter(fresh.cold)), bounds: fixedBounds };
+  const { hot, cold, hotSql, coldSql } = storeClients(hotAdapter(fresh.hot), coldAdapter(fresh.cold));
+  stores = { hot, cold, hotSql, coldSql, bounds: fixedBounds };
   gateway = await startTestGateway(stores);
 });
 

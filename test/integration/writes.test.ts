@@ -9,8 +9,9 @@ import { createArchiveBounds } from '../../src/archival/bounds.js';
 import type { Viewer } from '../../src/auth/viewer.js';
 import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
-import { coldAdapter, createColdClient } from '../../src/stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../../src/stores/hot/index.js';
+import { coldAdapter } from '../../src/stores/cold/index.js';
+import { hotAdapter } from '../../src/stores/hot/index.js';
+import { storeClients } from '../../src/stores/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -61,8 +62,8 @@ beforeAll(async () => {
   await coldDb.query(`INSERT INTO archival_runs (status, cutoff, started_at, finished_at) VALUES ('SUCCEEDED', $1, now(), now())`, [CUTOFF]);
   await hotDb.query(`INSERT INTO posts (id, author_id, title, body) VALUES (2, 2, 'New', 'b')`);
   for (const table of ['posts', 'comments', 'post_likes', 'stock_prices', 'messages']) await hotDb.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), 100)`);
-  const cold = createColdClient(coldAdapter(fresh.cold));
-  stores = { hot: createHotClient(hotAdapter(fresh.hot)), cold, bounds: createArchiveBounds(cold) };
+  const { hot, cold, hotSql, coldSql } = storeClients(hotAdapter(fresh.hot), coldAdapter(fresh.cold));
+  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds(cold!) };
   gateway = await startTestGateway(stores);
 });
 

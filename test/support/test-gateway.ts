@@ -36,7 +36,7 @@ export async function startTestGateway(stores: Stores): Promise<TestGateway> {
     },
     async stop() {
       await gateway.apollo.stop();
-      await Promise.all([stores.hot.$disconnect(), stores.cold?.$disconnect()]);
+      await Promise.all([stores.hot.$disconnect(), stores.cold?.$disconnect(), stores.hotSql.dispose(), stores.coldSql?.dispose()]);
     },
   };
 }

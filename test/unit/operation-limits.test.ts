@@ -28,7 +28,7 @@ const MESSAGE_PAGE = '{ conversation(id: "x") { messages(first: 100) { edges { n
 describe('operation limits', () => {
   it("lets the contract's everyday queries through, with the costs its docs state", () => {
     // conversation 1, messages 1, pageInfo 3, and 100 × (edges, node, content, sender, displayName).
-    expect(measure(MESSAGE_PAGE)).toEqual({ depth: 6, aliases: 0, cost: 505, directives: 0 });
+    expect(measure(MESSAGE_PAGE)).toEqual({ depth: 6, aliases: 0, cost: 505, directives: 0, readVariables: false });
     expect(measure('{ stocks(first: 5) { edges { node { symbol name } } } }').cost).toBe(1 + 5 * 4);
     // A viewer's conversations with their messages and senders: 9 levels.
     expect(measure('{ viewer { conversations(first: 10) { edges { node { messages(first: 20) { edges { node { sender { displayName } } } } } } } } }').depth).toBe(9);
@@ -48,6 +48,8 @@ describe('operation limits', () => {
     const query = 'query($n: Int, $ids: [ID!]!) { stocks(first: $n) { edges { node { symbol } } } nodes(ids: $ids) { id } }';
     expect(measure(query, { variables: { n: 3, ids: Array.from({ length: 100 }, (_, i) => `id${i}`) } }).cost).toBe(1 + 3 * 3 + 1 + 100);
     expect(refusal(query, { variables: { n: 1_000_000, ids: [] } }).code).toBe('MAX_COST_EXCEEDED');
+    // A measure that read variables is not valid for other values: the plugin checks it anew each time.
+    expect(measure(query, { variables: { n: 3, ids: [] } }).readVariables).toBe(true);
   });
 
   it('refuses depth past the limit, counting through fragments', () => {

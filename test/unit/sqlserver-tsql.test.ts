@@ -5,12 +5,13 @@
 import { graphql, type GraphQLSchema } from 'graphql';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchiveBounds } from '../../src/archival/bounds.js';
-import { ANONYMOUS } from '../../src/auth/viewer.js';
+import { ANONYMOUS, type Viewer } from '../../src/auth/viewer.js';
 import { createContext } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
-import { createLoaders, MAX_BATCH_SIZE } from '../../src/loaders/index.js';
+import { createLoaders, MAX_BATCH_SIZE, type LoaderStores } from '../../src/loaders/index.js';
+import { createSqlReader } from '../../src/stores/sql/reader.js';
 import type { ColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, insertWithIds, type HotClient } from '../../src/stores/hot/index.js';
 import { createRecordingAdapter, mssqlRow, resultSet, type RecordedStatement } from '../support/recording-adapter.js';
@@ -34,23 +35,29 @@ function respond(statement: RecordedStatement) {
     );
   }
   if (statement.sql.includes('FROM [dbo].[users]')) {
+    // The read path's statements answer one JSON value (FOR JSON PATH), DATETIME2 without a zone.
     const ids = statement.args.filter((arg): arg is number => typeof arg === 'number');
-    return resultSet(
-      [['id', 'int'], ['username', 'nvarchar'], ['display_name', 'nvarchar'], ['created_at', 'datetime2']],
-      ids.map((id) => mssqlRow([id, `user${id}`, `User ${id}`, CREATED])),
-    );
+    const users = ids.map((id) => ({ id, username: `user${id}`, displayName: `User ${id}`, createdAt: CREATED.toISOString().replace('Z', '') }));
+    return resultSet([['rows', 'nvarchar']], [[JSON.stringify(users)]]);
   }
+  if (statement.sql.includes('FROM [dbo].[conversations]')) {
+    return resultSet([['rows', 'nvarchar']], [[JSON.stringify([{ id: 7, title: 'Chips', createdAt: '2026-01-02T03:04:05.678' }])]]);
+  }
+  // No rows: FOR JSON answers NULL.
+  if (statement.sql.includes('FROM [dbo].[messages]')) return resultSet([['rows', 'nvarchar']], [[null]]);
   return undefined;
 }
 
 const adapter = createRecordingAdapter({ respond });
 const hot: HotClient = createHotClient(adapter);
+const hotSql = createSqlReader(adapter);
+const stores = (): LoaderStores => ({ hot, cold: noCold, hotSql, coldSql: null });
 const noCold = new Proxy({}, { get: () => { throw new Error('the cold store must not be used by these queries'); } }) as ColdClient;
 const noBounds: ArchiveBounds = { get: async () => ({ coldBefore: null, hotFrom: null }), invalidate: () => undefined };
 let schema: GraphQLSchema;
 
-async function run(source: string) {
-  const result = await graphql({ schema, source, contextValue: createContext({ hot, cold: noCold, bounds: noBounds }, ANONYMOUS) });
+async function run(source: string, viewer: Viewer = ANONYMOUS) {
+  const result = await graphql({ schema, source, contextValue: createContext({ ...stores(), bounds: noBounds }, viewer) });
   expect(result.errors).toBeUndefined();
   return result.data as Record<string, any>;
 }
@@ -100,11 +107,14 @@ describe('hot store T-SQL', () => {
     const data = await run(`{ nodes(ids: ${JSON.stringify(ids)}) { id ... on User { username } } }`);
     expect(data.nodes.map((n: any) => n.username)).toEqual(['user5', 'user3', 'user9']);
     expect(statements()).toHaveLength(1);
-    expect(compact(statements()[0]!.sql)).toContain('FROM [dbo].[users] WHERE [id] IN (@P1,@P2,@P3)');
+    expect(statements()[0]!.sql).toBe(
+      'SELECT (SELECT t0.[id] AS [id], t0.[username] AS [username], t0.[display_name] AS [displayName], t0.[created_at] AS [createdAt] FROM [dbo].[users] t0 WHERE t0.[id] IN (@P1, @P2, @P3) FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
+    );
+    expect(statements()[0]!.args).toEqual([5, 3, 9]);
   });
 
   it('splits a large DataLoader batch into statements of at most 1000 ids', async () => {
-    const loaders = createLoaders(hot, noCold);
+    const loaders = createLoaders(stores());
     const ids = Array.from({ length: 2500 }, (_, i) => i + 1);
     const users = await loaders.userById.loadMany(ids);
     expect(users).toHaveLength(2500);
@@ -113,9 +123,26 @@ describe('hot store T-SQL', () => {
 
   it('never sends a statement over the SQL Server parameter limit', async () => {
     await run('{ stocks(first: 100) { edges { node { symbol } } totalCount } }');
-    await createLoaders(hot, noCold).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
+    await createLoaders(stores()).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(statements().length).toBeGreaterThan(1);
     for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
+  });
+
+  it('pages messages with their senders in one statement: TOP, the keyset as a bound plus OR / AND, FOR JSON', async () => {
+    const after = encodeCursor('conversation.messages:createdAt', [CREATED.getTime(), 42]);
+    const source = `{ conversation(id: "${toGlobalId('Conversation', 7)}") { messages(first: 2, after: "${after}") { edges { node { content sender { displayName } } } } } }`;
+    const result = await graphql({ schema, source, contextValue: createContext({ ...stores(), bounds: noBounds }, { kind: 'admin' }) });
+    expect(result.errors).toBeUndefined();
+    const page = statements().find((s) => s.sql.includes('FROM [dbo].[messages]'))!;
+    expect(page.sql).toBe(
+      'SELECT (SELECT TOP (@P4) t0.[id] AS [id], t0.[conversation_id] AS [conversationId], t0.[sender_id] AS [senderId], t0.[content] AS [content], t0.[created_at] AS [createdAt], ' +
+        't1.[id] AS [sender$id], t1.[username] AS [sender$username], t1.[display_name] AS [sender$displayName], t1.[created_at] AS [sender$createdAt] ' +
+        'FROM [dbo].[messages] t0 JOIN [dbo].[users] t1 ON t1.[id] = t0.[sender_id] ' +
+        'WHERE t0.[conversation_id] = @P1 AND t0.[created_at] <= CAST(@P2 AS datetime2(3)) AND (t0.[created_at] < CAST(@P2 AS datetime2(3)) OR (t0.[created_at] = CAST(@P2 AS datetime2(3)) AND t0.[id] < @P3)) ' +
+        'ORDER BY t0.[created_at] DESC, t0.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
+    );
+    // The cursor's instant as DATETIME2 text in UTC (no zone for a driver to apply), the id, TOP first+1.
+    expect(page.args).toEqual([7, '2026-01-02 03:04:05.678', 42, 3]);
   });
 
   it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction', async () => {

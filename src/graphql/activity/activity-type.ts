@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { ActivityType } from '../enums.js';
 import { DateScalar } from '../scalars.js';
 
-@ObjectType('UserActivity')
+@ObjectType('UserActivity', { simpleResolvers: true })
 export class UserActivityType {
   /** YYYY-MM-DD. */
   @Field(() => DateScalar)

@@ -1,12 +1,10 @@
 import type { ColdModels } from '../../stores/cold/index.js';
 import { ArchivalKind, ArchivalStatus } from '../enums.js';
-import { toGlobalId } from '../node/global-id.js';
 import type { ArchivalRunType } from './archival-run-type.js';
 
 export function toArchivalRun(row: ColdModels.ArchivalRunModel): ArchivalRunType {
   return {
     __typename: 'ArchivalRun',
-    id: toGlobalId('ArchivalRun', row.id),
     databaseId: row.id,
     status: row.status as ArchivalStatus,
     dryRun: row.dryRun,

@@ -6,6 +6,7 @@ import { DateTimeScalar } from '../scalars.js';
 
 @ObjectType('ArchivalRun', {
   implements: NodeType,
+  simpleResolvers: true,
   description: 'One run of the archival job: rows older than the cutoff moved from the hot store to the cold store.',
 })
 export class ArchivalRunType extends NodeType {
@@ -51,7 +52,7 @@ export class ArchivalRunType extends NodeType {
 
 export const { EdgeType: ArchivalRunEdge, ConnectionType: ArchivalRunConnection } = connectionTypes('ArchivalRun', ArchivalRunType);
 
-@ObjectType('ArchiveStatus')
+@ObjectType('ArchiveStatus', { simpleResolvers: true })
 export class ArchiveStatusType {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Every row older than this may be in the cold store; newer rows are only in the hot store. Null before the first run.' })
   watermark!: Date | null;

@@ -4,7 +4,7 @@ import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType('Comment', { implements: NodeType })
+@ObjectType('Comment', { implements: NodeType, simpleResolvers: true })
 export class CommentType extends NodeType {
   readonly __typename = 'Comment' as const;
   readonly postId!: number;

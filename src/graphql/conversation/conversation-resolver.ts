@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { requireParticipant } from '../../auth/guards.js';
 import { UserInputError } from '../../errors.js';
 import type { GatewayContext } from '../context.js';
-import { MESSAGES_ORDERING, messageSides, SEARCH_ORDERING } from '../message/message-sides.js';
+import { MESSAGES_ORDERING, messageSides, SEARCH_ORDERING, searchSides } from '../message/message-sides.js';
 import { MessageConnection, type MessageType } from '../message/message-type.js';
 import { fromGlobalId } from '../node/global-id.js';
 import { ConnectionArgs } from '../pagination/args.js';
@@ -42,7 +42,7 @@ export class ConversationResolver {
     if (text.length > MAX_SEARCH_LENGTH) throw new UserInputError(`"query" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'query');
     const conversation = await readableConversation(context, fromGlobalId(conversationId, 'conversationId', 'Conversation').databaseId);
     if (!conversation) throw new UserInputError('No conversation has this id.', 'conversationId');
-    return stitchedPage(args, SEARCH_ORDERING, messageSides(context, conversation.databaseId, text), await context.bounds.get());
+    return stitchedPage(args, SEARCH_ORDERING, searchSides(context, conversation.databaseId, text), await context.bounds.get());
   }
 
   @FieldResolver(() => [UserType])

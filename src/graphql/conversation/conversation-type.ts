@@ -3,7 +3,7 @@ import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType('Conversation', { implements: NodeType })
+@ObjectType('Conversation', { implements: NodeType, simpleResolvers: true })
 export class ConversationType extends NodeType {
   readonly __typename = 'Conversation' as const;
 

@@ -6,17 +6,24 @@
  * fully parsed.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { OperationLimits } from '../../config.js';
 import type { GatewayContext } from '../context.js';
 import { checkOperationLimits } from './operation-limits.js';
 
 export function limitsPlugin(limits: OperationLimits, introspection: boolean): ApolloServerPlugin<GatewayContext> {
+  // Operations that passed whatever their variables: checked once per document Apollo keeps.
+  const passed = new WeakMap<DocumentNode, Set<OperationDefinitionNode>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, schema }) {
-          if (!operation) return;
-          checkOperationLimits({ schema, document, operation, variables: request.variables, limits, introspection });
+          if (!operation || passed.get(document)?.has(operation)) return;
+          const measure = checkOperationLimits({ schema, document, operation, variables: request.variables, limits, introspection });
+          if (measure.readVariables) return;
+          let operations = passed.get(document);
+          if (!operations) passed.set(document, (operations = new Set()));
+          operations.add(operation);
         },
       };
     },

@@ -45,6 +45,8 @@ export interface OperationMeasure {
   readonly aliases: number;
   readonly cost: number;
   readonly directives: number;
+  /** Whether a variable's value counted (a page size or an id list given as a variable). */
+  readonly readVariables: boolean;
 }
 
 export interface LimitCheck {
@@ -79,6 +81,7 @@ class Walk {
   private aliases = 0;
   private cost = 0;
   private visits = 0;
+  private readVariables = false;
 
   constructor(private readonly check: LimitCheck) {
     this.fragments = new Map(
@@ -90,7 +93,7 @@ class Walk {
     const { schema, operation } = this.check;
     const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
     this.selections(operation.selectionSet, root ?? undefined, 0, 1, 1, [], false);
-    return { depth: this.depth, aliases: this.aliases, cost: this.cost };
+    return { depth: this.depth, aliases: this.aliases, cost: this.cost, readVariables: this.readVariables };
   }
 
   /** `pageSize`: when `parent` is a connection, how many times its `edges` may resolve. */
@@ -161,7 +164,10 @@ class Walk {
 
   private value(node: ValueNode | undefined): unknown {
     if (!node) return undefined;
-    if (node.kind === Kind.VARIABLE) return this.check.variables?.[node.name.value];
+    if (node.kind === Kind.VARIABLE) {
+      this.readVariables = true;
+      return this.check.variables?.[node.name.value];
+    }
     if (node.kind === Kind.INT) return Number(node.value);
     if (node.kind === Kind.LIST) return node.values;
     return undefined;

@@ -1,13 +1,11 @@
 import type { ColdModels } from '../../stores/cold/index.js';
 import type { HotModels } from '../../stores/hot/index.js';
 import { Tier } from '../enums.js';
-import { toGlobalId } from '../node/global-id.js';
 import type { MessageType } from './message-type.js';
 
 export function messageFromHot(row: HotModels.MessageModel): MessageType {
   return {
     __typename: 'Message',
-    id: toGlobalId('Message', row.id),
     databaseId: row.id,
     conversationId: row.conversationId,
     senderId: row.senderId,
@@ -21,7 +19,6 @@ export function messageFromHot(row: HotModels.MessageModel): MessageType {
 export function messageFromCold(row: ColdModels.MessageArchiveModel): MessageType {
   return {
     __typename: 'Message',
-    id: toGlobalId('Message', row.originalId),
     databaseId: row.originalId,
     conversationId: row.conversationId,
     senderId: row.senderId,

@@ -4,7 +4,7 @@ import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType('Message', { implements: NodeType })
+@ObjectType('Message', { implements: NodeType, simpleResolvers: true })
 export class MessageType extends NodeType {
   readonly __typename = 'Message' as const;
   /** For the conversation and sender field resolvers. */

@@ -1,7 +1,9 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { locatedError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { requireAnalyst, requireParticipant } from '../../auth/guards.js';
 import { UserInputError } from '../../errors.js';
 import type { GatewayContext } from '../context.js';
+import { pathToArray } from '../path.js';
 import { readableConversation } from '../conversation/conversation-resolver.js';
 import { toStock } from '../stock/stock-map.js';
 import { toUser } from '../user/user-map.js';
@@ -18,12 +20,20 @@ export class NodeResolver {
   }
 
   @Query(() => [NodeType], { nullable: 'items', description: 'Same length and order as ids; null where an id resolves to nothing.' })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: GatewayContext): Promise<NodeShape | null>[] {
+  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<(NodeShape | null)[]> {
     if (ids.length > MAX_NODES) throw new UserInputError(`"ids" may hold at most ${MAX_NODES} ids (got ${ids.length}).`, 'ids');
     const decoded = ids.map((id) => fromGlobalId(id, 'ids'));
-    // One promise per item: an item the caller may not see becomes null with its own error,
-    // and each load joins its type's batch (one statement per type and store).
-    return decoded.map((globalId) => loadNode(globalId, context));
+    // Each load joins its type's batch (one statement per type and store). An item that fails
+    // (one the caller may not see, one in a store that is down) becomes null and reports its
+    // error at its own index; the list itself never fails, and keeps the length of `ids`.
+    return Promise.all(
+      decoded.map((globalId, index) =>
+        loadNode(globalId, context).catch((error: unknown) => {
+          context.request.partialErrors.push(locatedError(error, info.fieldNodes, [...pathToArray(info.path), index]));
+          return null;
+        }),
+      ),
+    );
   }
 }
 

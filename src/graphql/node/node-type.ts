@@ -6,12 +6,13 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   resolveType: (value: { readonly __typename: string }) => value.__typename,
 })
 export abstract class NodeType {
+  /** Computed from the type and databaseId when a query asks for it (schema.ts): most pages never do. */
   @Field(() => ID)
-  id!: string;
+  id?: string;
 }
 
 /** Every object handed to GraphQL as a Node names its type, so `resolveType` needs no lookups. */
 export interface NodeShape {
   readonly __typename: string;
-  readonly id: string;
+  readonly databaseId: number;
 }

@@ -22,9 +22,22 @@ export interface Connection<TNode> {
   readonly incomplete?: Error;
 }
 
+/** An edge whose cursor is encoded only if the client asks for it (most pages ask for endCursor alone). */
+class LazyEdge<TRow, TNode> implements Edge<TNode> {
+  constructor(
+    private readonly row: TRow,
+    readonly node: TNode,
+    private readonly encode: (row: TRow) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.encode(this.row);
+  }
+}
+
 /** Declares `<Name>Edge` and `<Name>Connection` for a node type. */
 export function connectionTypes<TNode extends object>(name: string, nodeType: ClassType<TNode>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String)
     cursor!: string;
@@ -33,7 +46,7 @@ export function connectionTypes<TNode extends object>(name: string, nodeType: Cl
     node!: TNode;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType {
     @Field(() => [EdgeType])
     edges!: EdgeType[];
@@ -67,7 +80,7 @@ export function connectionFromRows<TRow, TNode>(
   const hasMore = options.moreFollow === true || rows.length > page.size;
   const kept = rows.slice(0, page.size);
   if (page.direction === 'backward') kept.reverse();
-  const edges = kept.map((row) => ({ cursor: cursorOf(row), node: toNode(row) }));
+  const edges = kept.map((row) => new LazyEdge(row, toNode(row), cursorOf));
   const pageInfo: PageInfo = {
     hasNextPage: page.direction === 'forward' ? hasMore : page.cursor !== undefined,
     hasPreviousPage: page.direction === 'backward' ? hasMore : page.cursor !== undefined,

@@ -7,10 +7,11 @@
  * The edges and pageInfo resolvers of every *Connection type note it in the request's state
  * (once per connection), and the observability plugin appends it to the response's errors.
  */
-import { defaultFieldResolver, GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../../errors.js';
 import { unavailableStore } from '../../stores/errors.js';
 import type { GatewayContext } from '../context.js';
+import { pathToArray } from '../path.js';
 import type { Connection } from './connection.js';
 
 export function reportIncompleteConnections(schema: GraphQLSchema): GraphQLSchema {
@@ -24,19 +25,13 @@ export function reportIncompleteConnections(schema: GraphQLSchema): GraphQLSchem
         const incomplete = (source as Partial<Connection<unknown>> | null)?.incomplete;
         if (incomplete && !context.request.reported.has(source as object)) {
           context.request.reported.add(source as object);
-          context.request.partialErrors.push(incompleteError(incomplete, info.path.prev ? pathToArray(info.path.prev) : []));
+          context.request.partialErrors.push(incompleteError(incomplete, pathToArray(info.path.prev)));
         }
         return inner(source, args, context, info);
       };
     }
   }
   return schema;
-}
-
-function pathToArray(path: GraphQLResolveInfo['path']): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (let current: GraphQLResolveInfo['path'] | undefined = path; current; current = current.prev) keys.unshift(current.key);
-  return keys;
 }
 
 function incompleteError(cause: Error, path: readonly (string | number)[]): GraphQLError {

@@ -4,7 +4,7 @@ import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType('Post', { implements: NodeType })
+@ObjectType('Post', { implements: NodeType, simpleResolvers: true })
 export class PostType extends NodeType {
   readonly __typename = 'Post' as const;
   readonly authorId!: number;

@@ -2,7 +2,6 @@ import type { ColdModels } from '../../stores/cold/index.js';
 import type { HotModels } from '../../stores/hot/index.js';
 import { utcDay } from '../../archival/bounds.js';
 import { Tier } from '../enums.js';
-import { toGlobalId } from '../node/global-id.js';
 import type { StockPriceType } from './price-type.js';
 
 type PriceColumns = Pick<HotModels.StockPriceModel, 'stockId' | 'tradeDate' | 'open' | 'high' | 'low' | 'close' | 'change' | 'volume' | 'turnover' | 'transactionCount'>;
@@ -10,7 +9,6 @@ type PriceColumns = Pick<HotModels.StockPriceModel, 'stockId' | 'tradeDate' | 'o
 function toPrice(id: number, row: PriceColumns, tier: Tier, archivedAt: Date | null): StockPriceType {
   return {
     __typename: 'StockPrice',
-    id: toGlobalId('StockPrice', id),
     databaseId: id,
     stockId: row.stockId,
     // DATE columns arrive as midnight UTC.

@@ -10,7 +10,7 @@ export interface DecimalValue {
   decimalPlaces(): number;
 }
 
-@ObjectType('StockPrice', { implements: NodeType })
+@ObjectType('StockPrice', { implements: NodeType, simpleResolvers: true })
 export class StockPriceType extends NodeType {
   readonly __typename = 'StockPrice' as const;
   readonly databaseId!: number;

@@ -1,11 +1,9 @@
 import type { HotModels } from '../../stores/hot/index.js';
-import { toGlobalId } from '../node/global-id.js';
 import type { StockType } from './stock-type.js';
 
 export function toStock(row: HotModels.StockModel): StockType {
   return {
     __typename: 'Stock',
-    id: toGlobalId('Stock', row.id),
     databaseId: row.id,
     symbol: row.symbol,
     name: row.name,

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 
-@ObjectType('Stock', { implements: NodeType })
+@ObjectType('Stock', { implements: NodeType, simpleResolvers: true })
 export class StockType extends NodeType {
   readonly __typename = 'Stock' as const;
 

@@ -3,7 +3,7 @@ import { DateTimeScalar } from '../scalars.js';
 import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
 
-@ObjectType('User', { implements: NodeType })
+@ObjectType('User', { implements: NodeType, simpleResolvers: true })
 export class UserType extends NodeType {
   readonly __typename = 'User' as const;
 

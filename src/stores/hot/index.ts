@@ -10,7 +10,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { StoreConfig } from '../../config.js';
 import { mssqlConfig } from '../mssql-pool.js';
-import { pgPoolConfig, type ServingOptions } from '../pg-pool.js';
+import { pgPoolConfig, preparedStatementNames, type ServingOptions } from '../pg-pool.js';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqlServerClient } from './generated/sqlserver/client.js';
 
@@ -19,7 +19,9 @@ export type * as HotModels from './generated/postgresql/models.js';
 
 /** The driver adapter for the configured hot engine. */
 export function hotAdapter(store: StoreConfig, serving: ServingOptions = {}): SqlDriverAdapterFactory {
-  return store.provider === 'sqlserver' ? new PrismaMssql(mssqlConfig(store, serving)) : new PrismaPg(pgPoolConfig(store, serving));
+  return store.provider === 'sqlserver'
+    ? new PrismaMssql(mssqlConfig(store, serving))
+    : new PrismaPg(pgPoolConfig(store, serving), serving.preparedStatements ? preparedStatementNames() : undefined);
 }
 
 /**

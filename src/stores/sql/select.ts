@@ -1,0 +1,205 @@
+/**
+ * The read path's SELECT statements, in the dialect of the store they go to, each returning
+ * its rows as one JSON text value:
+ *
+ * - PostgreSQL: `SELECT coalesce(json_agg(t0 ORDER BY …), '[]') FROM (SELECT … LIMIT n) t0`,
+ *   the keyset as a row-value comparison `(key, id) < ($k, $id)`, which the planner turns into
+ *   an index range whatever the values; id lists as `= ANY($1)`, one statement text for any
+ *   number of ids (so it is prepared once per connection).
+ * - SQL Server: `SELECT (SELECT TOP (n) … FOR JSON PATH, INCLUDE_NULL_VALUES)`, the keyset as
+ *   `key <= @k AND (key < @k OR (key = @k AND id < @id))` (T-SQL has no row-value comparison;
+ *   the leading bound starts the index seek at the cursor); id lists as `IN (@P1, …)`.
+ *
+ * One JSON value per statement instead of one protocol row per record: the database builds
+ * the text on its own core, and the gateway parses it with JSON.parse. Decimals and bigints
+ * are selected as text so that no digit passes through a binary float; instants and days are
+ * parsed back by the reader (reader.ts).
+ */
+import type { ArgType } from '@prisma/driver-adapter-utils';
+import type { ColumnKind, Table } from './tables.js';
+
+export type Dialect = 'postgresql' | 'sqlserver';
+
+export interface Statement {
+  readonly sql: string;
+  readonly args: unknown[];
+  readonly argTypes: ArgType[];
+  /** Kinds of the fields of each row, to parse them back (a join's under `<as>$<field>`). */
+  readonly kinds: Readonly<Record<string, ColumnKind>>;
+}
+
+export type SortDirection = 'asc' | 'desc';
+
+/** A condition on a field: equality, an inclusive bound, or membership. */
+export type Condition =
+  | { readonly field: string; readonly op: '=' | '>=' | '<='; readonly value: unknown }
+  | { readonly field: string; readonly op: 'in'; readonly values: readonly unknown[] };
+
+/** Another table joined one-to-one (a message's sender), its fields returned as `<as>$<field>`. */
+export interface Join {
+  readonly table: Table<any>;
+  /** The field of the main table that holds the joined table's id. */
+  readonly on: string;
+  readonly as: string;
+}
+
+export interface SelectSpec {
+  readonly table: Table<any>;
+  readonly where: readonly Condition[];
+  /** Order by (key, id) in `direction`, from after `after` when given. */
+  readonly order?: {
+    readonly key: string;
+    readonly id: string;
+    readonly direction: SortDirection;
+    readonly after?: { readonly value: unknown; readonly id: number };
+  };
+  readonly take?: number;
+  readonly join?: Join;
+}
+
+const MAIN = 't0';
+const JOINED = 't1';
+
+export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
+  const b = new Builder(dialect);
+  const selected: string[] = [];
+  const kinds: Record<string, ColumnKind> = {};
+  const select = (t: Table<any>, alias: string, prefix: string) => {
+    for (const field of Object.keys(t.columns)) {
+      const { sql, kind } = b.column(t, alias, field);
+      const name = prefix ? `${prefix}$${field}` : field;
+      kinds[name] = kind;
+      selected.push(`${b.selected(sql, kind)} AS ${b.quote(name)}`);
+    }
+  };
+  select(spec.table, MAIN, '');
+  let from = b.from(spec.table);
+  if (spec.join) {
+    select(spec.join.table, JOINED, spec.join.as);
+    from += ` JOIN ${b.table(spec.join.table)} ${JOINED} ON ${b.column(spec.join.table, JOINED, 'id').sql} = ${b.column(spec.table, MAIN, spec.join.on).sql}`;
+  }
+  const predicates = b.predicates(spec.table, spec.where);
+
+  let orderBy = '';
+  let aggregateOrder = '';
+  if (spec.order) {
+    const key = b.column(spec.table, MAIN, spec.order.key);
+    const id = b.column(spec.table, MAIN, spec.order.id);
+    const dir = spec.order.direction === 'asc' ? 'ASC' : 'DESC';
+    const after = spec.order.after;
+    if (after) {
+      const op = spec.order.direction === 'asc' ? '>' : '<';
+      if (dialect === 'postgresql') {
+        predicates.push(`(${key.sql}, ${id.sql}) ${op} (${b.bind(after.value, key.kind)}, ${b.bind(after.id, id.kind)})`);
+      } else {
+        const value = b.bind(after.value, key.kind);
+        predicates.push(`${key.sql} ${op}= ${value} AND (${key.sql} ${op} ${value} OR (${key.sql} = ${value} AND ${id.sql} ${op} ${b.bind(after.id, id.kind)}))`);
+      }
+    }
+    orderBy = ` ORDER BY ${key.sql} ${dir}, ${id.sql} ${dir}`;
+    aggregateOrder = ` ORDER BY ${MAIN}.${b.quote(spec.order.key)} ${dir}, ${MAIN}.${b.quote(spec.order.id)} ${dir}`;
+  }
+  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
+
+  if (dialect === 'postgresql') {
+    const limit = spec.take === undefined ? '' : ` LIMIT ${b.bind(spec.take, 'int')}`;
+    const inner = `SELECT ${selected.join(', ')} FROM ${from}${where}${orderBy}${limit}`;
+    return { sql: `SELECT coalesce(json_agg(${MAIN}${aggregateOrder}), '[]') AS rows FROM (${inner}) ${MAIN}`, ...b.bound(), kinds };
+  }
+  const top = spec.take === undefined ? '' : `TOP (${b.bind(spec.take, 'int')}) `;
+  return { sql: `SELECT (SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`, ...b.bound(), kinds };
+}
+
+/** The number of rows matching `where`, as one integer column `n` (not JSON). */
+export function countStatement(dialect: Dialect, spec: Pick<SelectSpec, 'table' | 'where'>): Statement {
+  const b = new Builder(dialect);
+  const predicates = b.predicates(spec.table, spec.where);
+  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
+  const count = dialect === 'postgresql' ? 'count(*)::int' : 'COUNT(*)';
+  return { sql: `SELECT ${count} AS n FROM ${b.from(spec.table)}${where}`, ...b.bound(), kinds: { n: 'int' } };
+}
+
+/** Identifiers, parameters and casts of one statement in one dialect. */
+class Builder {
+  private readonly args: unknown[] = [];
+  private readonly argTypes: ArgType[] = [];
+
+  constructor(private readonly dialect: Dialect) {}
+
+  quote(name: string): string {
+    return this.dialect === 'postgresql' ? `"${name}"` : `[${name}]`;
+  }
+
+  table(t: Table<any>): string {
+    return this.dialect === 'postgresql' ? this.quote(t.name) : `[dbo].${this.quote(t.name)}`;
+  }
+
+  from(t: Table<any>): string {
+    return `${this.table(t)} ${MAIN}`;
+  }
+
+  column(t: Table<any>, alias: string, field: string): { sql: string; kind: ColumnKind } {
+    const entry = t.columns[field];
+    if (!entry) throw new Error(`${t.name} has no field ${field}`);
+    return { sql: `${alias}.${this.quote(entry[0])}`, kind: entry[1] };
+  }
+
+  /** How a column is selected: decimals and bigints as text. */
+  selected(sql: string, kind: ColumnKind): string {
+    if (kind !== 'decimal' && kind !== 'bigint') return sql;
+    return this.dialect === 'postgresql' ? `${sql}::text` : `CAST(${sql} AS nvarchar(40))`;
+  }
+
+  predicates(t: Table<any>, conditions: readonly Condition[]): string[] {
+    return conditions.map((condition) => {
+      const { sql, kind } = this.column(t, MAIN, condition.field);
+      if (condition.op !== 'in') return `${sql} ${condition.op} ${this.bind(condition.value, kind)}`;
+      if (this.dialect === 'postgresql') {
+        this.args.push(condition.values.map((value) => this.value(value, kind)));
+        this.argTypes.push(this.type(kind, true));
+        return `${sql} = ANY($${this.args.length}::${PG_TYPES[kind]}[])`;
+      }
+      return `${sql} IN (${condition.values.map((value) => this.bind(value, kind)).join(', ')})`;
+    });
+  }
+
+  /** A parameter for `value`, typed for a column of `kind`. */
+  bind(value: unknown, kind: ColumnKind): string {
+    this.args.push(this.value(value, kind));
+    this.argTypes.push(this.type(kind, false));
+    const n = this.args.length;
+    if (this.dialect === 'postgresql') return `$${n}${pgCast(kind)}`;
+    return kind === 'instant' ? `CAST(@P${n} AS datetime2(3))` : kind === 'day' ? `CAST(@P${n} AS date)` : `@P${n}`;
+  }
+
+  bound(): { args: unknown[]; argTypes: ArgType[] } {
+    return { args: this.args, argTypes: this.argTypes };
+  }
+
+  /**
+   * Instants travel as text in UTC (ISO 8601 with its Z for TIMESTAMPTZ; `YYYY-MM-DD
+   * hh:mm:ss.fff` for DATETIME2, which has no zone), days as YYYY-MM-DD: no driver gets to
+   * apply a time zone of its own.
+   */
+  private value(value: unknown, kind: ColumnKind): unknown {
+    if (value instanceof Date) {
+      const iso = value.toISOString();
+      if (kind === 'day') return iso.slice(0, 10);
+      return this.dialect === 'postgresql' ? iso : iso.replace('T', ' ').replace('Z', '');
+    }
+    if (typeof value === 'bigint') return value.toString();
+    return value;
+  }
+
+  private type(kind: ColumnKind, list: boolean): ArgType {
+    const scalarType = kind === 'int' ? 'int' : kind === 'boolean' ? 'boolean' : kind === 'bigint' && this.dialect === 'sqlserver' ? 'bigint' : 'string';
+    return { scalarType, arity: list ? 'list' : 'scalar' };
+  }
+}
+
+const PG_TYPES: Record<ColumnKind, string> = { int: 'int', text: 'text', instant: 'timestamptz', day: 'date', decimal: 'numeric', bigint: 'bigint', boolean: 'boolean' };
+
+/** PostgreSQL parameter casts: text arguments typed as their column. */
+function pgCast(kind: ColumnKind): string {
+  return kind === 'text' ? '' : `::${PG_TYPES[kind]}`;
+}
