@@ -56,8 +56,9 @@ export interface ArchivalDeps {
 export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions): Promise<ArchivalRunRecord> {
   const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
   const cutoff = new Date((options.now?.() ?? new Date()).getTime() - options.olderThanDays * DAY_MS);
-  const deletesAllowedAt = Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS);
-  return withRecordedRun(deps.cold, deps.bounds, { kind: 'ARCHIVE', dryRun: options.dryRun, cutoff }, async (client, counts) => {
+  return withRecordedRun(deps, { kind: 'ARCHIVE', dryRun: options.dryRun, cutoff }, async (client, counts) => {
+    // The run and its bounds are published: from now on, every reader sees them within BOUNDS_TTL_MS.
+    const deletesAllowedAt = Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS);
     if (options.dryRun) {
       Object.assign(counts, await countMovable(deps.hot, client, cutoff));
       return;

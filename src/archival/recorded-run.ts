@@ -6,7 +6,8 @@ import pg from 'pg';
 import type { StoreConfig } from '../config.js';
 import { ArchivalInProgressError } from '../errors.js';
 import { pgConnectionConfig } from '../stores/pg-pool.js';
-import type { ArchiveBounds } from './bounds.js';
+import type { HotClient } from '../stores/hot/index.js';
+import { publishBounds, type ArchiveBounds } from './bounds.js';
 
 /** The advisory lock every archival run and restore contends for (any constant unique to them). */
 const ARCHIVAL_LOCK_KEY = 7_279_813_045;
@@ -46,8 +47,7 @@ export interface RunDescription {
  * SUCCEEDED with those counts or FAILED with the error, which is rethrown.
  */
 export async function withRecordedRun(
-  cold: StoreConfig,
-  bounds: ArchiveBounds,
+  { cold, hot, bounds }: { readonly cold: StoreConfig; readonly hot: HotClient; readonly bounds: ArchiveBounds },
   run: RunDescription,
   work: (client: pg.Client, counts: RunCounts) => Promise<void>,
 ): Promise<ArchivalRunRecord> {
@@ -65,11 +65,18 @@ export async function withRecordedRun(
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
       );
       const runId = recorded[0]!.id;
-      bounds.invalidate();
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
       try {
+        // Readers learn of the run (its cutoff raises coldBefore; a restore unsets hotFrom)
+        // before it moves anything: if the hot store cannot take the bounds, nothing moves.
+        if (!run.dryRun) await publishBounds(hot, client);
+        bounds.invalidate();
         await work(client, counts);
-        return await finishRun(client, runId, 'SUCCEEDED', counts, null);
+        const finished = await finishRun(client, runId, 'SUCCEEDED', counts, null);
+        // A successful archive raises hotFrom. Should this fail, readers keep the bounds
+        // published at the start, which are only more conservative.
+        if (!run.dryRun) await publishBounds(hot, client).catch(() => undefined);
+        return finished;
       } catch (error) {
         const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
         await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);

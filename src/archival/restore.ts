@@ -44,7 +44,7 @@ export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Pr
   const start = new Date(`${options.from}T00:00:00.000Z`);
   const end = new Date(new Date(`${options.to}T00:00:00.000Z`).getTime() + DAY_MS);
   const delay = options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS;
-  return withRecordedRun(deps.cold, deps.bounds, { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end }, async (client, counts) => {
+  return withRecordedRun(deps, { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end }, async (client, counts) => {
     const restore = new Restorer(deps.hot, client, start, end, options);
     await restore.copyAll();
     // Readers must have seen the restore, and anything read from hot before a copy must have

@@ -25,7 +25,7 @@ const { hot, cold, task } = workerData as WorkerInput;
 const hotClient = createHotClient(hotAdapter({ ...hot, pool: { ...hot.pool, max: 3 } }));
 const coldClient = createColdClient(coldAdapter({ ...cold, pool: { ...cold.pool, max: 1 } }));
 try {
-  const deps = { hot: hotClient, cold, bounds: createArchiveBounds(coldClient) };
+  const deps = { hot: hotClient, cold, bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }) };
   const run = task.kind === 'archive' ? await runArchival(deps, task.options) : await runRestore(deps, task.options);
   parentPort!.postMessage({ ok: true, run });
 } catch (error) {

@@ -8,7 +8,8 @@
  *   largest id generated for its table, archived ones included, so new rows never reuse an id.
  * - cold: the older messages, posts (with comment_count / like_count) together with all their
  *   comments and likes (whatever their age), older prices; user_activity derived from every
- *   archived row; one SUCCEEDED archival_runs row. archived_at = started_at = finished_at = anchor.
+ *   archived row; one SUCCEEDED archival_runs row, and in hot the archive_bounds that run
+ *   would have published. archived_at = started_at = finished_at = anchor.
  *
  * Each store is written in one transaction, cold first and hot last, so a hot store that has
  * users means the whole load committed. Rows go in with `INSERT ... SELECT FROM unnest(arrays)`
@@ -44,7 +45,8 @@ export type HotTable =
   | 'posts'
   | 'comments'
   | 'post_likes'
-  | 'stock_prices';
+  | 'stock_prices'
+  | 'archive_bounds';
 
 export type ColdTable =
   | 'messages_archive'
@@ -98,7 +100,7 @@ export async function loadDemoData(hot: pg.ClientBase, cold: pg.ClientBase, opti
     return writeCold(cold, split, anchor, cutoff);
   });
   log(`demo data: cold committed ${formatCounts(coldCounts)}`);
-  const hotCounts = await inTransaction(hot, () => writeHot(hot, data, split));
+  const hotCounts = await inTransaction(hot, () => writeHot(hot, data, split, cutoff));
   log(`demo data: hot committed ${formatCounts(hotCounts)}`);
 
   const elapsedMs = Math.round(performance.now() - started);
@@ -243,8 +245,8 @@ async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff
   return counts;
 }
 
-async function writeHot(hot: pg.ClientBase, data: DemoData, split: Split): Promise<Record<HotTable, number>> {
-  const counts: Record<HotTable, number> = {
+async function writeHot(hot: pg.ClientBase, data: DemoData, split: Split, cutoff: Date): Promise<Record<HotTable, number>> {
+  const counts: Omit<Record<HotTable, number>, 'archive_bounds'> = {
     users: await insertRows(
       hot,
       `INSERT INTO users (id, username, display_name, created_at)
@@ -313,7 +315,7 @@ async function writeHot(hot: pg.ClientBase, data: DemoData, split: Split): Promi
 
   // Past every generated id, archived ones included: a new hot row must never reuse an id
   // that already lives (as original_id) in the cold store.
-  const maxIds: [HotTable, number][] = [
+  const maxIds: [Exclude<HotTable, 'archive_bounds'>, number][] = [
     ['users', maxId(data.users)],
     ['stocks', maxId(data.stocks)],
     ['conversations', maxId(data.conversations)],
@@ -327,7 +329,13 @@ async function writeHot(hot: pg.ClientBase, data: DemoData, split: Split): Promi
     // setval(seq, 1, false) makes the next id 1 when nothing was generated.
     await hot.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2, $3)`, [table, Math.max(max, 1), max > 0]);
   }
-  return counts;
+  // The bounds that one archival run with this cutoff would have published (archival/bounds.ts).
+  const bounds = await hot.query(
+    `INSERT INTO archive_bounds (id, cold_before, hot_from) VALUES (1, $1, $1)
+     ON CONFLICT (id) DO UPDATE SET cold_before = excluded.cold_before, hot_from = excluded.hot_from, updated_at = now()`,
+    [iso(cutoff)],
+  );
+  return { ...counts, archive_bounds: bounds.rowCount ?? 0 };
 }
 
 // ---------------------------------------------------------------------------------------------

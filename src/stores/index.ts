@@ -122,7 +122,7 @@ export function openStores(config: { readonly hot: StoreConfig; readonly cold: S
     return { hot, cold: null, hotSql: clients.hotSql, coldSql: null, bounds: fixedBounds({ coldBefore: null, hotFrom: null }), probes, disconnect };
   }
 
-  const bounds = createArchiveBounds(cold);
+  const bounds = createArchiveBounds({ hot, cold });
   const stores = { hot: config.hot, cold: config.cold };
   const inWorker = async (task: Parameters<typeof runInArchivalWorker>[1]) => {
     // Archival and restore start only when both stores answer: a run that cannot finish

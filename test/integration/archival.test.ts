@@ -98,7 +98,7 @@ beforeAll(async () => {
   coldDb = new pg.Client(pgConnectionConfig(fresh.cold));
   await Promise.all([hotDb.connect(), coldDb.connect()]);
   const { hot, cold, hotSql, coldSql } = storeClients(hotAdapter(fresh.hot), coldAdapter(fresh.cold));
-  const bounds = createArchiveBounds(cold!);
+  const bounds = createArchiveBounds({ hot, cold: cold! });
   stores = {
     hot,
     cold,
@@ -255,6 +255,23 @@ describe.runIf(hotIsPostgres())('archival', () => {
     const after = (await status()).data.archiveStatus;
     expect(new Date(after.watermark).getTime()).toBe(NOW().getTime() - 30 * 86_400_000);
     expect(new Date(after.oldestHotRecordAt).getTime()).toBeGreaterThanOrEqual(new Date(after.watermark).getTime());
+  });
+
+  it('publishes its bounds to the hot store before it moves a row, so readers never need the cold store for them', async () => {
+    await resetData();
+    const published = async () => (await hotDb.query(`SELECT cold_before, hot_from FROM archive_bounds WHERE id = 1`)).rows[0];
+    const cutoff = new Date(NOW().getTime() - 30 * 86_400_000);
+    const seen: unknown[] = [];
+    await archive({ fault: async (point) => void (point === 'afterRead' && seen.push(await published())) });
+    // Already raised when the first batch was read; hotFrom still the demo's until success.
+    expect(seen[0]).toEqual({ cold_before: cutoff, hot_from: new Date(ANCHOR.getTime() - 35 * 86_400_000) });
+    expect(await published()).toEqual({ cold_before: cutoff, hot_from: cutoff });
+    // A reader whose cold store refuses every statement still knows where rows are.
+    const noCold = new Proxy({}, { get: () => { throw new Error('the cold store must not be read'); } }) as never;
+    expect(await createArchiveBounds({ hot: stores.hot, cold: noCold }).get()).toEqual({ coldBefore: cutoff, hotFrom: cutoff });
+    // A restore unsets hotFrom before it copies a row back.
+    await restore();
+    expect(await published()).toEqual({ cold_before: cutoff, hot_from: null });
   });
 
   it('lets only the admin token run archival', async () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   hotCounter = countingAdapter(hotAdapter(fresh.hot));
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
   const { hot, cold, hotSql, coldSql } = storeClients(hotCounter.factory, coldCounter.factory);
-  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds(cold!) };
+  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds({ hot, cold: cold! }) };
   await stores.hot.stock.createMany({ data: STOCKS });
   await stores.hot.user.createMany({ data: USERS });
   gateway = await createGateway({ stores, probes: { hot: fakeProbe(), cold: fakeProbe() }, secrets, nodeEnv: 'test' });

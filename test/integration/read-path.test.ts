@@ -114,7 +114,7 @@ beforeAll(async () => {
   hotCounter = countingAdapter(hotAdapter(fresh.hot));
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
   const { hot, cold, hotSql, coldSql } = storeClients(hotCounter.factory, coldCounter.factory);
-  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds(cold!, 60_000) };
+  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds({ hot, cold: cold! }, 60_000) };
   gateway = await startTestGateway(stores);
 });
 

@@ -63,7 +63,7 @@ beforeAll(async () => {
   await hotDb.query(`INSERT INTO posts (id, author_id, title, body) VALUES (2, 2, 'New', 'b')`);
   for (const table of ['posts', 'comments', 'post_likes', 'stock_prices', 'messages']) await hotDb.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), 100)`);
   const { hot, cold, hotSql, coldSql } = storeClients(hotAdapter(fresh.hot), coldAdapter(fresh.cold));
-  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds(cold!) };
+  stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds({ hot, cold: cold! }) };
   gateway = await startTestGateway(stores);
 });
 

@@ -45,11 +45,15 @@ describe('migration folders', () => {
   it('create the same tables and indexes on both hot engines', () => {
     const objects = (sql: string) =>
       [...sql.matchAll(/CREATE (?:UNIQUE )?(?:NONCLUSTERED )?(?:TABLE|INDEX) (?:\[dbo\]\.)?[["]([a-z_]+)[\]"]/g)].map((m) => m[1]).sort();
-    const sqlServer = loadMigrations(folders.hotSqlServer)[0]!.sql;
-    const postgres = loadMigrations(folders.hotPostgresql)[0]!.sql;
-    // SQL Server declares unique keys as table constraints; PostgreSQL as unique indexes.
-    const constraints = [...sqlServer.matchAll(/CONSTRAINT \[([a-z_]+_key)\] UNIQUE/g)].map((m) => m[1]);
-    expect([...objects(sqlServer), ...constraints].sort()).toEqual(objects(postgres));
+    const sqlServer = loadMigrations(folders.hotSqlServer);
+    const postgres = loadMigrations(folders.hotPostgresql);
+    // The same migrations, by name and order, on both engines.
+    expect(sqlServer.map((m) => m.name)).toEqual(postgres.map((m) => m.name));
+    sqlServer.forEach((migration, i) => {
+      // SQL Server declares unique keys as table constraints; PostgreSQL as unique indexes.
+      const constraints = [...migration.sql.matchAll(/CONSTRAINT \[([a-z_]+_key)\] UNIQUE/g)].map((m) => m[1]);
+      expect([...objects(migration.sql), ...constraints].sort()).toEqual(objects(postgres[i]!.sql));
+    });
   });
 });
 
