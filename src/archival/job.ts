@@ -18,6 +18,8 @@
 import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
 import type { HotClient, HotModels } from '../stores/hot/index.js';
+import type { SqlReader } from '../stores/sql/reader.js';
+import { hotTables, type Table } from '../stores/sql/tables.js';
 import { ARCHIVAL_DELETE_DELAY_MS, utcDay, type ArchiveBounds } from './bounds.js';
 import { copyComments, copyLikes, copyMessages, copyPosts, copyPrices, recordActivity, type Action } from './cold-writes.js';
 import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
@@ -26,6 +28,8 @@ export type { ArchivalRunRecord, RunCounts } from './recorded-run.js';
 
 /** SQL Server accepts 2100 parameters per statement; batches and IN lists stay at 1000. */
 export const MAX_BATCH_SIZE = 1000;
+/** Committed batches whose hot delete may wait at once (their ids are all they hold). */
+const MAX_PENDING_DELETES = 64;
 const DAY_MS = 86_400_000;
 
 export type Dataset = keyof RunCounts;
@@ -48,6 +52,8 @@ export interface ArchivalOptions {
 
 export interface ArchivalDeps {
   readonly hot: HotClient;
+  /** Batches are read through the hot store's SQL reader: one JSON value per 1000 rows. */
+  readonly hotSql: SqlReader;
   /** The cold store; the job opens its own connection there (it holds the lock). */
   readonly cold: StoreConfig;
   readonly bounds: ArchiveBounds;
@@ -63,7 +69,7 @@ export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions):
       Object.assign(counts, await countMovable(deps.hot, client, cutoff));
       return;
     }
-    await new Mover(deps.hot, client, cutoff, batchSize, counts, options, deletesAllowedAt).moveAll();
+    await new Mover(deps.hot, deps.hotSql, client, cutoff, batchSize, counts, options, deletesAllowedAt).moveAll();
     if (Object.values(counts).some((n) => n > 0)) {
       await client.query('ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity');
     }
@@ -80,6 +86,7 @@ class Mover {
 
   constructor(
     private readonly hot: HotClient,
+    private readonly hotSql: SqlReader,
     private readonly cold: pg.Client,
     private readonly cutoff: Date,
     private readonly batchSize: number,
@@ -91,40 +98,66 @@ class Mover {
   async moveAll(): Promise<void> {
     // Posts first, with every comment and like they have; then the comments and likes written
     // later on posts that are already cold; then messages and prices.
-    await this.batches('posts', (afterId) => this.hot.post.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.movePosts(rows));
-    await this.batches('comments', (afterId) => this.hot.comment.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.moveOrphans('comments', rows));
-    await this.batches('likes', (afterId) => this.hot.postLike.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.moveOrphans('likes', rows));
-    await this.batches('messages', (afterId) => this.hot.message.findMany({ where: { createdAt: { lt: this.cutoff }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.moveMessages(rows));
-    const before = priceCutoff(this.cutoff);
-    await this.batches('stockPrices', (afterId) => this.hot.stockPrice.findMany({ where: { tradeDate: { lt: before }, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: this.batchSize }), (rows) => this.movePrices(rows));
+    await this.batches('posts', this.reader(hotTables.posts, 'createdAt', this.cutoff), (rows) => this.movePosts(rows));
+    await this.batches('comments', this.reader(hotTables.comments, 'createdAt', this.cutoff), (rows) => this.moveOrphans('comments', rows));
+    await this.batches('likes', this.reader(hotTables.likes, 'createdAt', this.cutoff), (rows) => this.moveOrphans('likes', rows));
+    await this.batches('messages', this.reader(hotTables.messages, 'createdAt', this.cutoff), (rows) => this.moveMessages(rows));
+    await this.batches('stockPrices', this.reader(hotTables.prices, 'tradeDate', priceCutoff(this.cutoff)), (rows) => this.movePrices(rows));
+  }
+
+  /** The next batch of rows older than `before` (by `field`), by ascending id after `afterId`. */
+  private reader<Row>(table: Table<Row>, field: keyof Row & string, before: Date): (afterId: number) => Promise<Row[]> {
+    return (afterId) =>
+      this.hotSql.rows<Row>({
+        table,
+        where: [
+          { field, op: '<', value: before },
+          { field: 'id', op: '>', value: afterId },
+        ],
+        order: { key: 'id', id: 'id', direction: 'asc' },
+        take: this.batchSize,
+      });
   }
 
   /**
-   * Walks a dataset by ascending id, one batch at a time. Three batches are in flight: the
-   * next one is read from hot while this one is copied to cold and the previous one is
-   * deleted from hot. A batch is still never deleted before its own cold commit: `move`
-   * commits first, and only its delete is left running.
+   * Walks a dataset by ascending id, one batch at a time: the next batch is read from hot
+   * while this one is copied to cold, and the hot deletes of committed batches run in order
+   * behind them. A batch is never deleted before its own cold commit: `move` commits first and
+   * returns its delete. Deletes wait for `deletesAllowedAt`, but copying does not: the first
+   * seconds of a run fill the queue of deletes instead of standing still. At most
+   * MAX_PENDING_DELETES batches (their ids only) wait; a failed delete stops the walk.
    */
   private async batches<T extends { id: number }>(dataset: Dataset, read: (afterId: number) => Promise<T[]>, move: (rows: T[]) => Promise<() => Promise<void>>): Promise<void> {
     let deleting: Promise<void> = Promise.resolve();
+    let pending = 0;
+    let deleteError: unknown;
     let next = read(0);
     try {
       for (;;) {
+        if (deleteError) throw deleteError;
         const rows = await next;
         if (rows.length === 0) break;
         next = read(rows[rows.length - 1]!.id);
         next.catch(() => undefined); // awaited on the next turn; not unhandled if we stop first
         await this.fault('afterRead', dataset);
         const remove = await move(rows);
-        await deleting;
-        deleting = remove().then(() => this.fault('afterHotDelete', dataset));
-        deleting.catch(() => undefined);
+        pending += 1;
+        deleting = deleting
+          .then(async () => {
+            if (deleteError) return;
+            await remove();
+            await this.fault('afterHotDelete', dataset);
+          })
+          .catch((error: unknown) => void (deleteError ??= error))
+          .finally(() => void (pending -= 1));
+        if (pending >= MAX_PENDING_DELETES) await deleting;
         await this.recordProgress();
         await this.fault('betweenBatches', dataset);
       }
     } finally {
       await deleting;
     }
+    if (deleteError) throw deleteError;
     await this.recordProgress(true);
   }
 
@@ -144,19 +177,18 @@ class Mover {
 
   private async moveMessages(rows: HotModels.MessageModel[]): Promise<() => Promise<void>> {
     await this.inColdTransaction('messages', () => copyMessages(this.cold, rows, this.archivedAt));
+    const ids = rows.map((r) => r.id);
     return async () => {
       await this.beforeDelete();
-      const { count } = await this.hot.message.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, createdAt: { lt: this.cutoff } } });
+      const { count } = await this.hot.message.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } });
       this.counts.messages += count;
     };
   }
 
   private async movePosts(posts: HotModels.PostModel[]): Promise<() => Promise<void>> {
     const postIds = posts.map((p) => p.id);
-    const [comments, likes] = await Promise.all([
-      this.hot.comment.findMany({ where: { postId: { in: postIds } } }),
-      this.hot.postLike.findMany({ where: { postId: { in: postIds } } }),
-    ]);
+    const children = <Row>(table: Table<Row>) => this.hotSql.rows<Row>({ table, where: [{ field: 'postId', op: 'in', values: postIds }] });
+    const [comments, likes] = await Promise.all([children(hotTables.comments), children(hotTables.likes)]);
     await this.inColdTransaction('posts', async () => {
       const actions: Action[] = await copyPosts(this.cold, posts, this.archivedAt);
       // Counts start at 0 and grow by exactly the children inserted, so a rerun that finds a
@@ -200,9 +232,10 @@ class Mover {
 
   private async movePrices(rows: HotModels.StockPriceModel[]): Promise<() => Promise<void>> {
     await this.inColdTransaction('stockPrices', async () => void (await copyPrices(this.cold, rows, this.archivedAt)));
+    const ids = rows.map((r) => r.id);
     return async () => {
       await this.beforeDelete();
-      const { count } = await this.hot.stockPrice.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, tradeDate: { lt: priceCutoff(this.cutoff) } } });
+      const { count } = await this.hot.stockPrice.deleteMany({ where: { id: { in: ids }, tradeDate: { lt: priceCutoff(this.cutoff) } } });
       this.counts.stockPrices += count;
     };
   }

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { StoreConfig } from '../config.js';
 import { coldAdapter, createColdClient } from '../stores/cold/index.js';
 import { createHotClient, hotAdapter } from '../stores/hot/index.js';
+import { createSqlReader } from '../stores/sql/reader.js';
 import { createArchiveBounds } from './bounds.js';
 import { runArchival, type ArchivalOptions } from './job.js';
 import { runRestore, type RestoreOptions } from './restore.js';
@@ -22,15 +23,17 @@ interface WorkerInput {
 
 const { hot, cold, task } = workerData as WorkerInput;
 // A few connections: the job reads, deletes and prefetches concurrently, nothing more.
-const hotClient = createHotClient(hotAdapter({ ...hot, pool: { ...hot.pool, max: 3 } }));
+const hotFactory = hotAdapter({ ...hot, pool: { ...hot.pool, max: 3 } });
+const hotClient = createHotClient(hotFactory);
+const hotSql = createSqlReader(hotFactory);
 const coldClient = createColdClient(coldAdapter({ ...cold, pool: { ...cold.pool, max: 1 } }));
 try {
-  const deps = { hot: hotClient, cold, bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }) };
+  const deps = { hot: hotClient, hotSql, cold, bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }) };
   const run = task.kind === 'archive' ? await runArchival(deps, task.options) : await runRestore(deps, task.options);
   parentPort!.postMessage({ ok: true, run });
 } catch (error) {
   const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
   parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : undefined });
 } finally {
-  await Promise.allSettled([hotClient.$disconnect(), coldClient.$disconnect()]);
+  await Promise.allSettled([hotClient.$disconnect(), hotSql.dispose(), coldClient.$disconnect()]);
 }

@@ -37,7 +37,7 @@ const RESTORE_FROM = new Date(NOW().getTime() - 40 * 86_400_000).toISOString().s
 const RESTORE_TO = new Date(NOW().getTime() - 31 * 86_400_000).toISOString().slice(0, 10);
 
 const archive = (options: Partial<ArchivalOptions> = {}) =>
-  runArchival({ hot: stores.hot, cold: fresh.cold, bounds: stores.bounds }, { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options });
+  runArchival({ hot: stores.hot, hotSql: stores.hotSql, cold: fresh.cold, bounds: stores.bounds }, { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options });
 
 async function resetData(): Promise<void> {
   const hotTables = ['messages', 'post_likes', 'comments', 'posts', 'stock_prices', 'conversation_participants', 'conversations', 'stocks', 'users'];
@@ -105,7 +105,7 @@ beforeAll(async () => {
     hotSql,
     coldSql,
     bounds,
-    archive: (options) => runArchival({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
+    archive: (options) => runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
     restore: (options) => runRestore({ hot, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),
   };
   gateway = await startTestGateway(stores);

@@ -30,9 +30,9 @@ export interface Statement {
 
 export type SortDirection = 'asc' | 'desc';
 
-/** A condition on a field: equality, an inclusive bound, or membership. */
+/** A condition on a field: equality, a bound, or membership. */
 export type Condition =
-  | { readonly field: string; readonly op: '=' | '>=' | '<='; readonly value: unknown }
+  | { readonly field: string; readonly op: '=' | '>=' | '<=' | '<' | '>'; readonly value: unknown }
   | { readonly field: string; readonly op: 'in'; readonly values: readonly unknown[] };
 
 /** Another table joined one-to-one (a message's sender), its fields returned as `<as>$<field>`. */
@@ -96,8 +96,10 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
         predicates.push(`${key.sql} ${op}= ${value} AND (${key.sql} ${op} ${value} OR (${key.sql} = ${value} AND ${id.sql} ${op} ${b.bind(after.id, id.kind)}))`);
       }
     }
-    orderBy = ` ORDER BY ${key.sql} ${dir}, ${id.sql} ${dir}`;
-    aggregateOrder = ` ORDER BY ${MAIN}.${b.quote(spec.order.key)} ${dir}, ${MAIN}.${b.quote(spec.order.id)} ${dir}`;
+    // Ordered by the id alone when the id is the key.
+    const byKey = spec.order.key === spec.order.id ? [] : [spec.order.key];
+    orderBy = ` ORDER BY ${[...byKey.map(() => key.sql), id.sql].map((column) => `${column} ${dir}`).join(', ')}`;
+    aggregateOrder = ` ORDER BY ${[...byKey, spec.order.id].map((field) => `${MAIN}.${b.quote(field)} ${dir}`).join(', ')}`;
   }
   const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
 

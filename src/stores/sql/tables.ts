@@ -31,6 +31,7 @@ export const hotTables = {
   messages: table<HotModels.MessageModel>('messages', { id: ['id', 'int'], conversationId: ['conversation_id', 'int'], senderId: ['sender_id', 'int'], content: ['content', 'text'], createdAt: ['created_at', 'instant'] }),
   posts: table<HotModels.PostModel>('posts', { id: ['id', 'int'], authorId: ['author_id', 'int'], title: ['title', 'text'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
   comments: table<HotModels.CommentModel>('comments', { id: ['id', 'int'], postId: ['post_id', 'int'], authorId: ['author_id', 'int'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
+  likes: table<HotModels.PostLikeModel>('post_likes', { id: ['id', 'int'], postId: ['post_id', 'int'], userId: ['user_id', 'int'], createdAt: ['created_at', 'instant'] }),
   prices: table<HotModels.StockPriceModel>('stock_prices', { ...priceColumns(), id: ['id', 'int'] }),
 } as const;
 
