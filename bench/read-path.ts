@@ -1,156 +1,65 @@
 /**
- * Read-path benchmark: a 50-edge message page with sender names, over HTTP on loopback,
- * served from hot only, across the hot/cold boundary, and 100,000 rows deep in cold.
+ * Read-path benchmark on its own: the gateway's 50-edge message page with sender names over
+ * HTTP, served from hot only, across the hot/cold boundary, and its first page against a
+ * page deep in the big conversation. The full suite (`npm run bench`) measures the same and
+ * more; this is the quick loop while working on the read path.
  *
- *   npm run bench:read [-- --messages 250000 --seconds 5]
+ *   npm run bench:read [-- --scale 0.1 --seconds 5]
  *
- * Builds its own data set in fresh databases (the embedded PostgreSQL unless
- * HOT_DATABASE_URL / COLD_DATABASE_URL are set): one conversation whose newest 10,000
- * messages are hot and the rest cold, 50 senders. Each scenario runs a closed loop of 1 and
- * then 10 concurrent clients for a fixed time (bounded, loopback only), after a warm-up.
+ * Same machinery as the suite: the bench's own PostgreSQL, the suite's data set at the given
+ * scale (0.1: 152,000 messages, a page 50,000 rows deep), the compiled gateway as a child
+ * process in production mode, autocannon at 1 and 10 connections, each run twice.
  */
 import 'reflect-metadata';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { toGlobalId } from '../src/graphql/node/global-id.js';
-import { encodeCursor } from '../src/graphql/pagination/cursor.js';
-import { MESSAGES_ORDERING } from '../src/graphql/message/message-sides.js';
-import { createGateway } from '../src/server.js';
-import { openStores } from '../src/stores/index.js';
-import type { StoreConfig } from '../src/config.js';
-import { pgConnectionConfig } from '../src/stores/pg-pool.js';
-import { numberOption, withBenchStores } from './support.js';
+import { signToken } from '../src/auth/viewer.js';
+import { buildGateway } from './build.js';
+import { startBenchCluster } from './cluster.js';
+import { buildDataset } from './dataset/build.js';
+import { readFixtures } from './dataset/fixtures.js';
+import { planDataset } from './dataset/plan.js';
+import { onCleanUp, runHarness } from './lifecycle.js';
+import { takeTurn } from './phases.js';
+import { JWT_SECRET, startGateway } from './servers.js';
+import { numberOption } from './support.js';
+import { gatewayWorkloads } from './workloads.js';
 
-const TOTAL = numberOption('messages', 250_000);
+const SCALE = numberOption('scale', 0.1);
 const SECONDS = numberOption('seconds', 5);
-const HOT = 10_000;
-const DEEP = 100_000;
-const BASE = Date.UTC(2026, 0, 1);
-const STEP_MS = 997; // distinct instants, a few per second
 
-async function main() {
-  if (TOTAL < DEEP + HOT + 50) throw new Error(`--messages must be at least ${DEEP + HOT + 50} to hold a page ${DEEP.toLocaleString()} rows deep`);
-  await withBenchStores(async ({ hot, cold }) => {
-    const cutoff = await seed(hot, cold);
-    await measure(hot, cold, cutoff);
+async function main(): Promise<number> {
+  await buildGateway(console.log);
+  const cluster = await startBenchCluster(console.log);
+  const plan = planDataset(SCALE);
+  await buildDataset(cluster, plan, console.log);
+  const fixtures = await readFixtures(cluster, plan);
+  const admin = await cluster.admin();
+  onCleanUp('close the harness connection', () => admin.end());
+  const server = await startGateway(cluster);
+  const turn = await takeTurn({
+    target: {
+      implementation: 'gateway',
+      origin: server.origin,
+      headers: { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` },
+      databases: { hot: cluster.hot.database, cold: cluster.cold.database },
+    },
+    workloads: gatewayWorkloads(fixtures).filter((w) => ['hotPage', 'boundaryPage', 'bigFirstPage', 'deepPage'].includes(w.id)),
+    settings: { seconds: SECONDS, warmupSeconds: 2, runs: 2, connections: [1, 10], statementRequests: 100 },
+    depthSeconds: SECONDS,
+    admin,
+    log: console.log,
   });
-}
-
-/** Messages 1..TOTAL one STEP_MS apart; the newest HOT are hot, the rest archived. */
-async function seed(hotStore: StoreConfig, coldStore: StoreConfig): Promise<Date> {
-  const started = performance.now();
-  const hot = new pg.Client(pgConnectionConfig(hotStore));
-  const cold = new pg.Client(pgConnectionConfig(coldStore));
-  await Promise.all([hot.connect(), cold.connect()]);
-  const coldCount = TOTAL - HOT;
-  const cutoff = new Date(BASE + (coldCount + 1) * STEP_MS);
-  await hot.query(`INSERT INTO users (id, username, display_name) SELECT i, 'user' || i, 'User ' || i FROM generate_series(1, 50) i`);
-  await hot.query(`INSERT INTO conversations (id, title) VALUES (1, 'Benchmark')`);
-  await hot.query(`INSERT INTO conversation_participants (conversation_id, user_id) SELECT 1, i FROM generate_series(1, 50) i`);
-  const at = `to_timestamp((${BASE} + i::bigint * ${STEP_MS}) / 1000.0)`;
-  await cold.query(
-    `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at)
-     SELECT i, 1, 1 + i % 50, 'message number ' || i || ' about TSMC and the market today', ${at} FROM generate_series(1, ${coldCount}) i`,
-  );
-  await hot.query(
-    `INSERT INTO messages (id, conversation_id, sender_id, content, created_at)
-     SELECT i, 1, 1 + i % 50, 'message number ' || i || ' about TSMC and the market today', ${at} FROM generate_series(${coldCount + 1}, ${TOTAL}) i`,
-  );
-  await cold.query(`INSERT INTO archival_runs (status, cutoff, started_at, finished_at, messages) VALUES ('SUCCEEDED', $1, now(), now(), $2)`, [cutoff, coldCount]);
-  await Promise.all([hot.query('ANALYZE'), cold.query('ANALYZE')]);
-  await Promise.all([hot.end(), cold.end()]);
-  console.log(`seeded ${TOTAL.toLocaleString()} messages (${HOT.toLocaleString()} hot) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return cutoff;
-}
-
-async function measure(hotStore: StoreConfig, coldStore: StoreConfig, cutoff: Date) {
-  const stores = openStores({ hot: hotStore, cold: coldStore }, { hot: [], cold: [] });
-  const gateway = await createGateway({
-    stores,
-    probes: stores.probes,
-    secrets: { adminToken: 'bench-admin-token-0123456789', jwtSecret: 'b'.repeat(40) },
-    production: true,
-    logError: (id, error) => console.error(id, error),
-  });
-  const url = await gateway.listen(0, '127.0.0.1');
-  const port = (gateway.httpServer.address() as AddressInfo).port;
-  // Message n sits at position TOTAL - n in the connection (newest first).
-  const cursorAt = (position: number) => {
-    const id = TOTAL - position + 1;
-    return encodeCursor(MESSAGES_ORDERING.name, [BASE + id * STEP_MS, id]);
-  };
-  const page = (after?: string) =>
-    JSON.stringify({
-      query: `query Page($id: ID!, $after: String) { conversation(id: $id) { messages(first: 50, after: $after) { edges { node { content createdAt tier sender { displayName } } } pageInfo { hasNextPage endCursor } } } }`,
-      variables: { id: toGlobalId('Conversation', 1), after: after ?? null },
-    });
-  const scenarios = [
-    { name: 'first page (hot only)', body: page(), expect: 'HOT' },
-    { name: 'across the boundary', body: page(cursorAt(HOT - 25)), expect: 'COLD' },
-    { name: `${DEEP.toLocaleString()} rows deep (cold)`, body: page(cursorAt(DEEP)), expect: 'COLD' },
-  ];
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const post = (body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request(
-        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: 'Bearer bench-admin-token-0123456789' } },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-
-  console.log(`gateway (production mode) at ${url}; cutoff ${cutoff.toISOString()}; ${SECONDS} s per run\n`);
-  console.log('| scenario | clients | req/s | p50 ms | p99 ms |');
-  console.log('| --- | --- | --- | --- | --- |');
-  const p50s = new Map<string, number>();
-  for (const scenario of scenarios) {
-    const check = await post(scenario.body);
-    if (check.status !== 200 || !check.text.includes(scenario.expect) || check.text.includes('"errors"')) {
-      throw new Error(`${scenario.name}: unexpected answer ${check.status} ${check.text.slice(0, 300)}`);
-    }
-    await load(post, scenario.body, 10, 1); // warm-up
-    for (const clients of [1, 10]) {
-      const result = await load(post, scenario.body, clients, SECONDS);
-      if (clients === 1) p50s.set(scenario.name, result.p50);
-      console.log(`| ${scenario.name} | ${clients} | ${result.rps.toFixed(0)} | ${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} |`);
+  console.log('\n| scenario | clients | req/s | p50 ms | p99 ms | statements/request (hot, cold) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const result of turn.workloads) {
+    for (const [connections, run] of Object.entries(result.selected)) {
+      const s = result.statements?.perRequest ?? {};
+      console.log(`| ${result.title} | ${connections} | ${run.requestsPerSecond.toFixed(0)} | ${run.p50Ms.toFixed(2)} | ${run.p99Ms.toFixed(2)} | ${s.hot}, ${s.cold} |`);
     }
   }
-  const [first, , deep] = scenarios.map((s) => p50s.get(s.name)!);
-  console.log(`\ndeep / first page p50 (1 client): ${(deep! / first!).toFixed(2)} (goal <= 1.5)`);
-  agent.destroy();
-  await gateway.stop(1000);
-  await stores.disconnect();
+  const p50 = (id: string) => turn.workloads.find((w) => w.id === id)?.selected['1']?.p50Ms ?? Number.NaN;
+  console.log(`\npage ${plan.big.depth.toLocaleString()} rows deep / first page, p50 at 1 client: ${(p50('deepPage') / p50('bigFirstPage')).toFixed(2)} (goal <= 1.2)`);
+  for (const error of turn.errors) console.error(`FAILED ${error}`);
+  return turn.errors.length > 0 ? 1 : 0;
 }
 
-/** A closed loop of `clients` concurrent requests for `seconds`; latencies in ms. */
-async function load(post: (body: string) => Promise<{ status: number }>, body: string, clients: number, seconds: number) {
-  const latencies: number[] = [];
-  const deadline = performance.now() + seconds * 1000;
-  let failures = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        const started = performance.now();
-        const { status } = await post(body);
-        if (status !== 200) failures++;
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  if (failures > 0) throw new Error(`${failures} requests failed`);
-  latencies.sort((a, b) => a - b);
-  const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { rps: latencies.length / seconds, p50: quantile(0.5), p99: quantile(0.99) };
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runHarness(main);

@@ -19,7 +19,8 @@ export async function withBenchStores<T>(run: (stores: { hot: StoreConfig; cold:
   let dataDir: string | undefined;
   let servers: { hot: StoreConfig; cold: StoreConfig };
   if (config.stores.mode === 'external') {
-    servers = config.stores;
+    if (!config.stores.cold) throw new Error('the benchmarks need both stores: set COLD_DATABASE_URL too');
+    servers = { hot: config.stores.hot, cold: config.stores.cold };
   } else {
     dataDir = mkdtempSync(path.join(tmpdir(), 'stock-insight-bench-'));
     chmodSync(dataDir, 0o755);

@@ -171,7 +171,8 @@ function assertTraversableByOthers(dir: string): void {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (the embedded cluster's, and the benchmark's servers'). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

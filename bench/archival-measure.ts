@@ -1,0 +1,149 @@
+/**
+ * Archival throughput: `messages` messages moved from hot (PostgreSQL) to cold, measured in
+ * the same run against
+ *   - the floor: psql's \copy of the same rows out of hot into cold, plus one DELETE;
+ *   - the seed's design: row by row (look up original_id, insert one row), then one DELETE by
+ *     predicate, timed on a sample and reported per row.
+ *
+ * The job runs as the gateway runs it: compiled (dist/, built by the caller or here), on its
+ * worker thread with its heap limit, in a plain node process (bench/archival-worker.mjs)
+ * whose peak RSS is what is reported, with the 5 s delay before its first hot delete (which
+ * weighs on small runs). The hot and cold databases must be fresh and migrated; they are
+ * reseeded before each design. Rows are dated 31 days and more before the real clock, so the
+ * job's `olderThanDays: 30` moves every one of them.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { PROJECT_ROOT, type StoreConfig } from '../src/config.js';
+import { pgConnectionConfig } from '../src/stores/pg-pool.js';
+
+export interface ArchivalOptions {
+  readonly messages: number;
+  /** Rows the seed-style design moves (its rate is extrapolated). */
+  readonly sample: number;
+  /** Run `tsc -p tsconfig.build.json` first (false when the caller just built). */
+  readonly build: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface ArchivalResult {
+  readonly messages: number;
+  readonly floor: { readonly seconds: number; readonly rowsPerSecond: number };
+  readonly job: { readonly seconds: number; readonly rowsPerSecond: number; readonly peakRssMb: number; readonly rssAtStartMb: number };
+  readonly seedStyle: { readonly sample: number; readonly seconds: number; readonly rowsPerSecond: number; readonly extrapolatedSeconds: number };
+}
+
+const DAY_MS = 86_400_000;
+const COLUMNS = 'original_id, conversation_id, sender_id, content, created_at';
+
+export async function measureArchival(stores: { hot: StoreConfig; cold: StoreConfig }, options: ArchivalOptions): Promise<ArchivalResult> {
+  const { messages, sample } = options;
+  const log = options.log ?? (() => undefined);
+  const cutoff = new Date(Date.now() - 30 * DAY_MS);
+  const newest = new Date(cutoff.getTime() - DAY_MS);
+  const hotDb = new pg.Client(pgConnectionConfig(stores.hot));
+  const coldDb = new pg.Client(pgConnectionConfig(stores.cold));
+  try {
+    await Promise.all([hotDb.connect(), coldDb.connect()]);
+    await hotDb.query(`INSERT INTO users (id, username, display_name) SELECT i, 'user' || i, 'User ' || i FROM generate_series(1, 1000) i`);
+    await hotDb.query(`INSERT INTO conversations (id, title) SELECT i, 'Conversation ' || i FROM generate_series(1, 2000) i`);
+
+    const seed = async () => {
+      await hotDb.query('TRUNCATE messages');
+      await coldDb.query('TRUNCATE messages_archive, user_activity, archival_runs');
+      await hotDb.query(
+        `INSERT INTO messages (id, conversation_id, sender_id, content, created_at)
+         SELECT i, 1 + i % 2000, 1 + i % 1000, 'message ' || i || ': TSMC guidance looks strong, watching the close', $1::timestamptz - (i || ' seconds')::interval
+         FROM generate_series(1, ${messages}) i`,
+        [newest],
+      );
+      await hotDb.query('VACUUM ANALYZE messages');
+      await coldDb.query('VACUUM ANALYZE messages_archive');
+    };
+
+    // The floor: the same rows out of hot and into cold by psql's \copy, then one DELETE.
+    await seed();
+    let started = performance.now();
+    await pipePsql(
+      stores.hot,
+      `\\copy (SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < '${cutoff.toISOString()}') TO STDOUT`,
+      stores.cold,
+      `\\copy messages_archive (${COLUMNS}) FROM STDIN`,
+    );
+    await hotDb.query(`DELETE FROM messages WHERE created_at < $1`, [cutoff]);
+    const floorSeconds = (performance.now() - started) / 1000;
+    const moved = Number((await coldDb.query('SELECT count(*) AS n FROM messages_archive')).rows[0].n);
+    if (moved !== messages) throw new Error(`floor moved ${moved} rows, expected ${messages}`);
+    log(`  floor (psql \\copy + DELETE): ${floorSeconds.toFixed(1)} s`);
+
+    // The gateway's job, in a plain node process running the compiled build.
+    await seed();
+    const job = await runWorker(stores, options.build);
+    if (job.messages !== messages || job.status !== 'SUCCEEDED') throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${messages}`);
+    log(`  gateway job: ${job.seconds.toFixed(1)} s, peak RSS ${(Math.max(job.peakRss, job.maxRss) / 2 ** 20).toFixed(0)} MB`);
+
+    // The seed's design on a sample: look up each row in cold, insert it alone, then delete by predicate.
+    await seed();
+    const { rows } = await hotDb.query(`SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < $1 ORDER BY id LIMIT ${sample}`, [cutoff]);
+    started = performance.now();
+    for (const row of rows) {
+      const existing = await coldDb.query('SELECT 1 FROM messages_archive WHERE original_id = $1', [row.id]);
+      if (existing.rowCount === 0) {
+        await coldDb.query(`INSERT INTO messages_archive (${COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [row.id, row.conversation_id, row.sender_id, row.content, row.created_at]);
+      }
+    }
+    await hotDb.query(`DELETE FROM messages WHERE id <= $1 AND created_at < $2`, [rows.at(-1).id, cutoff]);
+    const seedSeconds = (performance.now() - started) / 1000;
+    log(`  seed-style row by row: ${sample.toLocaleString()} rows in ${seedSeconds.toFixed(1)} s`);
+
+    const seedRate = sample / seedSeconds;
+    return {
+      messages,
+      floor: { seconds: round(floorSeconds), rowsPerSecond: Math.round(messages / floorSeconds) },
+      job: {
+        seconds: round(job.seconds),
+        rowsPerSecond: Math.round(messages / job.seconds),
+        peakRssMb: round(Math.max(job.peakRss, job.maxRss) / 2 ** 20),
+        rssAtStartMb: round(job.rssAtStart / 2 ** 20),
+      },
+      seedStyle: { sample, seconds: round(seedSeconds), rowsPerSecond: Math.round(seedRate), extrapolatedSeconds: round(messages / seedRate) },
+    };
+  } finally {
+    await Promise.all([hotDb.end().catch(() => undefined), coldDb.end().catch(() => undefined)]);
+  }
+}
+
+/** Optionally builds the project, then runs bench/archival-worker.mjs in a plain node process. */
+async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig }, build: boolean) {
+  const run = (command: string, argv: string[], env: Record<string, string> = {}) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(command, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`))));
+    });
+  if (build) await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  const nodeFlags = process.env.WORKER_NODE_FLAGS ? process.env.WORKER_NODE_FLAGS.split(' ') : [];
+  const out = await run(process.execPath, [...nodeFlags, path.join(PROJECT_ROOT, 'bench', 'archival-worker.mjs')], { STORES_JSON: JSON.stringify(stores) });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { messages: number; status: string; seconds: number; peakRss: number; maxRss: number; rssAtStart: number };
+}
+
+/** `psql -c <out>` on one store piped into `psql -c <in>` on the other. */
+function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string): Promise<void> {
+  const psql = (store: StoreConfig, command: string) =>
+    spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', store.host, '-p', String(store.port), '-U', store.user, '-d', store.database, '-c', command], {
+      env: { ...process.env, PGPASSWORD: store.password },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+  const reader = psql(from, out);
+  const writer = psql(to, into);
+  reader.stdout.pipe(writer.stdin);
+  const done = (child: ReturnType<typeof psql>, name: string) =>
+    new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`)))));
+  return Promise.all([done(reader, 'psql \\copy out'), done(writer, 'psql \\copy in')]).then(() => undefined);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,58 @@
+/**
+ * Generates the whole data set on the bench cluster: the gateway's hot and cold databases
+ * and the single-store peer's database, loaded concurrently (one session each, two for the
+ * cold store), then VACUUM ANALYZE so every implementation starts with fresh statistics and
+ * visibility maps.
+ */
+import pg from 'pg';
+import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
+import type { BenchCluster } from '../cluster.js';
+import { totalMessages, type DatasetPlan } from './plan.js';
+import { loadSingleStore } from './single-store.js';
+import { loadCold, loadHot, type TwoStoreCounts } from './two-stores.js';
+
+export const SINGLE_STORE_DATABASE = 'bench_single_store';
+
+export interface DatasetSummary extends TwoStoreCounts {
+  readonly singleStore: { users: number; messages: number; database: string };
+  readonly generationSeconds: number;
+}
+
+export async function buildDataset(cluster: BenchCluster, plan: DatasetPlan, log: (line: string) => void): Promise<DatasetSummary> {
+  const started = performance.now();
+  await cluster.createDatabase(SINGLE_STORE_DATABASE);
+  const open = async (config: pg.ClientConfig) => {
+    const client = new pg.Client({ ...config, application_name: 'bench-loader' });
+    await client.connect();
+    return client;
+  };
+  const hot = await open(pgConnectionConfig(cluster.hot));
+  const cold = await open(pgConnectionConfig(cluster.cold));
+  const coldPrices = await open(pgConnectionConfig(cluster.cold));
+  const single = await open({ ...pgConnectionConfig(cluster.hot), database: SINGLE_STORE_DATABASE });
+  try {
+    const timed = async <T>(name: string, work: () => Promise<T>) => {
+      const t0 = performance.now();
+      const result = await work();
+      log(`  ${name} loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      return result;
+    };
+    const [hotCounts, coldCounts, singleCounts] = await Promise.all([
+      timed('hot store', () => loadHot(hot, plan)),
+      timed('cold store', () => loadCold([cold, coldPrices], plan)),
+      timed('single store', () => loadSingleStore(single, plan)),
+    ]);
+    await Promise.all([hot, cold, single].map((client) => client.query('VACUUM (ANALYZE)')));
+
+    const expected = totalMessages(plan);
+    if (hotCounts.messages + coldCounts.messages !== expected || singleCounts.messages !== expected) {
+      throw new Error(`data set: ${hotCounts.messages} hot + ${coldCounts.messages} cold messages, ${singleCounts.messages} single-store; expected ${expected}`);
+    }
+    const generationSeconds = (performance.now() - started) / 1000;
+    log(`data set generated in ${generationSeconds.toFixed(1)} s: ${expected.toLocaleString()} messages (${hotCounts.messages.toLocaleString()} hot), ` +
+      `${(hotCounts.stockPrices + coldCounts.stockPrices).toLocaleString()} prices, ${(hotCounts.posts + coldCounts.posts).toLocaleString()} posts`);
+    return { hot: hotCounts, cold: coldCounts, singleStore: { ...singleCounts, database: SINGLE_STORE_DATABASE }, generationSeconds };
+  } finally {
+    await Promise.all([hot, cold, coldPrices, single].map((client) => client.end().catch(() => undefined)));
+  }
+}

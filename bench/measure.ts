@@ -1,0 +1,150 @@
+/**
+ * Measures one workload on one running implementation:
+ *
+ *   1. check: a spread sample of the bodies (up to CHECKED), each answer parsed and fully
+ *      checked (the scenario is broken, and the run stops, if one fails);
+ *   2. warm-up: `warmupSeconds` at the highest connection count, results discarded;
+ *   3. `runs` rounds; each round measures every connection count in turn (1, then 10), so
+ *      slow drift of the machine spreads over both counts;
+ *   4. statements per request (statements.ts), over `statementRequests` sequential requests.
+ *
+ * For each connection count the run with the higher requests/s is `selected` (its p50/p99
+ * come from the same run); every run is kept in `runs`.
+ */
+import type pg from 'pg';
+import { looksLikeData } from './checks.js';
+import { askJson, postJson } from './http.js';
+import { runLoad, type LoadResult } from './load.js';
+import { countStatements, type StatementCount } from './statements.js';
+import type { Workload } from './workloads.js';
+
+export interface Target {
+  readonly implementation: 'gateway' | 'pgFloor' | 'postgraphile' | 'seedStyle';
+  readonly origin: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The databases its statements are counted in, by role (hot, cold, single). */
+  readonly databases: Readonly<Record<string, string>>;
+}
+
+export interface MeasureSettings {
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+  readonly runs: number;
+  readonly connections: readonly number[];
+  readonly statementRequests: number;
+}
+
+export interface RunResult extends LoadResult {
+  readonly run: number;
+}
+
+export interface WorkloadResult {
+  readonly id: string;
+  readonly title: string;
+  readonly implementation: Target['implementation'];
+  readonly bodies: number;
+  readonly answersChecked: number;
+  readonly runs: readonly RunResult[];
+  /** By connection count: the better of the runs (higher requests/s). */
+  readonly selected: Readonly<Record<string, RunResult>>;
+  readonly statements: StatementCount | null;
+  /** Set when the workload failed (a check or a load run): the exact error, answer included. */
+  readonly error?: string;
+}
+
+const CHECKED = 25;
+/** Pause between the last load run and the statement count. */
+const SETTLE_MS = 1_000;
+
+export const SELECTION = 'for each connection count, the run with the higher requests/s (its p50 and p99 are from that run)';
+
+/** Checks a spread sample of the workload's answers; returns the page contents of bodies[0], if a page. */
+export async function checkWorkload(target: Target, workload: Workload): Promise<{ checked: number; reference: readonly string[] | undefined }> {
+  const url = target.origin + workload.path;
+  const step = Math.max(1, Math.floor(workload.bodies.length / CHECKED));
+  let reference: readonly string[] | undefined;
+  let checked = 0;
+  for (let index = 0; index < workload.bodies.length && checked < CHECKED; index += step, checked++) {
+    const answer = await askJson(url, workload.bodies[index]!, target.headers);
+    const contents = (() => {
+      try {
+        return workload.check(answer, index);
+      } catch (error) {
+        throw new Error(`${target.implementation} / ${workload.title}: body ${index} failed its check: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
+    if (index === 0) reference = contents;
+  }
+  return { checked, reference };
+}
+
+/** Measures the workload; also returns the message contents of its first body's answer (for cross-checks). */
+export async function measureWorkload(
+  target: Target,
+  workload: Workload,
+  settings: MeasureSettings,
+  admin: pg.Client,
+  log: (line: string) => void,
+): Promise<{ result: WorkloadResult; reference: readonly string[] | undefined }> {
+  const { checked, reference } = await checkWorkload(target, workload);
+  const load = (connections: number, seconds: number) =>
+    runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections, seconds, verify: looksLikeData });
+  await load(Math.max(...settings.connections), settings.warmupSeconds);
+
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= settings.runs; run++) {
+    for (const connections of settings.connections) {
+      const result = { run, ...(await load(connections, settings.seconds)) };
+      runs.push(result);
+      log(`    ${target.implementation} | ${workload.title} | ${connections} conn | run ${run}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+    }
+  }
+  const selected = Object.fromEntries(
+    settings.connections.map((connections) => {
+      const candidates = runs.filter((r) => r.connections === connections);
+      return [String(connections), candidates.reduce((best, r) => (r.requestsPerSecond > best.requestsPerSecond ? r : best))];
+    }),
+  );
+  // Requests still in flight when the last run stopped must not land in the count.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const statements = await countStatements(admin, target.databases, settings.statementRequests, async (i) => {
+    const answer = await postJson(target.origin + workload.path, workload.bodies[i % workload.bodies.length]!, target.headers);
+    if (answer.status !== 200 || !looksLikeData(answer.text)) throw new Error(`${target.implementation} / ${workload.title}: ${answer.status} ${answer.text.slice(0, 2000)}`);
+  });
+  log(`    ${target.implementation} | ${workload.title} | statements/request: ${formatPerStore(statements.perRequest)}`);
+  return {
+    result: { id: workload.id, title: workload.title, implementation: target.implementation, bodies: workload.bodies.length, answersChecked: checked, runs, selected, statements },
+    reference,
+  };
+}
+
+/** A result for a workload that failed before or while it was measured. */
+export function failedWorkload(target: Target, workload: Workload, error: unknown): WorkloadResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return { id: workload.id, title: workload.title, implementation: target.implementation, bodies: workload.bodies.length, answersChecked: 0, runs: [], selected: {}, statements: null, error: message };
+}
+
+/**
+ * Warms a freshly started server up: every workload in turn, `seconds` each, at
+ * `connections`; results discarded, failures too (a broken workload is reported when it is
+ * measured, with its answer).
+ */
+export async function warmUp(target: Target, workloads: readonly Workload[], seconds: number, connections: number): Promise<void> {
+  for (const workload of workloads) {
+    await runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections, seconds, verify: () => true }).catch(() => undefined);
+  }
+}
+
+/** The depth chart's point: one run at one connection, after a short warm-up; with the page's contents. */
+export async function measureLatency(target: Target, workload: Workload, seconds: number): Promise<{ result: LoadResult; reference: readonly string[] | undefined }> {
+  const { reference } = await checkWorkload(target, workload);
+  const load = (s: number) => runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections: 1, seconds: s, verify: looksLikeData });
+  await load(1);
+  return { result: await load(seconds), reference };
+}
+
+export function formatPerStore(perRequest: Readonly<Record<string, number>>): string {
+  return Object.entries(perRequest)
+    .map(([store, n]) => `${store} ${n}`)
+    .join(', ');
+}

@@ -1,0 +1,110 @@
+/**
+ * The suite's result document (bench/results/latest.json and its dated copy), and the
+ * derivation of the headline ratios and goals from the measurements, in one place so the
+ * JSON, the markdown and the chart cannot disagree.
+ */
+import type { ArchivalResult } from '../archival-measure.js';
+import type { LoadResult } from '../load.js';
+import type { WorkloadResult } from '../measure.js';
+import type { BenchOptions } from '../options.js';
+
+export type Implementation = 'gateway' | 'pgFloor' | 'postgraphile' | 'seedStyle';
+
+export interface DepthPoint {
+  readonly depth: number;
+  readonly firstRowTier: 'HOT' | 'COLD';
+  readonly result: LoadResult;
+}
+
+export interface BenchResults {
+  readonly schemaVersion: 1;
+  readonly generatedAt: string;
+  readonly wallSeconds: number;
+  readonly options: BenchOptions;
+  readonly machine: Readonly<Record<string, string | number>>;
+  readonly git: { readonly commit: string; readonly dirty: boolean };
+  readonly dataset: Readonly<Record<string, unknown>> & { readonly summary: string; readonly depth: number; readonly generationSeconds: number };
+  readonly selection: string;
+  readonly gateway: readonly WorkloadResult[];
+  readonly peers: Readonly<Record<Exclude<Implementation, 'gateway'>, readonly WorkloadResult[]>>;
+  readonly depthChart: {
+    readonly connections: 1;
+    readonly seconds: number;
+    readonly depths: readonly number[];
+    readonly series: Readonly<Record<'gateway' | 'pgFloor' | 'seedStyle', readonly DepthPoint[]>>;
+    readonly note: string;
+  };
+  readonly statements: {
+    /** Hot + cold statements per request, gateway, scenario 2. */
+    readonly stitchedPage: number;
+    /** Cold statements per request, gateway, scenario 1. */
+    readonly hotOnlyPageCold: number;
+    readonly perScenario: Readonly<Record<Implementation, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+  };
+  readonly archival: ArchivalResult & { readonly peakRssMb: number };
+  readonly ratios: Readonly<Record<RatioKey, number>>;
+  readonly ratioDefinitions: Readonly<Record<RatioKey, string>>;
+  readonly goals: readonly Goal[];
+  /** Identical answers across implementations, checked before measuring. */
+  readonly crossChecks: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export type RatioKey = 'pageVsPostgraphile' | 'pageVsPgFloor' | 'pageVsSeedStyle' | 'deepVsFirstPage' | 'archivalVsCopyFloor';
+
+export interface Goal {
+  readonly key: string;
+  readonly goal: string;
+  readonly value: number;
+  readonly met: boolean;
+}
+
+export const RATIO_DEFINITIONS: Record<RatioKey, string> = {
+  pageVsPostgraphile: "gateway req/s on scenario 2 (across the boundary) over PostGraphile's on the same page of its single store, 10 connections",
+  pageVsPgFloor: "gateway req/s on scenario 2 over the pg floor's on the same page, 10 connections",
+  pageVsSeedStyle: "gateway req/s on scenario 2 over the seed-style design's on the same page, 10 connections",
+  deepVsFirstPage: "gateway p50 latency of the page `depth` rows deep in the big conversation over its first page's, 1 connection",
+  archivalVsCopyFloor: "archival job rows/s over psql's \\copy floor (plus one DELETE), same rows, same run",
+};
+
+/** NaN (null in the JSON) when the workload failed or was not measured. */
+const selected = (results: readonly WorkloadResult[], id: string, connections: number) => results.find((r) => r.id === id)?.selected[String(connections)];
+const rps = (results: readonly WorkloadResult[], id: string, connections: number) => selected(results, id, connections)?.requestsPerSecond ?? Number.NaN;
+
+export function deriveRatios(gateway: readonly WorkloadResult[], peers: BenchResults['peers'], archival: ArchivalResult): Record<RatioKey, number> {
+  const page = rps(gateway, 'boundaryPage', 10);
+  const p50 = (id: string) => selected(gateway, id, 1)?.p50Ms ?? Number.NaN;
+  return {
+    pageVsPostgraphile: round(page / rps(peers.postgraphile, 'boundaryPage', 10)),
+    pageVsPgFloor: round(page / rps(peers.pgFloor, 'boundaryPage', 10)),
+    pageVsSeedStyle: round(page / rps(peers.seedStyle, 'boundaryPage', 10)),
+    deepVsFirstPage: round(p50('deepPage') / p50('bigFirstPage')),
+    archivalVsCopyFloor: round(archival.job.rowsPerSecond / archival.floor.rowsPerSecond),
+  };
+}
+
+export function statementsPerScenario(results: readonly WorkloadResult[]): Record<string, Record<string, number>> {
+  return Object.fromEntries(results.map((r) => [r.id, { ...(r.statements?.perRequest ?? {}), total: r.statements?.totalPerRequest ?? Number.NaN }]));
+}
+
+export function deriveGoals(ratios: Record<RatioKey, number>, statements: BenchResults['statements'], archival: BenchResults['archival']): Goal[] {
+  const goal = (key: string, value: number, op: '>=' | '<=' | '=', target: number): Goal => ({
+    key,
+    goal: `${op} ${target}`,
+    value,
+    met: op === '>=' ? value >= target : op === '<=' ? value <= target : value === target,
+  });
+  return [
+    goal('ratios.pageVsPostgraphile', ratios.pageVsPostgraphile, '>=', 1.0),
+    goal('ratios.deepVsFirstPage', ratios.deepVsFirstPage, '<=', 1.2),
+    goal('ratios.archivalVsCopyFloor', ratios.archivalVsCopyFloor, '>=', 0.5),
+    goal('archival.peakRssMb', archival.peakRssMb, '<=', 300),
+    goal('statements.hotOnlyPageCold', statements.hotOnlyPageCold, '=', 0),
+    goal('statements.stitchedPage', statements.stitchedPage, '<=', 4),
+  ];
+}
+
+export function round(value: number, digits = 3): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,250 @@
+/**
+ * The benchmark suite: `npm run bench` (full scale) or `npm run bench -- --quick`.
+ *
+ *   1. build the gateway (dist/) and start the bench's own PostgreSQL (pg_stat_statements);
+ *   2. generate the data set (hot, cold and the single-store copy) and read its fixtures;
+ *   3. one implementation at a time, as a child process: the gateway (scenarios 1-5 and the
+ *      depth chart), the pg floor, the seed-style design, PostGraphile 5 (the page);
+ *   4. archival: the job against psql's \copy floor, on fresh databases of the same cluster;
+ *   5. write bench/results/latest.{json,md,svg} and the dated JSON; print the markdown.
+ *
+ * Everything started is stopped and removed at the end, on failure and on Ctrl-C. Exits 1
+ * when any scenario failed or two implementations disagreed on a page (the results are
+ * still written, with the exact errors).
+ */
+import 'reflect-metadata';
+import os from 'node:os';
+import { signToken } from '../src/auth/viewer.js';
+import { migrate } from '../src/db/migrations.js';
+import { withMigrationSession } from '../src/db/stores.js';
+import { measureArchival } from './archival-measure.js';
+import { buildGateway } from './build.js';
+import { startBenchCluster, type BenchCluster } from './cluster.js';
+import { buildDataset, SINGLE_STORE_DATABASE, type DatasetSummary } from './dataset/build.js';
+import { readFixtures, type Fixtures } from './dataset/fixtures.js';
+import { planDataset, totalMessages, type DatasetPlan } from './dataset/plan.js';
+import { gitInfo, machineInfo } from './environment.js';
+import { askJson } from './http.js';
+import { onCleanUp, runHarness } from './lifecycle.js';
+import { SELECTION, type MeasureSettings, type Target } from './measure.js';
+import { parseOptions, type BenchOptions } from './options.js';
+import { takeTurn, type Turn } from './phases.js';
+import { deriveGoals, deriveRatios, RATIO_DEFINITIONS, round, statementsPerScenario, type BenchResults } from './report/results.js';
+import { writeResults } from './report/write.js';
+import { JWT_SECRET, startGateway, startPeer, type PeerName } from './servers.js';
+import { depthWorkload, gatewayWorkloads, pagePeerWorkloads, postgraphileWorkloads } from './workloads.js';
+
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = performance.now();
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    log(`\n== ${name}`);
+    const result = await work();
+    phases[name] = round((performance.now() - t0) / 1000, 1);
+    return result;
+  };
+  log(`benchmark suite, ${options.mode} mode: scale ${options.scale}, ${options.seconds} s runs`);
+  const loadAverages: Record<string, number> = { start: os.loadavg()[0]! };
+
+  await phase('build', () => buildGateway(log));
+  const cluster = await phase('PostgreSQL', () => startBenchCluster(log));
+  const plan = planDataset(options.scale);
+  const dataset = await phase('data set', () => buildDataset(cluster, plan, log));
+  const fixtures = await readFixtures(cluster, plan);
+  const admin = await cluster.admin();
+  onCleanUp('close the harness connection', () => admin.end());
+
+  const settings: MeasureSettings = {
+    seconds: options.seconds,
+    warmupSeconds: options.warmupSeconds,
+    runs: options.runs,
+    connections: options.connections,
+    statementRequests: options.statementRequests,
+  };
+  const headers = { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` };
+  const twoStores = { hot: cluster.hot.database, cold: cluster.cold.database };
+  const turnOf = (implementation: Target['implementation'], origin: string, databases: Record<string, string>, extra: Omit<Parameters<typeof takeTurn>[0], 'target' | 'settings' | 'depthSeconds' | 'admin' | 'log'>) =>
+    takeTurn({ target: { implementation, origin, headers, databases }, settings, depthSeconds: options.depthSeconds, admin, log, ...extra });
+  const depthPages = (implementation: 'gateway' | 'pgFloor' | 'seedStyle') =>
+    fixtures.depths.map((page) => ({ page, workload: depthWorkload(implementation, page, fixtures.bigConversation) }));
+
+  const gateway = await phase('gateway', async () => {
+    const server = await startGateway(cluster);
+    try {
+      return await turnOf('gateway', server.origin, twoStores, { workloads: gatewayWorkloads(fixtures), depthPages: depthPages('gateway') });
+    } finally {
+      await server.stop();
+    }
+  });
+  const peer = (name: PeerName, work: (origin: string) => Promise<Turn>) =>
+    phase(name, async () => {
+      const server = await startPeer(name, cluster);
+      try {
+        return await work(server.origin);
+      } finally {
+        await server.stop();
+      }
+    });
+  const pgFloor = await peer('pgFloor', (origin) => turnOf('pgFloor', origin, twoStores, { workloads: pagePeerWorkloads('pgFloor', fixtures), depthPages: depthPages('pgFloor') }));
+  const seedStyle = await peer('seedStyle', (origin) => turnOf('seedStyle', origin, twoStores, { workloads: pagePeerWorkloads('seedStyle', fixtures), depthPages: depthPages('seedStyle') }));
+  const postgraphile = await peer('postgraphile', async (origin) => {
+    const workloads = await postgraphileWorkloads(fixtures, (query) => askJson(`${origin}/graphql`, JSON.stringify({ query })));
+    return turnOf('postgraphile', origin, { single: SINGLE_STORE_DATABASE }, { workloads });
+  });
+
+  loadAverages.afterServing = os.loadavg()[0]!;
+  const archival = await phase('archival', () => runArchival(cluster, options));
+  loadAverages.end = os.loadavg()[0]!;
+
+  const turns = { gateway, pgFloor, seedStyle, postgraphile };
+  const crossChecks = crossCheck(turns, fixtures);
+  const errors = [...Object.values(turns).flatMap((turn) => turn.errors), ...crossChecks.filter((line) => line.startsWith('MISMATCH'))];
+  const results = assemble({ options, plan, dataset, fixtures, cluster, turns, archival, crossChecks, phases, loadAverages, wallSeconds: (performance.now() - started) / 1000 });
+  const written = writeResults(results);
+  log(`\n${written.text}`);
+  log(`results: ${written.json} (and ${written.dated}, ${written.markdown}, ${written.svg})`);
+  if (errors.length > 0) {
+    log(`\n${errors.length} failure(s):\n${errors.map((e) => `- ${e}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Archival on fresh, migrated databases of the bench cluster, dropped afterwards. */
+async function runArchival(cluster: BenchCluster, options: BenchOptions) {
+  const names = { hot: 'bench_archival_hot', cold: 'bench_archival_cold' };
+  const stores = { hot: cluster.store('hot', names.hot), cold: cluster.store('cold', names.cold) };
+  try {
+    for (const store of [stores.hot, stores.cold]) {
+      await cluster.createDatabase(store.database);
+      await withMigrationSession(store, migrate);
+    }
+    log(`  ${options.archivalMessages.toLocaleString()} messages, seed-style sample ${options.archivalSample.toLocaleString()}`);
+    return await measureArchival(stores, { messages: options.archivalMessages, sample: options.archivalSample, build: false, log });
+  } finally {
+    for (const store of [stores.hot, stores.cold]) await cluster.dropDatabase(store.database).catch(() => undefined);
+  }
+}
+
+/** Every implementation must return the same messages for the same page. */
+function crossCheck(turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>, fixtures: Fixtures): string[] {
+  const lines: string[] = [];
+  const compare = (key: string, what: string, implementations: (keyof typeof turns)[]) => {
+    const reference = turns.gateway.references.get(key);
+    if (!reference) return lines.push(`not checked: ${what} (the gateway gave no answer)`);
+    const differing = implementations.filter((name) => {
+      const other = turns[name].references.get(key);
+      return other !== undefined && JSON.stringify(other) !== JSON.stringify(reference);
+    });
+    const compared = implementations.filter((name) => turns[name].references.get(key) !== undefined);
+    lines.push(
+      differing.length === 0
+        ? `same answer: ${what}: gateway and ${compared.join(', ')} return the same ${reference.length} messages in the same order`
+        : `MISMATCH: ${what}: ${differing.join(', ')} differ from the gateway`,
+    );
+  };
+  compare('hotPage', `first page of conversation ${fixtures.conversations[0]}`, ['pgFloor', 'seedStyle', 'postgraphile']);
+  compare('boundaryPage', `boundary page of conversation ${fixtures.boundary[0]!.conversationId}`, ['pgFloor', 'seedStyle', 'postgraphile']);
+  for (const page of fixtures.depths) compare(`depth-${page.depth}`, `big conversation at depth ${page.depth.toLocaleString()}`, ['pgFloor', 'seedStyle']);
+  return lines;
+}
+
+interface AssembleInput {
+  readonly options: BenchOptions;
+  readonly plan: DatasetPlan;
+  readonly dataset: DatasetSummary;
+  readonly fixtures: Fixtures;
+  readonly cluster: BenchCluster;
+  readonly turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>;
+  readonly archival: Awaited<ReturnType<typeof runArchival>>;
+  readonly crossChecks: string[];
+  readonly phases: Record<string, number>;
+  /** 1-minute load averages: the suite alone keeps about 2 busy; more means something else ran. */
+  readonly loadAverages: Record<string, number>;
+  readonly wallSeconds: number;
+}
+
+function assemble(input: AssembleInput): BenchResults {
+  const { options, plan, dataset, fixtures, turns } = input;
+  const peers = { pgFloor: turns.pgFloor.workloads, postgraphile: turns.postgraphile.workloads, seedStyle: turns.seedStyle.workloads };
+  const perScenario = {
+    gateway: statementsPerScenario(turns.gateway.workloads),
+    pgFloor: statementsPerScenario(peers.pgFloor),
+    postgraphile: statementsPerScenario(peers.postgraphile),
+    seedStyle: statementsPerScenario(peers.seedStyle),
+  };
+  const statements = {
+    stitchedPage: perScenario.gateway.boundaryPage?.total ?? Number.NaN,
+    hotOnlyPageCold: perScenario.gateway.hotPage?.cold ?? Number.NaN,
+    perScenario,
+  };
+  const archival = { ...input.archival, peakRssMb: input.archival.job.peakRssMb };
+  const ratios = deriveRatios(turns.gateway.workloads, peers, input.archival);
+  const prices = dataset.hot.stockPrices + dataset.cold.stockPrices;
+  const days = prices / plan.stocks;
+  return {
+    schemaVersion: 1,
+    generatedAt: new Date().toISOString(),
+    wallSeconds: round(input.wallSeconds, 1),
+    options,
+    machine: { ...machineInfo(input.cluster.version), ...Object.fromEntries(Object.entries(input.loadAverages).map(([k, v]) => [`loadAverage1m.${k}`, round(v, 2)])) },
+    git: gitInfo(),
+    dataset: {
+      summary:
+        `${plan.users.toLocaleString('en-US')} users; ${plan.regularMessages.toLocaleString('en-US')} messages over ${plan.conversations.toLocaleString('en-US')} conversations ` +
+        `plus ${fixtures.bigConversation.messages.toLocaleString('en-US')} in one big conversation, over ${plan.spanDays} days ` +
+        `(${dataset.hot.messages.toLocaleString('en-US')} hot, ${dataset.cold.messages.toLocaleString('en-US')} cold; cutoff ${plan.cutoff.toISOString().slice(0, 10)}); ` +
+        `${(dataset.hot.posts + dataset.cold.posts).toLocaleString('en-US')} posts; ${plan.stocks.toLocaleString('en-US')} stocks × ${days} trading days = ${prices.toLocaleString('en-US')} prices; ` +
+        `the single store holds all ${dataset.singleStore.messages.toLocaleString('en-US')} messages; deep page ${plan.big.depth.toLocaleString('en-US')} rows`,
+      scale: plan.scale,
+      anchor: plan.anchor.toISOString(),
+      cutoff: plan.cutoff.toISOString(),
+      users: plan.users,
+      conversations: plan.conversations,
+      messages: { total: totalMessages(plan), regular: plan.regularMessages, hot: dataset.hot.messages, cold: dataset.cold.messages },
+      bigConversation: { ...fixtures.bigConversation, depth: plan.big.depth },
+      depth: plan.big.depth,
+      posts: { hot: dataset.hot.posts, cold: dataset.cold.posts },
+      stocks: plan.stocks,
+      stockPrices: { hot: dataset.hot.stockPrices, cold: dataset.cold.stockPrices, tradingDaysPerStock: days, pagesOf100PerStock: Math.ceil(days / 100) },
+      userActivityRows: dataset.cold.userActivity,
+      singleStore: dataset.singleStore,
+      rotation: { conversations: fixtures.conversations.length, boundaryPages: fixtures.boundary.length, pricePages: fixtures.pricePages.length, nodeSets: fixtures.nodeSets.length },
+      generationSeconds: round(dataset.generationSeconds, 1),
+    },
+    selection: SELECTION,
+    gateway: turns.gateway.workloads,
+    peers,
+    depthChart: {
+      connections: 1,
+      seconds: options.depthSeconds,
+      depths: fixtures.depths.map((page) => page.depth),
+      series: { gateway: turns.gateway.depth, pgFloor: turns.pgFloor.depth, seedStyle: turns.seedStyle.depth },
+      note:
+        `Each point: one ${options.depthSeconds} s run at 1 connection after a 1 s warm-up; the seed-style design is bounded by that run length ` +
+        '(deep offsets give it few requests: the count is beside each value).',
+    },
+    statements,
+    archival,
+    ratios,
+    ratioDefinitions: RATIO_DEFINITIONS,
+    goals: deriveGoals(ratios, statements, archival),
+    crossChecks: input.crossChecks,
+    notes: [
+      `Phases (s): ${Object.entries(input.phases).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}.`,
+      `1-minute load average: ${Object.entries(input.loadAverages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} (the suite itself keeps about 2 cores busy; more means other work shared the machine).`,
+      'Every server runs alone, as a child process on the same machine as PostgreSQL and autocannon (loopback), sharing its cores; the gateway from dist/ in production mode, the peers under tsx.',
+      "The gateway is asked as an analyst (a signed JWT, verified per request); the peers check no token. The floor also skips GraphQL, the conversation's existence check and the archive bounds (it trusts that hot rows are newer than cold rows, true of this static data set).",
+      'PostGraphile 5.1.5: the Amber preset, the pg adaptor (pool of 20), grafserv on node:http, GraphiQL, explain and watch off, nothing else tuned; Promise.withResolvers polyfilled for Node 20. Its page has no tier field (one store). Its cursors come from PostGraphile itself.',
+      "Seed-style: the seed's offset paging, with the cold query given the offset the seed forgets (plus the hot count it needs), so that it returns the same page; one sender query per message, one after another.",
+      'Statements per request include periodic work (the gateway refreshes its archive bounds from the hot store at most every 2 s), spread over the sequential requests of the count: see each scenario\'s byStatement in the JSON.',
+      'pg_stat_statements stays loaded during every measurement, at the same cost for every implementation. Latency percentiles come from every response\'s own duration (autocannon\'s histogram, in whole ms, is also in the JSON).',
+    ],
+  };
+}
+
+runHarness(main);
