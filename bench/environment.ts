@@ -15,11 +15,14 @@ export function machineInfo(postgresVersion: string): Record<string, string | nu
   };
 }
 
-/** HEAD and whether the tree has uncommitted changes (read-only git commands). */
+/**
+ * HEAD and whether the tree has uncommitted changes that could change a measurement: the
+ * results themselves and the prose (README) do not count (read-only git commands).
+ */
 export function gitInfo(): { commit: string; dirty: boolean } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
   try {
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)*.md').length > 0 };
   } catch {
     return { commit: 'unknown', dirty: true };
   }
