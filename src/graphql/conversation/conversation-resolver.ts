@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { requireParticipant } from '../../auth/guards.js';
 import { UserInputError } from '../../errors.js';
 import type { GatewayContext } from '../context.js';
@@ -9,15 +8,12 @@ import { fromGlobalId } from '../node/global-id.js';
 import { ConnectionArgs } from '../pagination/args.js';
 import type { Connection } from '../pagination/connection.js';
 import { stitchedPage } from '../pagination/stitched-page.js';
-import { selectsAny } from '../selection.js';
 import { toUser } from '../user/user-map.js';
 import { UserType } from '../user/user-type.js';
 import { toConversation } from './conversation-map.js';
 import { ConversationType } from './conversation-type.js';
 
 export const MAX_SEARCH_LENGTH = 200;
-
-const SENDER_PATHS = [['edges', 'node', 'sender']] as const;
 
 /** Loads a conversation the viewer may read; null when it does not exist. */
 export async function readableConversation(context: GatewayContext, conversationId: number): Promise<ConversationType | null> {
@@ -57,14 +53,8 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => MessageConnection, { description: 'Newest first; pages seamlessly from the hot store into the cold store.' })
-  async messages(
-    @Root() conversation: ConversationType,
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() context: GatewayContext,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<MessageType>> {
+  async messages(@Root() conversation: ConversationType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: GatewayContext): Promise<Connection<MessageType>> {
     await requireParticipant(context.viewer, () => context.loaders.participantIds.load(conversation.databaseId), 'This conversation');
-    const senders = selectsAny(info, SENDER_PATHS);
-    return stitchedPage(args, MESSAGES_ORDERING, messageSides(context, conversation.databaseId, { senders }), await context.bounds.get());
+    return stitchedPage(args, MESSAGES_ORDERING, messageSides(context, conversation.databaseId), await context.bounds.get());
   }
 }
