@@ -135,6 +135,50 @@ export async function warmUp(target: Target, workloads: readonly Workload[], sec
   }
 }
 
+export interface PairedRound {
+  readonly round: number;
+  readonly first: LoadResult;
+  readonly second: LoadResult;
+  /** second's p50 over first's. */
+  readonly ratio: number;
+}
+
+export interface PairedResult {
+  readonly firstId: string;
+  readonly secondId: string;
+  readonly seconds: number;
+  readonly rounds: readonly PairedRound[];
+  readonly medianRatio: number;
+}
+
+/**
+ * `second` against `first` at one connection, in `rounds` rounds of one `seconds`-long run of
+ * each, back to back. Each round's ratio compares two runs seconds apart, so the slow drift of
+ * a shared machine (a neighbour's burst, a noisy minute) falls on both of its sides instead of
+ * on one workload measured minutes after the other; the median of the rounds' ratios is the
+ * result, and every round is kept.
+ */
+export async function measurePaired(target: Target, first: Workload, second: Workload, rounds: number, seconds: number, log: (line: string) => void): Promise<PairedResult> {
+  const load = (workload: Workload, s: number) =>
+    runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections: 1, seconds: s, verify: looksLikeData });
+  await load(first, 1);
+  await load(second, 1);
+  const results: PairedRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const a = await load(first, seconds);
+    const b = await load(second, seconds);
+    results.push({ round, first: a, second: b, ratio: b.p50Ms / a.p50Ms });
+    log(`    ${target.implementation} | paired round ${round}: ${first.id} p50 ${a.p50Ms.toFixed(2)} ms, ${second.id} p50 ${b.p50Ms.toFixed(2)} ms, ratio ${(b.p50Ms / a.p50Ms).toFixed(3)}`);
+  }
+  return { firstId: first.id, secondId: second.id, seconds, rounds: results, medianRatio: median(results.map((r) => r.ratio)) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** The depth chart's point: one run at one connection, after a short warm-up; with the page's contents. */
 export async function measureLatency(target: Target, workload: Workload, seconds: number): Promise<{ result: LoadResult; reference: readonly string[] | undefined }> {
   const { reference } = await checkWorkload(target, workload);

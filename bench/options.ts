@@ -5,6 +5,7 @@
  *
  *   npm run bench [-- --quick] [--scale 0.5] [--seconds 10] [--warmup 5] [--depth-seconds 5]
  *                 [--statement-requests 300] [--archival-messages 1000000] [--archival-sample 20000]
+ *                 [--pair-rounds 6]
  */
 export interface BenchOptions {
   readonly mode: 'quick' | 'full';
@@ -15,6 +16,8 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   /** Length of each depth-chart run (1 connection). */
   readonly depthSeconds: number;
+  /** Rounds of the deep page against the first page in alternation (runs of depthSeconds). */
+  readonly pairRounds: number;
   /** Sequential requests per statement count. */
   readonly statementRequests: number;
   readonly archivalMessages: number;
@@ -24,8 +27,8 @@ export interface BenchOptions {
 }
 
 const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode'>> = {
-  quick: { scale: 0.1, seconds: 3, warmupSeconds: 2, depthSeconds: 2, statementRequests: 100, archivalMessages: 200_000, archivalSample: 5_000, runs: 2, connections: [1, 10] },
-  full: { scale: 1, seconds: 10, warmupSeconds: 5, depthSeconds: 5, statementRequests: 300, archivalMessages: 1_000_000, archivalSample: 20_000, runs: 2, connections: [1, 10] },
+  quick: { scale: 0.1, seconds: 3, warmupSeconds: 2, depthSeconds: 2, pairRounds: 4, statementRequests: 100, archivalMessages: 200_000, archivalSample: 5_000, runs: 2, connections: [1, 10] },
+  full: { scale: 1, seconds: 10, warmupSeconds: 5, depthSeconds: 5, pairRounds: 6, statementRequests: 300, archivalMessages: 1_000_000, archivalSample: 20_000, runs: 2, connections: [1, 10] },
 };
 
 const NUMERIC: Record<string, keyof Omit<BenchOptions, 'mode' | 'connections'>> = {
@@ -33,6 +36,7 @@ const NUMERIC: Record<string, keyof Omit<BenchOptions, 'mode' | 'connections'>> 
   '--seconds': 'seconds',
   '--warmup': 'warmupSeconds',
   '--depth-seconds': 'depthSeconds',
+  '--pair-rounds': 'pairRounds',
   '--statement-requests': 'statementRequests',
   '--archival-messages': 'archivalMessages',
   '--archival-sample': 'archivalSample',

@@ -75,7 +75,11 @@ async function main(): Promise<number> {
   const gateway = await phase('gateway', async () => {
     const server = await startGateway(cluster);
     try {
-      return await turnOf('gateway', server.origin, twoStores, { workloads: gatewayWorkloads(fixtures), depthPages: depthPages('gateway') });
+      return await turnOf('gateway', server.origin, twoStores, {
+        workloads: gatewayWorkloads(fixtures),
+        depthPages: depthPages('gateway'),
+        pair: { firstId: 'bigFirstPage', secondId: 'deepPage', rounds: options.pairRounds, seconds: options.depthSeconds },
+      });
     } finally {
       await server.stop();
     }
@@ -183,7 +187,7 @@ function assemble(input: AssembleInput): BenchResults {
     perScenario,
   };
   const archival = { ...input.archival, peakRssMb: input.archival.job.peakRssMb };
-  const ratios = deriveRatios(turns.gateway.workloads, peers, input.archival);
+  const ratios = deriveRatios(turns.gateway.workloads, peers, input.archival, turns.gateway.pair);
   const prices = dataset.hot.stockPrices + dataset.cold.stockPrices;
   const days = prices / plan.stocks;
   return {
@@ -228,6 +232,7 @@ function assemble(input: AssembleInput): BenchResults {
         `Each point: one ${options.depthSeconds} s run at 1 connection after a 1 s warm-up; the seed-style design is bounded by that run length ` +
         '(deep offsets give it few requests: the count is beside each value).',
     },
+    deepVsFirstPagePaired: turns.gateway.pair ?? null,
     statements,
     archival,
     ratios,

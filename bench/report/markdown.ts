@@ -146,6 +146,23 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
   lines.push(chart.note);
   lines.push('');
+  const pair = results.deepVsFirstPagePaired;
+  if (pair) {
+    lines.push(`## The deep page against the first page, in alternation (1 connection)`);
+    lines.push('');
+    lines.push(
+      `Each round: one ${pair.seconds} s run of the first page of the big conversation, then one of the page ${n(results.dataset.depth)} rows deep, back to back; ` +
+        '`ratios.deepVsFirstPage` is the median of the rounds\' ratios, so drift of the machine between runs falls on both sides of each.',
+    );
+    lines.push('');
+    lines.push(
+      table(
+        ['round', 'first page p50 ms', 'deep page p50 ms', 'ratio'],
+        [...pair.rounds.map((r) => [String(r.round), f(r.first.p50Ms), f(r.second.p50Ms), f(r.ratio, 3)]), ['median', '', '', f(pair.medianRatio, 3)]],
+      ),
+    );
+    lines.push('');
+  }
   const a = results.archival;
   lines.push(`## Archival: ${n(a.messages)} messages hot → cold (hot on PostgreSQL)`);
   lines.push('');

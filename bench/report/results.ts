@@ -5,7 +5,7 @@
  */
 import type { ArchivalResult } from '../archival-measure.js';
 import type { LoadResult } from '../load.js';
-import type { WorkloadResult } from '../measure.js';
+import type { PairedResult, WorkloadResult } from '../measure.js';
 import type { BenchOptions } from '../options.js';
 
 export type Implementation = 'gateway' | 'pgFloor' | 'postgraphile' | 'seedStyle';
@@ -34,6 +34,8 @@ export interface BenchResults {
     readonly series: Readonly<Record<'gateway' | 'pgFloor' | 'seedStyle', readonly DepthPoint[]>>;
     readonly note: string;
   };
+  /** Scenario 3's two pages in alternation: every round, and the median ratio (ratios.deepVsFirstPage). */
+  readonly deepVsFirstPagePaired: PairedResult | null;
   readonly statements: {
     /** Hot + cold statements per request, gateway, scenario 2. */
     readonly stitchedPage: number;
@@ -63,7 +65,8 @@ export const RATIO_DEFINITIONS: Record<RatioKey, string> = {
   pageVsPostgraphile: "gateway req/s on scenario 2 (across the boundary) over PostGraphile's on the same page of its single store, 10 connections",
   pageVsPgFloor: "gateway req/s on scenario 2 over the pg floor's on the same page, 10 connections",
   pageVsSeedStyle: "gateway req/s on scenario 2 over the seed-style design's on the same page, 10 connections",
-  deepVsFirstPage: "gateway p50 latency of the page `depth` rows deep in the big conversation over its first page's, 1 connection",
+  deepVsFirstPage:
+    "gateway p50 latency of the page `depth` rows deep in the big conversation over its first page's, 1 connection: the median over alternating rounds of one run of each, back to back",
   archivalVsCopyFloor: "archival job rows/s over psql's \\copy floor (plus one DELETE), same rows, same run",
 };
 
@@ -71,14 +74,15 @@ export const RATIO_DEFINITIONS: Record<RatioKey, string> = {
 const selected = (results: readonly WorkloadResult[], id: string, connections: number) => results.find((r) => r.id === id)?.selected[String(connections)];
 const rps = (results: readonly WorkloadResult[], id: string, connections: number) => selected(results, id, connections)?.requestsPerSecond ?? Number.NaN;
 
-export function deriveRatios(gateway: readonly WorkloadResult[], peers: BenchResults['peers'], archival: ArchivalResult): Record<RatioKey, number> {
+/** deepVsFirstPage from the paired rounds when they ran; else from the two scenarios' selected runs. */
+export function deriveRatios(gateway: readonly WorkloadResult[], peers: BenchResults['peers'], archival: ArchivalResult, pair?: PairedResult): Record<RatioKey, number> {
   const page = rps(gateway, 'boundaryPage', 10);
   const p50 = (id: string) => selected(gateway, id, 1)?.p50Ms ?? Number.NaN;
   return {
     pageVsPostgraphile: round(page / rps(peers.postgraphile, 'boundaryPage', 10)),
     pageVsPgFloor: round(page / rps(peers.pgFloor, 'boundaryPage', 10)),
     pageVsSeedStyle: round(page / rps(peers.seedStyle, 'boundaryPage', 10)),
-    deepVsFirstPage: round(p50('deepPage') / p50('bigFirstPage')),
+    deepVsFirstPage: round(pair ? pair.medianRatio : p50('deepPage') / p50('bigFirstPage')),
     archivalVsCopyFloor: round(archival.job.rowsPerSecond / archival.floor.rowsPerSecond),
   };
 }
