@@ -8,8 +8,7 @@
  */
 import type { HotModels } from '../../stores/hot/index.js';
 import type { Condition } from '../../stores/sql/select.js';
-import type { Table } from '../../stores/sql/tables.js';
-import { hotTables } from '../../stores/sql/tables.js';
+import { hotTables, type Table } from '../../stores/sql/tables.js';
 import type { GatewayContext } from '../context.js';
 import { EMPTY_SIDE } from './prisma-side.js';
 import { sqlSide } from './sql-side.js';
