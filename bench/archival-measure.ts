@@ -121,7 +121,9 @@ async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig }, build:
       const child = spawn(command, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (chunk) => (out += chunk));
-      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`))));
+      child.once('error', reject);
+      // 'close', not 'exit': stdout may still hold the worker's last line when the process exits.
+      child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`))));
     });
   if (build) await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
   const nodeFlags = process.env.WORKER_NODE_FLAGS ? process.env.WORKER_NODE_FLAGS.split(' ') : [];
@@ -139,8 +141,13 @@ function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string)
   const reader = psql(from, out);
   const writer = psql(to, into);
   reader.stdout.pipe(writer.stdin);
+  // A writer that dies first breaks the pipe: its own exit code says why, not EPIPE.
+  writer.stdin.on('error', () => undefined);
   const done = (child: ReturnType<typeof psql>, name: string) =>
-    new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`)))));
+    new Promise<void>((resolve, reject) => {
+      child.once('error', (error) => reject(new Error(`${name}: ${error.message} (is psql on the PATH?)`)));
+      child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
+    });
   return Promise.all([done(reader, 'psql \\copy out'), done(writer, 'psql \\copy in')]).then(() => undefined);
 }
 

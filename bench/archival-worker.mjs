@@ -1,6 +1,6 @@
 // Runs one archival run the way the gateway does (on a worker thread with its heap limit),
 // from the compiled build in a plain node process, and reports the process's peak RSS.
-// Spawned by bench/archival.ts with the stores in STORES_JSON.
+// Spawned by bench/archival-measure.ts with the stores in STORES_JSON.
 import { runInArchivalWorker } from '../dist/archival/worker.js';
 
 const { hot, cold } = JSON.parse(process.env.STORES_JSON);

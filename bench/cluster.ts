@@ -1,9 +1,9 @@
 /**
  * The benchmark's own PostgreSQL: the embedded cluster (the gateway's `startEmbedded`) in a
  * temporary folder, with pg_stat_statements loaded so statements per request can be counted
- * from the database's own statistics.
+ * from the database's own statistics (with track_planning, so planning time is recorded beside
+ * execution time).
  *
- * (with track_planning, so planning time is recorded beside execution time).
  * shared_preload_libraries only takes effect at server start, and `startEmbedded` initialises
  * and starts in one call, so the cluster is started once, configured with ALTER SYSTEM, and
  * restarted on the same folder and port. Nothing else is changed from the embedded defaults:

@@ -1,7 +1,8 @@
 /**
  * The suite's command line. `--quick` picks a small data set and short runs (the whole suite,
  * archival included, in well under 10 minutes on 2 cores); without it, the issue's full scale.
- * Any single setting can be overridden; an unknown or malformed option is an error.
+ * Each setting below can be overridden (the runs per scenario, 2, and the connection counts,
+ * 1 and 10, are fixed); an unknown or malformed option is an error.
  *
  *   npm run bench [-- --quick] [--scale 0.5] [--seconds 10] [--warmup 5] [--depth-seconds 5]
  *                 [--statement-requests 300] [--archival-messages 1000000] [--archival-sample 20000]
@@ -50,9 +51,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (flag === '--quick') continue;
     const key = NUMERIC[flag];
     if (!key) throw new Error(`unknown option ${flag} (known: --quick, ${Object.keys(NUMERIC).join(', ')})`);
-    const value = Number(argv[++i]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number`);
-    options[key] = key === 'scale' ? value : Math.round(value);
+    const given = Number(argv[++i]);
+    const value = key === 'scale' ? given : Math.round(given);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive ${key === 'scale' ? 'number' : 'whole number'}`);
+    options[key] = value;
   }
   return options as unknown as BenchOptions;
 }

@@ -13,11 +13,12 @@
  * still written, with the exact errors).
  */
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { signToken } from '../src/auth/viewer.js';
 import { migrate } from '../src/db/migrations.js';
 import { withMigrationSession } from '../src/db/stores.js';
-import { measureArchival } from './archival-measure.js';
+import { measureArchival, type ArchivalResult } from './archival-measure.js';
 import { buildGateway } from './build.js';
 import { startBenchCluster, type BenchCluster } from './cluster.js';
 import { buildDataset, SINGLE_STORE_DATABASE, type DatasetSummary } from './dataset/build.js';
@@ -48,6 +49,9 @@ async function main(): Promise<number> {
     return result;
   };
   log(`benchmark suite, ${options.mode} mode: scale ${options.scale}, ${options.seconds} s runs`);
+  requirePsql();
+  // What is measured is what is built now; a commit made during the run must not be credited.
+  const git = gitInfo();
   const loadAverages: Record<string, number> = { start: os.loadavg()[0]! };
 
   await phase('build', () => buildGateway(log));
@@ -84,9 +88,17 @@ async function main(): Promise<number> {
       await server.stop();
     }
   });
+  // A peer that cannot start is reported, and the rest of the run goes on.
   const peer = (name: PeerName, work: (origin: string) => Promise<Turn>) =>
     phase(name, async () => {
-      const server = await startPeer(name, cluster);
+      let server: Awaited<ReturnType<typeof startPeer>>;
+      try {
+        server = await startPeer(name, cluster);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  FAILED to start ${name}: ${message}`);
+        return { workloads: [], depth: [], references: new Map(), errors: [`${name}: could not start: ${message}`] } satisfies Turn;
+      }
       try {
         return await work(server.origin);
       } finally {
@@ -101,13 +113,19 @@ async function main(): Promise<number> {
   });
 
   loadAverages.afterServing = os.loadavg()[0]!;
-  const archival = await phase('archival', () => runArchival(cluster, options));
+  const archivalErrors: string[] = [];
+  const archival = await phase('archival', () => runArchival(cluster, options)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`  FAILED archival: ${message}`);
+    archivalErrors.push(`archival: ${message}`);
+    return unmeasuredArchival(options);
+  });
   loadAverages.end = os.loadavg()[0]!;
 
   const turns = { gateway, pgFloor, seedStyle, postgraphile };
   const crossChecks = crossCheck(turns, fixtures);
-  const errors = [...Object.values(turns).flatMap((turn) => turn.errors), ...crossChecks.filter((line) => line.startsWith('MISMATCH'))];
-  const results = assemble({ options, plan, dataset, fixtures, cluster, turns, archival, crossChecks, phases, loadAverages, wallSeconds: (performance.now() - started) / 1000 });
+  const errors = [...Object.values(turns).flatMap((turn) => turn.errors), ...archivalErrors, ...crossChecks.filter((line) => line.startsWith('MISMATCH'))];
+  const results = assemble({ options, plan, dataset, fixtures, cluster, git, turns, archival, crossChecks, phases, loadAverages, wallSeconds: (performance.now() - started) / 1000 });
   const written = writeResults(results);
   log(`\n${written.text}`);
   log(`results: ${written.json} (and ${written.dated}, ${written.markdown}, ${written.svg})`);
@@ -116,6 +134,26 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The archival floor runs psql: without it, say so before the run rather than 15 minutes into it. */
+function requirePsql(): void {
+  try {
+    execFileSync('psql', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error("psql is not on the PATH: the archival floor runs psql's \\copy (install the PostgreSQL client)");
+  }
+}
+
+/** A failed archival phase: every figure NaN (null in the JSON), its goals unmet. */
+function unmeasuredArchival(options: BenchOptions): ArchivalResult {
+  const nan = Number.NaN;
+  return {
+    messages: options.archivalMessages,
+    floor: { seconds: nan, rowsPerSecond: nan },
+    job: { seconds: nan, rowsPerSecond: nan, peakRssMb: nan, rssAtStartMb: nan },
+    seedStyle: { sample: options.archivalSample, seconds: nan, rowsPerSecond: nan, extrapolatedSeconds: nan },
+  };
 }
 
 /** Archival on fresh, migrated databases of the bench cluster, dropped afterwards. */
@@ -163,6 +201,7 @@ interface AssembleInput {
   readonly dataset: DatasetSummary;
   readonly fixtures: Fixtures;
   readonly cluster: BenchCluster;
+  readonly git: BenchResults['git'];
   readonly turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>;
   readonly archival: Awaited<ReturnType<typeof runArchival>>;
   readonly crossChecks: string[];
@@ -196,7 +235,7 @@ function assemble(input: AssembleInput): BenchResults {
     wallSeconds: round(input.wallSeconds, 1),
     options,
     machine: { ...machineInfo(input.cluster.version), ...Object.fromEntries(Object.entries(input.loadAverages).map(([k, v]) => [`loadAverage1m.${k}`, round(v, 2)])) },
-    git: gitInfo(),
+    git: input.git,
     dataset: {
       summary:
         `${plan.users.toLocaleString('en-US')} users; ${plan.regularMessages.toLocaleString('en-US')} messages over ${plan.conversations.toLocaleString('en-US')} conversations ` +
@@ -243,11 +282,11 @@ function assemble(input: AssembleInput): BenchResults {
       `Phases (s): ${Object.entries(input.phases).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}.`,
       `1-minute load average: ${Object.entries(input.loadAverages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} (the suite itself keeps about 2 cores busy; more means other work shared the machine).`,
       'Every server runs alone, as a child process on the same machine as PostgreSQL and autocannon (loopback), sharing its cores; the gateway from dist/ in production mode, the peers under tsx.',
-      "The gateway is asked as an analyst (a signed JWT, verified per request); the peers check no token. The floor also skips GraphQL, the conversation's existence check and the archive bounds (it trusts that hot rows are newer than cold rows, true of this static data set).",
+      "The gateway is asked as an analyst (one signed JWT, verified once and then served from the gateway's cache of verified tokens, as in production); the peers check no token. The gateway writes its one JSON log line per request (production's default level, info) to a pipe the harness drains; the peers log nothing. The floor also skips GraphQL, the conversation's existence check and the archive bounds (it trusts that hot rows are newer than cold rows, true of this static data set).",
       'PostGraphile 5.1.5: the Amber preset, the pg adaptor (pool of 20), grafserv on node:http, GraphiQL, explain and watch off, nothing else tuned; Promise.withResolvers polyfilled for Node 20. Its page has no tier field (one store). Its cursors come from PostGraphile itself.',
       "Seed-style: the seed's offset paging, with the cold query given the offset the seed forgets (plus the hot count it needs), so that it returns the same page; one sender query per message, one after another.",
       'Statements per request include periodic work (the gateway refreshes its archive bounds from the hot store at most every 2 s), spread over the sequential requests of the count: see each scenario\'s byStatement in the JSON.',
-      'pg_stat_statements stays loaded during every measurement, at the same cost for every implementation. Latency percentiles come from every response\'s own duration (autocannon\'s histogram, in whole ms, is also in the JSON).',
+      'pg_stat_statements (with track_planning) stays loaded during every measurement; its cost is per statement, so it weighs more on the implementations that send more statements per page (the gateway 3, PostGraphile 1, the seed-style design 53). Latency percentiles come from every response\'s own duration (autocannon\'s histogram, in whole ms, is also in the JSON).',
     ],
   };
 }

@@ -71,7 +71,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
   lines.push(
     `Data set (generated in ${f(dataset.generationSeconds, 1)} s): ${dataset.summary}. ` +
-      `Runs of ${options.seconds} s after a ${options.warmupSeconds} s warm-up, each twice; ✓ marks the selected run: ${results.selection}. ` +
+      `Runs of ${options.seconds} s after a ${options.warmupSeconds} s warm-up, each ${options.runs === 2 ? 'twice' : `${options.runs} times`}; ✓ marks the selected run: ${results.selection}. ` +
       'Latencies in ms, from every response of the run.',
   );
   lines.push('');
