@@ -26,7 +26,7 @@ export interface PageEdge {
 
 type Json = Record<string, any>;
 
-export function pageEdges(answer: Json): PageEdge[] {
+function pageEdges(answer: Json): PageEdge[] {
   const connection = answer?.data?.conversation?.messages ?? answer?.data?.conversationByRowId?.messagesByConversationId;
   if (!connection || !Array.isArray(connection.edges)) fail('no message connection in the answer', answer);
   return connection.edges.map((edge: Json) => ({

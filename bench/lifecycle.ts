@@ -37,7 +37,7 @@ export function onCleanUp(name: string, run: () => Promise<void> | void): () => 
   };
 }
 
-export function cleanUp(): Promise<void> {
+function cleanUp(): Promise<void> {
   // A connection cut by a step (the cluster stopping under an open client) raises an
   // 'error' event nobody listens to any more: report it, and let the next steps run.
   const survive = (error: unknown) => console.error(`during clean-up: ${error instanceof Error ? error.message : String(error)}`);
@@ -77,7 +77,7 @@ export function runHarness(main: () => Promise<number | void>): void {
 }
 
 /** On SIGINT / SIGTERM: clean up, then exit with the conventional code. */
-export function cleanUpOnSignals(): void {
+function cleanUpOnSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       interrupted = true;

@@ -59,7 +59,7 @@ const SETTLE_MS = 1_000;
 export const SELECTION = 'for each connection count, the run with the higher requests/s (its p50 and p99 are from that run)';
 
 /** Checks a spread sample of the workload's answers; returns the page contents of bodies[0], if a page. */
-export async function checkWorkload(target: Target, workload: Workload): Promise<{ checked: number; reference: readonly string[] | undefined }> {
+async function checkWorkload(target: Target, workload: Workload): Promise<{ checked: number; reference: readonly string[] | undefined }> {
   const url = target.origin + workload.path;
   const step = Math.max(1, Math.floor(workload.bodies.length / CHECKED));
   let reference: readonly string[] | undefined;
@@ -187,7 +187,7 @@ export async function measureLatency(target: Target, workload: Workload, seconds
   return { result: await load(seconds), reference };
 }
 
-export function formatPerStore(perRequest: Readonly<Record<string, number>>): string {
+function formatPerStore(perRequest: Readonly<Record<string, number>>): string {
   return Object.entries(perRequest)
     .map(([store, n]) => `${store} ${n}`)
     .join(', ');

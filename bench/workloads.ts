@@ -28,7 +28,7 @@ export interface Workload {
 export const PAGE_SIZE = 50;
 const PRICE_PAGE_SIZE = 100;
 
-export const PAGE_QUERY = `query Page($id: ID!, $after: String) {
+const PAGE_QUERY = `query Page($id: ID!, $after: String) {
   conversation(id: $id) { messages(first: ${PAGE_SIZE}, after: $after) {
     edges { node { content createdAt tier sender { displayName } } }
     pageInfo { hasNextPage endCursor } } } }`;
@@ -55,7 +55,7 @@ const pageBody = (conversationId: number, after: KeyRow | null) =>
   JSON.stringify({ query: PAGE_QUERY, variables: { id: toGlobalId('Conversation', conversationId), after: after && messageCursor(after) } });
 
 /** The tiers of a 50-row page starting at `depth` in a conversation whose newest `hotRows` rows are hot. */
-export function tiersAt(depth: number, hotRows: number, edges = PAGE_SIZE): string[] {
+function tiersAt(depth: number, hotRows: number, edges = PAGE_SIZE): string[] {
   return Array.from({ length: edges }, (_, i) => (depth + i < hotRows ? 'HOT' : 'COLD'));
 }
 
@@ -63,7 +63,7 @@ const BOUNDARY_TIERS = tiersAt(0, 25);
 const HOT_TIERS = tiersAt(0, PAGE_SIZE);
 const contents = (edges: readonly { content: string }[]) => edges.map((edge) => edge.content);
 
-export const SCENARIO_TITLES: Record<ScenarioId, string> = {
+const SCENARIO_TITLES: Record<ScenarioId, string> = {
   hotPage: '1. 50-edge page with sender names, hot only',
   boundaryPage: '2. the same across the hot/cold boundary',
   bigFirstPage: '3a. first page of the big conversation',

@@ -11,7 +11,7 @@ import { renderMarkdown } from './markdown.js';
 import type { BenchResults } from './results.js';
 import { renderDepthChart } from './svg.js';
 
-export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
+const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 
 export function writeResults(results: BenchResults): { json: string; dated: string; markdown: string; svg: string; text: string } {
   mkdirSync(RESULTS_DIR, { recursive: true });
