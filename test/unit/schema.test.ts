@@ -22,19 +22,33 @@ describe('schema.graphql', () => {
     expect(committed).toBe(await printGatewaySchema());
   });
 
-  it('is a compatible superset of the contract: findBreakingChanges(contract, served) is empty', () => {
-    expect(findBreakingChanges(contract, buildSchema(committed))).toEqual([]);
+  /**
+   * Contract additions not served yet, each with the issue that brings it. An addition leaves
+   * this list when it is served for real (never as a stub); the list is empty once the last of
+   * those issues is resolved.
+   */
+  const notYetServed: Record<string, number> = {
+    'ArchivalRun.likes was removed.': 11,
+    'ArchivalRun.rowsPerSecond was removed.': 11,
+    'ArchivalRun.cancelRequested was removed.': 11,
+    'CANCELLED was removed from enum type ArchivalStatus.': 11,
+    'Mutation.cancelArchivalRun was removed.': 11,
+    'Stock.candles was removed.': 14,
+    'Candle was removed.': 14,
+    'CandleInterval was removed.': 14,
+    // Float is referenced only by ArchivalRun.rowsPerSecond.
+    'Standard scalar Float was removed because it is not referenced anymore.': 11,
+    'Subscription was removed.': 15,
+  };
+
+  it('is a compatible superset of the contract but for the additions listed as not yet served', () => {
+    const missing = findBreakingChanges(contract, buildSchema(committed)).map((change) => change.description);
+    expect(missing.sort()).toEqual(Object.keys(notYetServed).sort());
   });
 
   it('adds to the contract only what is listed here, and changes nothing it defines', () => {
     // Going from the served schema back to the contract removes exactly these additions.
-    const additions = [
-      'ArchivalKind was removed.',
-      'ArchivalRun.kind was removed.',
-      'ArchivalRun.restoreTo was removed.',
-      'Mutation.restoreArchive was removed.',
-      'ArchiveStatus.archivalEnabled was removed.',
-    ];
+    const additions = ['ArchiveStatus.archivalEnabled was removed.'];
     expect(findBreakingChanges(buildSchema(committed), contract).map((change) => change.description).sort()).toEqual(additions.sort());
   });
 });
