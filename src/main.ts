@@ -16,8 +16,8 @@ import { loadDemoData } from './demo/load.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createGateway } from './server.js';
+import { openRuntime, type Runtime } from './runtime/runtime.js';
 import { pgConnectionConfig } from './stores/pg-pool.js';
-import { openStores } from './stores/index.js';
 
 // Asynchronous, buffered writes to stdout; flushed before the process exits.
 const destination = pino.destination({ dest: 1, sync: false });
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, destination);
   log = (line) => logger.info(line);
   const located = await locateStores(config, log);
-  let stores: ReturnType<typeof openStores> | undefined;
+  let runtime: Runtime | undefined;
   try {
     for (const store of [located.hot, located.cold]) {
       if (!store) continue;
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     if (located.embedded && located.cold && config.demoData) await ensureDemoData(located.hot, located.cold);
 
     const metrics = createMetrics();
-    stores = openStores(located, {
+    runtime = openRuntime(located, {
       expectedMigrations: {
         hot: migrationsFor(located.hot).map((m) => m.name),
         ...(located.cold ? { cold: migrationsFor(located.cold).map((m) => m.name) } : {}),
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
       archivalOlderThanDays: config.archivalOlderThanDays,
     });
     const gateway = await createGateway({
-      stores,
-      probes: stores.probes,
+      stores: runtime,
+      probes: runtime.probes,
       secrets: config,
       nodeEnv: config.nodeEnv,
       logger,
@@ -68,18 +68,18 @@ async function main(): Promise<void> {
     if (config.singleStore) logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
     await printBanner(config, located, url, performance.now() - started);
     const schedule =
-      config.archivalSchedule && stores.cold && stores.archive
-        ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: stores.cold, archive: stores.archive, log })
+      config.archivalSchedule && runtime.cold && runtime.archive
+        ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: runtime.cold, archive: runtime.archive, log })
         : undefined;
     if (config.archivalSchedule && !schedule) logger.warn('ARCHIVAL_SCHEDULE is set but archival is disabled in single-store mode; not scheduling it');
     handleSignals(config, async () => {
       schedule?.stop();
       await gateway.stop(config.shutdownTimeoutMs);
-      await stores?.disconnect();
+      await runtime?.disconnect();
       await located.release();
     });
   } catch (error) {
-    await stores?.disconnect();
+    await runtime?.disconnect();
     await located.release();
     throw error;
   }

@@ -17,10 +17,11 @@ import { limitsPlugin } from './graphql/limits/limits-plugin.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { createAuthThrottle } from './http/auth-throttle.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
-import { checkReadiness, type StoreProbe } from './http/readiness.js';
-import { observabilityPlugin } from './observability/apollo-plugin.js';
+import { checkReadiness } from './http/readiness.js';
+import { observabilityPlugin } from './graphql/observability-plugin.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
+import type { StoreProbe } from './stores/guarded-stores.js';
 
 export interface GatewayOptions {
   readonly stores: Stores;

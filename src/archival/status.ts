@@ -3,12 +3,21 @@
  * (whichever process ran it): when the last successful run ended, how long the last run took,
  * and how far each dataset's oldest hot row is past the cutoff (archival falling behind).
  */
-import type { ArchivalSnapshot } from '../observability/metrics.js';
 import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
 import { priceCutoff } from './job.js';
 
 const DAY_MS = 86_400_000;
+
+/** What a /metrics scrape reads from the stores about archival. */
+export interface ArchivalSnapshot {
+  /** Seconds since the epoch of the last successful archival run's end; null before one. */
+  readonly lastSuccessAt: Date | null;
+  /** Duration of the last finished archival run (any status), in seconds. */
+  readonly lastDurationSeconds: number | null;
+  /** Per dataset: how long its oldest hot row has been past the archival cutoff (0 when none is). */
+  readonly oldestPastCutoffSeconds: Readonly<Record<string, number>>;
+}
 
 export async function archivalSnapshot(hot: HotClient, cold: ColdClient | null, olderThanDays: number, now = new Date()): Promise<ArchivalSnapshot> {
   const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS);

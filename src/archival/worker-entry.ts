@@ -8,12 +8,9 @@ import { coldAdapter, createColdClient } from '../stores/cold/index.js';
 import { createHotClient, hotAdapter } from '../stores/hot/index.js';
 import { createSqlReader } from '../stores/sql/reader.js';
 import { createArchiveBounds } from './bounds.js';
-import { runArchival, type ArchivalOptions } from './job.js';
-import { runRestore, type RestoreOptions } from './restore.js';
-
-export type WorkerTask =
-  | { readonly kind: 'archive'; readonly options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'> }
-  | { readonly kind: 'restore'; readonly options: Pick<RestoreOptions, 'from' | 'to'> };
+import { runArchival } from './job.js';
+import { runRestore } from './restore.js';
+import type { WorkerTask } from './worker.js';
 
 interface WorkerInput {
   readonly hot: StoreConfig;

@@ -9,10 +9,15 @@
 import { Worker } from 'node:worker_threads';
 import type { StoreConfig } from '../config.js';
 import { ArchivalInProgressError, ErrorCode } from '../errors.js';
-import type { ArchivalRunRecord } from './job.js';
-import type { WorkerTask } from './worker-entry.js';
+import type { ArchivalOptions, ArchivalRunRecord } from './job.js';
+import type { RestoreOptions } from './restore.js';
 
 export const ARCHIVAL_HEAP_MB = 96;
+
+/** What the worker thread (worker-entry.ts) is asked to run. */
+export type WorkerTask =
+  | { readonly kind: 'archive'; readonly options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'> }
+  | { readonly kind: 'restore'; readonly options: Pick<RestoreOptions, 'from' | 'to'> };
 
 interface WorkerResult {
   readonly ok: boolean;

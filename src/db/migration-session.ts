@@ -4,7 +4,16 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import type { AppliedMigration } from './migrations.js';
+
+/** One row of `_prisma_migrations`. */
+export interface AppliedMigration {
+  readonly id: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly finishedAt: Date | null;
+  readonly rolledBackAt: Date | null;
+  readonly logs: string | null;
+}
 
 export interface MigrationSession {
   /** Runs `fn` holding the engine's migration lock (the one Prisma's engine takes). */

@@ -9,7 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MigrationSession } from './migration-session.js';
+import type { AppliedMigration, MigrationSession } from './migration-session.js';
 
 export interface Migration {
   /** The folder name, `<timestamp>_<name>`: migrations apply in this order. */
@@ -18,15 +18,6 @@ export interface Migration {
   /** sha256 of migration.sql, hex, as Prisma computes it. */
   readonly checksum: string;
   readonly downSql: string | undefined;
-}
-
-export interface AppliedMigration {
-  readonly id: string;
-  readonly name: string;
-  readonly checksum: string;
-  readonly finishedAt: Date | null;
-  readonly rolledBackAt: Date | null;
-  readonly logs: string | null;
 }
 
 export interface MigrationStatus {

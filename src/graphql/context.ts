@@ -5,7 +5,7 @@ import type { ArchiveBounds } from '../archival/bounds.js';
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { RestoreOptions } from '../archival/restore.js';
 import type { Viewer } from '../auth/viewer.js';
-import { createLoaders, type BatchObserver, type Loaders } from '../loaders/index.js';
+import { createLoaders, type BatchObserver, type Loaders } from './loaders/index.js';
 import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
 import type { SqlReader } from '../stores/sql/reader.js';

@@ -4,17 +4,7 @@
  * breaker probes it in the background and closes by itself).
  */
 import type { BreakerState } from '../stores/circuit-breaker.js';
-
-export interface StoreProbe {
-  /** The store's circuit breaker (stores/circuit-breaker.ts). */
-  breaker(): BreakerState;
-  /** One round trip to the store. */
-  ping(): Promise<void>;
-  /** Names of the migrations the store has applied. */
-  appliedMigrations(): Promise<string[]>;
-  /** The migrations this build expects. */
-  readonly expectedMigrations: readonly string[];
-}
+import type { StoreProbe } from '../stores/guarded-stores.js';
 
 export interface StoreReadiness {
   readonly ready: boolean;

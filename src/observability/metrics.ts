@@ -8,23 +8,13 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StoreName } from '../config.js';
+import type { ArchivalSnapshot } from '../archival/status.js';
 import type { BreakerState } from '../stores/circuit-breaker.js';
+import type { StatementOutcome } from '../stores/guarded-adapter.js';
 
 export const MAX_OPERATION_NAMES = 200;
 const SNAPSHOT_TTL_MS = 1000;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-export type StatementOutcome = 'ok' | 'error' | 'unavailable' | 'rejected';
-
-/** What a scrape reads from the stores about archival (archival/status.ts). */
-export interface ArchivalSnapshot {
-  /** Seconds since the epoch of the last successful archival run's end; null before one. */
-  readonly lastSuccessAt: Date | null;
-  /** Duration of the last finished archival run (any status), in seconds. */
-  readonly lastDurationSeconds: number | null;
-  /** Per dataset: how long its oldest hot row has been past the archival cutoff (0 when none is). */
-  readonly oldestPastCutoffSeconds: Readonly<Record<string, number>>;
-}
 
 export interface GatewayMetrics {
   readonly registry: Registry;

@@ -17,9 +17,11 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import type { StoreName } from '../config.js';
-import type { StatementOutcome } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { isPoolExhausted, isUnavailableCause, StoreUnavailableError } from './errors.js';
+
+/** ok; error: refused by the store; unavailable: unreachable or timed out; rejected: breaker open. */
+export type StatementOutcome = 'ok' | 'error' | 'unavailable' | 'rejected';
 
 export interface StoreGuard {
   readonly store: StoreName;

@@ -1,13 +1,13 @@
 /**
  * The gateway as production runs it, over given stores: the serving clients behind their
- * guards (openStores: timeouts, circuit breakers, metrics), listening on a loopback port.
+ * guards (openRuntime: timeouts, circuit breakers, metrics), listening on a loopback port.
  */
 import type { AddressInfo } from 'node:net';
 import { signToken } from '../../src/auth/viewer.js';
 import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig, type StoreConfig } from '../../src/config.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
+import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { createGateway, type Gateway } from '../../src/server.js';
-import { openStores, type OpenStores } from '../../src/stores/index.js';
 import { capturingLogger, type CapturedLogs } from './logs.js';
 
 export const HTTP_SECRETS = { adminToken: 'http-test-admin-token-0123456789', jwtSecret: 'http-test-jwt-secret-'.padEnd(40, 'x') };
@@ -17,7 +17,7 @@ export interface HttpGateway {
   /** http://127.0.0.1:<port>, for /healthz, /readyz, /metrics. */
   readonly base: string;
   readonly gateway: Gateway;
-  readonly stores: OpenStores;
+  readonly stores: Runtime;
   readonly metrics: GatewayMetrics;
   readonly logs: CapturedLogs;
   /** POSTs one GraphQL operation; resolves to the status and the parsed body. */
@@ -40,7 +40,7 @@ export async function startHttpGateway(config: { hot: StoreConfig; cold: StoreCo
   const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const metrics = createMetrics();
   const logs = capturingLogger({ discard: options.discardLogs });
-  const stores = openStores(config, {
+  const stores = openRuntime(config, {
     expectedMigrations: {},
     metrics,
     breaker: { failureThreshold: resilience.breakerFailureThreshold, resetMs: resilience.breakerResetMs },

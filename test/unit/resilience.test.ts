@@ -7,7 +7,7 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthThrottle } from '../../src/http/auth-throttle.js';
-import type { StatementOutcome } from '../../src/observability/metrics.js';
+import type { StatementOutcome } from '../../src/stores/guarded-adapter.js';
 import { CircuitBreaker } from '../../src/stores/circuit-breaker.js';
 import { isUnavailableCause, StoreUnavailableError, unavailableStore } from '../../src/stores/errors.js';
 import { guardAdapter } from '../../src/stores/guarded-adapter.js';

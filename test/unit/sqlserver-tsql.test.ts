@@ -10,7 +10,7 @@ import { createContext } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
-import { createLoaders, MAX_BATCH_SIZE, type LoaderStores } from '../../src/loaders/index.js';
+import { createLoaders, MAX_BATCH_SIZE, type LoaderStores } from '../../src/graphql/loaders/index.js';
 import { createSqlReader } from '../../src/stores/sql/reader.js';
 import type { ColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, insertWithIds, type HotClient } from '../../src/stores/hot/index.js';

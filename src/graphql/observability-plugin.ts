@@ -7,8 +7,8 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { GatewayContext } from '../graphql/context.js';
-import type { GatewayMetrics } from './metrics.js';
+import type { GatewayContext } from './context.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 
 export function observabilityPlugin(metrics: GatewayMetrics, format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError): ApolloServerPlugin<GatewayContext> {
   return {

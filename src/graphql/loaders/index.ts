@@ -8,21 +8,21 @@
  * the two reads is still found.
  */
 import DataLoader from 'dataloader';
-import type { ColdClient } from '../stores/cold/index.js';
-import { unavailableStore } from '../stores/errors.js';
-import type { HotClient, HotModels } from '../stores/hot/index.js';
-import type { SqlReader } from '../stores/sql/reader.js';
-import { coldTables, hotTables, type Table } from '../stores/sql/tables.js';
-import { toArchivalRun } from '../graphql/archival/archival-run-map.js';
-import type { ArchivalRunType } from '../graphql/archival/archival-run-type.js';
-import { commentFromCold, commentFromHot } from '../graphql/comment/comment-map.js';
-import type { CommentType } from '../graphql/comment/comment-type.js';
-import { messageFromCold, messageFromHot } from '../graphql/message/message-map.js';
-import type { MessageType } from '../graphql/message/message-type.js';
-import { postFromCold, postFromHot } from '../graphql/post/post-map.js';
-import type { PostType } from '../graphql/post/post-type.js';
-import { priceFromCold, priceFromHot } from '../graphql/price/price-map.js';
-import type { StockPriceType } from '../graphql/price/price-type.js';
+import type { ColdClient } from '../../stores/cold/index.js';
+import { unavailableStore } from '../../stores/errors.js';
+import type { HotClient, HotModels } from '../../stores/hot/index.js';
+import type { SqlReader } from '../../stores/sql/reader.js';
+import { coldTables, hotTables, type Table } from '../../stores/sql/tables.js';
+import { toArchivalRun } from '../archival/archival-run-map.js';
+import type { ArchivalRunType } from '../archival/archival-run-type.js';
+import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
+import type { CommentType } from '../comment/comment-type.js';
+import { messageFromCold, messageFromHot } from '../message/message-map.js';
+import type { MessageType } from '../message/message-type.js';
+import { postFromCold, postFromHot } from '../post/post-map.js';
+import type { PostType } from '../post/post-type.js';
+import { priceFromCold, priceFromHot } from '../price/price-map.js';
+import type { StockPriceType } from '../price/price-type.js';
 
 export const MAX_BATCH_SIZE = 1000;
 
