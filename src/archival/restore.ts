@@ -17,7 +17,7 @@
  */
 import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
-import { insertWithIds, type HotClient } from '../stores/hot/index.js';
+import { insertWithIds, type HotClient, type HotEngine } from '../stores/hot/index.js';
 import { ARCHIVAL_DELETE_DELAY_MS, type ArchiveBounds } from './bounds.js';
 import { MAX_BATCH_SIZE, type Dataset } from './job.js';
 import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
@@ -34,6 +34,8 @@ export interface RestoreOptions {
 
 export interface RestoreDeps {
   readonly hot: HotClient;
+  /** Rows keep their ids on the way back, which SQL Server takes only through IDENTITY_INSERT. */
+  readonly hotEngine: HotEngine;
   readonly cold: StoreConfig;
   readonly bounds: ArchiveBounds;
 }
@@ -45,7 +47,7 @@ export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Pr
   const end = new Date(new Date(`${options.to}T00:00:00.000Z`).getTime() + DAY_MS);
   const delay = options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS;
   return withRecordedRun(deps, { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end }, async (client, counts) => {
-    const restore = new Restorer(deps.hot, client, start, end, options);
+    const restore = new Restorer(deps.hot, deps.hotEngine, client, start, end, options);
     await restore.copyAll();
     // Readers must have seen the restore, and anything read from hot before a copy must have
     // finished its cold read, before a cold row disappears.
@@ -61,6 +63,7 @@ class Restorer {
 
   constructor(
     private readonly hot: HotClient,
+    private readonly hotEngine: HotEngine,
     private readonly cold: pg.Client,
     private readonly start: Date,
     private readonly end: Date,
@@ -110,6 +113,7 @@ class Restorer {
     if (add.length === 0) return;
     await insertWithIds(
       this.hot,
+      this.hotEngine,
       'messages',
       { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows: add.map((r) => [r.original_id, r.conversation_id, r.sender_id, r.content, r.created_at]) },
       (hot) => hot.message.createMany({ data: add.map((r) => ({ id: r.original_id, conversationId: r.conversation_id, senderId: r.sender_id, content: r.content, createdAt: r.created_at })) }),
@@ -121,6 +125,7 @@ class Restorer {
     if (add.length === 0) return;
     await insertWithIds(
       this.hot,
+      this.hotEngine,
       'posts',
       { columns: ['id', 'author_id', 'title', 'body', 'created_at'], rows: add.map((r) => [r.original_id, r.author_id, r.title, r.body, r.created_at]) },
       (hot) => hot.post.createMany({ data: add.map((r) => ({ id: r.original_id, authorId: r.author_id, title: r.title, body: r.body, createdAt: r.created_at })) }),
@@ -134,6 +139,7 @@ class Restorer {
       if (add.length === 0) continue;
       await insertWithIds(
         this.hot,
+        this.hotEngine,
         'comments',
         { columns: ['id', 'post_id', 'author_id', 'body', 'created_at'], rows: add.map((r) => [r.original_id, r.post_id, r.author_id, r.body, r.created_at]) },
         (hot) => hot.comment.createMany({ data: add.map((r) => ({ id: r.original_id, postId: r.post_id, authorId: r.author_id, body: r.body, createdAt: r.created_at })) }),
@@ -148,6 +154,7 @@ class Restorer {
       if (add.length === 0) continue;
       await insertWithIds(
         this.hot,
+        this.hotEngine,
         'post_likes',
         { columns: ['id', 'post_id', 'user_id', 'created_at'], rows: add.map((r) => [r.original_id, r.post_id, r.user_id, r.created_at]) },
         (hot) => hot.postLike.createMany({ data: add.map((r) => ({ id: r.original_id, postId: r.post_id, userId: r.user_id, createdAt: r.created_at })) }),
@@ -164,6 +171,7 @@ class Restorer {
     }));
     await insertWithIds(
       this.hot,
+      this.hotEngine,
       'stock_prices',
       {
         columns: ['id', 'stock_id', 'trade_date', 'open', 'high', 'low', 'close', 'change', 'volume', 'turnover', 'transaction_count', 'created_at'],
@@ -173,19 +181,15 @@ class Restorer {
     );
   }
 
-  /** Phase two: each id copied leaves cold, taking its activity and its post count with it. */
+  /** Phase two: each id copied leaves cold, taking its activity with it. */
   async deleteAll(counts: RunCounts): Promise<void> {
-    const activity = (userColumn: string, type: string, extra = '') => `
+    const activity = (userColumn: string, type: string) => `
       , dec AS (SELECT ${userColumn} AS user_id, (created_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS n FROM gone GROUP BY 1, 2)
       , act AS (UPDATE user_activity u SET count = u.count - dec.n FROM dec WHERE u.user_id = dec.user_id AND u.activity_date = dec.day AND u.action_type = '${type}' RETURNING 1)
-      ${extra}
       SELECT count(*)::int AS n FROM gone`;
-    const postCount = (column: string) => `
-      , per_post AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY 1)
-      , counted AS (UPDATE posts_archive p SET ${column} = p.${column} - per_post.n FROM per_post WHERE p.original_id = per_post.post_id RETURNING 1)`;
     const plans: [Dataset, string][] = [
-      ['comments', `WITH gone AS (DELETE FROM comments_archive WHERE original_id = ANY($1) RETURNING post_id, author_id, created_at)${activity('author_id', 'COMMENT', postCount('comment_count'))}`],
-      ['likes', `WITH gone AS (DELETE FROM post_likes_archive WHERE original_id = ANY($1) RETURNING post_id, user_id, created_at)${activity('user_id', 'LIKE', postCount('like_count'))}`],
+      ['comments', `WITH gone AS (DELETE FROM comments_archive WHERE original_id = ANY($1) RETURNING post_id, author_id, created_at)${activity('author_id', 'COMMENT')}`],
+      ['likes', `WITH gone AS (DELETE FROM post_likes_archive WHERE original_id = ANY($1) RETURNING post_id, user_id, created_at)${activity('user_id', 'LIKE')}`],
       ['posts', `WITH gone AS (DELETE FROM posts_archive WHERE original_id = ANY($1) RETURNING author_id, created_at)${activity('author_id', 'POST')}`],
       ['messages', `WITH gone AS (DELETE FROM messages_archive WHERE original_id = ANY($1) RETURNING sender_id, created_at)${activity('sender_id', 'MESSAGE')}`],
       ['stockPrices', `WITH gone AS (DELETE FROM stock_prices_history WHERE original_id = ANY($1) RETURNING 1) SELECT count(*)::int AS n FROM gone`],

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StoreConfig } from '../config.js';
 import { coldAdapter, createColdClient } from '../stores/cold/index.js';
-import { createHotClient, hotAdapter } from '../stores/hot/index.js';
+import { createHotClient, hotAdapter, hotEngine } from '../stores/hot/index.js';
 import { createSqlReader } from '../stores/sql/reader.js';
 import { createArchiveBounds } from './bounds.js';
 import { runArchival } from './job.js';
@@ -25,7 +25,7 @@ const hotClient = createHotClient(hotFactory);
 const hotSql = createSqlReader(hotFactory);
 const coldClient = createColdClient(coldAdapter({ ...cold, pool: { ...cold.pool, max: 1 } }));
 try {
-  const deps = { hot: hotClient, hotSql, cold, bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }) };
+  const deps = { hot: hotClient, hotEngine: hotEngine(hotFactory), hotSql, cold, bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }) };
   const run = task.kind === 'archive' ? await runArchival(deps, task.options) : await runRestore(deps, task.options);
   parentPort!.postMessage({ ok: true, run });
 } catch (error) {

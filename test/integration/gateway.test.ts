@@ -16,6 +16,7 @@ import { storeClients } from '../../src/stores/index.js';
 import { countingAdapter, type CountingAdapter } from '../support/counting-adapter.js';
 import { freshStores, type FreshStores } from '../support/databases.js';
 import { fakeProbe } from '../support/probes.js';
+import { hotFixtureClient, type HotFixtureClient } from '../support/hot-fixtures.js';
 
 const secrets = { adminToken: 'test-admin-token-0123456789', jwtSecret: 'test-jwt-secret-'.padEnd(40, 'x') };
 const STOCKS = Array.from({ length: 30 }, (_, i) => ({ symbol: String(1000 + ((i * 7919) % 9000)), name: `Company ${i}`, market: i % 5 ? 'TWSE' : null }));
@@ -26,23 +27,25 @@ let hotCounter: CountingAdapter;
 let coldCounter: CountingAdapter;
 let stores: Stores;
 let gateway: Gateway;
+let fixtures: HotFixtureClient;
 const sortedSymbols = [...STOCKS.map((s) => s.symbol)].sort();
 
 beforeAll(async () => {
   fresh = await freshStores();
+  fixtures = hotFixtureClient(fresh.hot);
   hotCounter = countingAdapter(hotAdapter(fresh.hot));
   coldCounter = countingAdapter(coldAdapter(fresh.cold));
   const { hot, cold, hotSql, coldSql } = storeClients(hotCounter.factory, coldCounter.factory);
   stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds({ hot, cold: cold! }) };
-  await stores.hot.stock.createMany({ data: STOCKS });
-  await stores.hot.user.createMany({ data: USERS });
+  await fixtures.stock.createMany({ data: STOCKS });
+  await fixtures.user.createMany({ data: USERS });
   gateway = await createGateway({ stores, probes: { hot: fakeProbe(), cold: fakeProbe() }, secrets, nodeEnv: 'test' });
   await gateway.apollo.start();
 });
 
 afterAll(async () => {
   await gateway?.apollo.stop();
-  await Promise.all([stores?.hot.$disconnect(), stores?.cold?.$disconnect(), stores?.hotSql.dispose(), stores?.coldSql?.dispose()]);
+  await Promise.all([fixtures?.$disconnect(), stores?.hot.$disconnect(), stores?.cold?.$disconnect(), stores?.hotSql.dispose(), stores?.coldSql?.dispose()]);
   await fresh?.drop();
 });
 
@@ -109,7 +112,7 @@ describe('stocks connection', () => {
 
   it('handles the Relay corner cases', async () => {
     const last = STOCKS.find((s) => s.symbol === sortedSymbols.at(-1))!;
-    const lastId = (await stores.hot.stock.findUniqueOrThrow({ where: { symbol: last.symbol } })).id;
+    const lastId = (await fixtures.stock.findUniqueOrThrow({ where: { symbol: last.symbol } })).id;
     const afterLast = await data(`{ stocks(first: 5, after: "${encodeCursor('stocks:symbol', [last.symbol, lastId])}") { edges { node { symbol } } pageInfo { hasNextPage startCursor endCursor } } }`);
     expect(afterLast.stocks).toEqual({ edges: [], pageInfo: { hasNextPage: false, startCursor: null, endCursor: null } });
 
@@ -123,9 +126,9 @@ describe('stocks connection', () => {
 
   it('continues from the position of a cursor whose row was deleted', async () => {
     const [, second, third] = sortedSymbols;
-    const row = await stores.hot.stock.create({ data: { symbol: `${second}A`, name: 'Short-lived', market: null } });
+    const row = await fixtures.stock.create({ data: { symbol: `${second}A`, name: 'Short-lived', market: null } });
     const { stocks } = await data(`{ stocks(first: 1, after: "${encodeCursor('stocks:symbol', [row.symbol, row.id])}") { edges { node { symbol } } } }`);
-    await stores.hot.stock.delete({ where: { id: row.id } });
+    await fixtures.stock.delete({ where: { id: row.id } });
     const again = await data(`{ stocks(first: 1, after: "${encodeCursor('stocks:symbol', [row.symbol, row.id])}") { edges { node { symbol } } } }`);
     expect(stocks.edges[0].node.symbol).toBe(third);
     expect(again.stocks.edges[0].node.symbol).toBe(third);
@@ -150,7 +153,7 @@ describe('users, viewer and nodes', () => {
   });
 
   it('resolves the viewer of a user or analyst token, and nobody otherwise', async () => {
-    const someone = await stores.hot.user.findUniqueOrThrow({ where: { username: 'usera0' } });
+    const someone = await fixtures.user.findUniqueOrThrow({ where: { username: 'usera0' } });
     const selectViewer = '{ viewer { username createdAt } }';
     expect((await data(selectViewer, { kind: 'user', userId: someone.id })).viewer).toEqual({ username: 'usera0', createdAt: someone.createdAt.toISOString() });
     expect((await data(selectViewer, { kind: 'analyst', userId: someone.id })).viewer.username).toBe('usera0');
@@ -159,8 +162,8 @@ describe('users, viewer and nodes', () => {
   });
 
   it('resolves nodes of mixed types in order, null where nothing matches, one statement per type', async () => {
-    const user = await stores.hot.user.findUniqueOrThrow({ where: { username: 'usera0' } });
-    const stock = await stores.hot.stock.findUniqueOrThrow({ where: { symbol: sortedSymbols[0] } });
+    const user = await fixtures.user.findUniqueOrThrow({ where: { username: 'usera0' } });
+    const stock = await fixtures.stock.findUniqueOrThrow({ where: { symbol: sortedSymbols[0] } });
     const ids = [toGlobalId('Stock', stock.id), toGlobalId('User', 999_999), toGlobalId('User', user.id), toGlobalId('Stock', stock.id)];
     hotCounter.reset();
     const { nodes } = await data(`{ nodes(ids: ${JSON.stringify(ids)}) { __typename id ... on Stock { symbol } ... on User { username } } }`);
@@ -198,7 +201,7 @@ describe('over HTTP', () => {
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
   it('answers a query, and reads the viewer from a bearer token', async () => {
-    const user = await stores.hot.user.findUniqueOrThrow({ where: { username: 'usera0' } });
+    const user = await fixtures.user.findUniqueOrThrow({ where: { username: 'usera0' } });
     const response = await post({ query: '{ viewer { username } stocks(first: 1) { totalCount } }' }, { authorization: `Bearer ${await signToken(secrets.jwtSecret, { sub: user.id })}` });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { viewer: { username: 'usera0' }, stocks: { totalCount: STOCKS.length } } });

@@ -151,7 +151,7 @@ describe('hot store T-SQL', () => {
     const viaPrisma = async () => {
       throw new Error('the SQL Server client takes no IDENTITY values; the T-SQL path must be used');
     };
-    await insertWithIds(hot, 'messages', { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows }, viaPrisma);
+    await insertWithIds(hot, 'sqlserver', 'messages', { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows }, viaPrisma);
     const log = adapter.log.map((entry) => `${entry.kind} ${compact(entry.sql)}`.slice(0, 140));
     expect(log[0]).toBe('begin BEGIN TRANSACTION');
     expect(log[1]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] ON');

@@ -2,8 +2,17 @@
  * The hot store: SQL Server in production, PostgreSQL where there is none.
  *
  * The only module (with its generated clients) that knows which engine holds the hot rows.
- * Both generated clients come from the same models, so their row and argument types are
- * structurally identical for the operations the gateway uses; callers get one `HotClient` type.
+ * Code above the stores sees `HotClient`: the delegates and operations it may call, each with
+ * the types of one engine's generated client. `npm run typecheck` checks the whole tree twice,
+ * once against the SQL Server client (tsconfig.json) and once against the PostgreSQL client
+ * (tsconfig.hot-postgresql.json), so a call that one engine's client does not accept (a
+ * PostgreSQL-only `mode: 'insensitive'`, a SQL Server-only argument) fails the typecheck.
+ *
+ * Prisma's delegates are generic over their arguments, with conditional result types per
+ * namespace, so neither engine's client is assignable to a type written from the other's,
+ * nor to a hand-written interface of Prisma-shaped methods (tried): the two passes are how
+ * the compiler proves the structural match, and createHotClient is the one place that relies
+ * on it.
  */
 import { PrismaMssql } from '@prisma/adapter-mssql';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -14,7 +23,28 @@ import { pgPoolConfig, preparedStatementNames, type ServingOptions } from '../pg
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqlServerClient } from './generated/sqlserver/client.js';
 
-export type HotClient = PostgresqlClient;
+export type HotEngine = 'sqlserver' | 'postgresql';
+
+/** The generated client of the engine this typecheck pass checks against (types/hot-engine-*.d.ts). */
+type CheckedClient = HotEngineUnderCheck extends 'postgresql' ? PostgresqlClient : SqlServerClient;
+
+/** Per delegate, the operations the gateway calls on the hot store, and nothing else. */
+interface HotOperations {
+  user: 'findUnique' | 'findMany' | 'count';
+  stock: 'findUnique' | 'findMany' | 'count';
+  conversation: 'findMany' | 'count';
+  message: 'findMany' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate';
+  post: 'findMany' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate';
+  comment: 'findMany' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate' | 'groupBy';
+  postLike: 'findMany' | 'findUnique' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate' | 'groupBy';
+  stockPrice: 'findMany' | 'findUnique' | 'create' | 'createMany' | 'update' | 'delete' | 'deleteMany' | 'count' | 'aggregate';
+  archiveBounds: 'findUnique' | 'upsert';
+}
+
+export type HotClient = { readonly [Delegate in keyof HotOperations]: Pick<CheckedClient[Delegate], HotOperations[Delegate]> } & Pick<
+  CheckedClient,
+  '$transaction' | '$queryRawUnsafe' | '$executeRawUnsafe' | '$disconnect'
+>;
 export type * as HotModels from './generated/postgresql/models.js';
 
 /** The driver adapter for the configured hot engine. */
@@ -24,37 +54,20 @@ export function hotAdapter(store: StoreConfig, serving: ServingOptions = {}): Sq
     : new PrismaPg(pgPoolConfig(store, serving), serving.preparedStatements ? preparedStatementNames() : undefined);
 }
 
+/** The engine behind a driver adapter or a store's configuration. */
+export function hotEngine(of: { readonly provider: string }): HotEngine {
+  return of.provider === 'sqlserver' ? 'sqlserver' : 'postgresql';
+}
+
 /**
- * A hot client over `adapter`, picking the generated client that matches the adapter's
- * provider (the SQL Server client refuses a PostgreSQL adapter at construction, and vice versa).
+ * A hot client over `adapter`, the generated client that matches the adapter's provider (the
+ * SQL Server client refuses a PostgreSQL adapter at construction, and vice versa). The one
+ * conversion of this module: sound because each typecheck pass proves every HotClient call
+ * against one engine's client (see the module comment).
  */
 export function createHotClient(adapter: SqlDriverAdapterFactory): HotClient {
-  const client =
-    adapter.provider === 'sqlserver'
-      ? // Same models, same operations: see the module comment.
-        (new SqlServerClient({ adapter }) as unknown as HotClient)
-      : new PostgresqlClient({ adapter });
-  engines.set(client, adapter.provider === 'sqlserver' ? 'sqlserver' : 'postgresql');
-  return client;
-}
-
-const engines = new WeakMap<HotClient, 'sqlserver' | 'postgresql'>();
-
-/**
- * A case-insensitive substring filter for a text column, with LIKE's wildcards in `text`
- * matched literally. SQL Server compares case-insensitively under its default collation and
- * knows no `mode`; PostgreSQL needs `mode: 'insensitive'` (ILIKE). Prisma passes `contains`
- * into the LIKE pattern unescaped on both.
- */
-export function hotTextContains(client: HotClient, text: string): { contains: string; mode?: 'insensitive' } {
-  return engines.get(client) === 'sqlserver'
-    ? { contains: text.replace(/[[%_]/g, '[$&]') }
-    : { contains: escapePostgresLike(text), mode: 'insensitive' };
-}
-
-/** PostgreSQL's LIKE escapes with a backslash by default. */
-export function escapePostgresLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
+  const client = hotEngine(adapter) === 'sqlserver' ? new SqlServerClient({ adapter }) : new PostgresqlClient({ adapter });
+  return client as unknown as HotClient;
 }
 
 export type HotTable = 'messages' | 'posts' | 'comments' | 'post_likes' | 'stock_prices';
@@ -74,8 +87,14 @@ const SQL_SERVER_PARAMETERS = 2000;
  * and SQL Server refuses one unless IDENTITY_INSERT is on for the table in the same session:
  * there, parameterised INSERTs in one transaction between IDENTITY_INSERT ON and OFF.
  */
-export async function insertWithIds(client: HotClient, table: HotTable, data: RowsWithIds, viaPrisma: (client: HotClient) => Promise<unknown>): Promise<void> {
-  if (engines.get(client) !== 'sqlserver') {
+export async function insertWithIds(
+  client: HotClient,
+  engine: HotEngine,
+  table: HotTable,
+  data: RowsWithIds,
+  viaPrisma: (client: HotClient) => Promise<unknown>,
+): Promise<void> {
+  if (engine !== 'sqlserver') {
     await viaPrisma(client);
     return;
   }

@@ -30,10 +30,16 @@ export interface Statement {
 
 export type SortDirection = 'asc' | 'desc';
 
-/** A condition on a field: equality, a bound, or membership. */
+/**
+ * A condition on a field: equality, a bound, membership, or a case-insensitive substring of
+ * a text column (`contains`, LIKE's wildcards in `text` matched literally: PostgreSQL ILIKE,
+ * served by a trigram index where there is one; SQL Server LIKE, case-insensitive under its
+ * default collation).
+ */
 export type Condition =
   | { readonly field: string; readonly op: '=' | '>=' | '<=' | '<' | '>'; readonly value: unknown }
-  | { readonly field: string; readonly op: 'in'; readonly values: readonly unknown[] };
+  | { readonly field: string; readonly op: 'in'; readonly values: readonly unknown[] }
+  | { readonly field: string; readonly op: 'contains'; readonly text: string };
 
 /** Another table joined one-to-one (a message's sender), its fields returned as `<as>$<field>`. */
 export interface Join {
@@ -155,6 +161,10 @@ class Builder {
   predicates(t: Table<any>, conditions: readonly Condition[]): string[] {
     return conditions.map((condition) => {
       const { sql, kind } = this.column(t, MAIN, condition.field);
+      if (condition.op === 'contains') {
+        const pattern = `%${this.dialect === 'postgresql' ? escapePostgresLike(condition.text) : escapeSqlServerLike(condition.text)}%`;
+        return `${sql} ${this.dialect === 'postgresql' ? 'ILIKE' : 'LIKE'} ${this.bind(pattern, 'text')}`;
+      }
       if (condition.op !== 'in') return `${sql} ${condition.op} ${this.bind(condition.value, kind)}`;
       if (this.dialect === 'postgresql') {
         this.args.push(condition.values.map((value) => this.value(value, kind)));
@@ -204,4 +214,14 @@ const PG_TYPES: Record<ColumnKind, string> = { int: 'int', text: 'text', instant
 /** PostgreSQL parameter casts: text arguments typed as their column. */
 function pgCast(kind: ColumnKind): string {
   return kind === 'text' ? '' : `::${PG_TYPES[kind]}`;
+}
+
+/** PostgreSQL's LIKE escapes with a backslash by default. */
+function escapePostgresLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/** SQL Server's LIKE has no default escape character: a wildcard in brackets is literal. */
+function escapeSqlServerLike(text: string): string {
+  return text.replace(/[[%_]/g, '[$&]');
 }
