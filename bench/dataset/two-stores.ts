@@ -80,8 +80,8 @@ export async function loadCold(sessions: readonly [pg.ClientBase, pg.ClientBase]
          SELECT id, conversation_id, sender_id, content, created_at, ${archivedAt} FROM (${messagesSource(plan)}) s WHERE created_at < ${cutoffLiteral(plan)}`,
       );
       await cold.query(
-        `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at, like_count, comment_count)
-         SELECT id, author_id, title, body, created_at, ${archivedAt}, 0, 0 FROM (${postsSource(plan)}) s WHERE created_at < ${cutoffLiteral(plan)}`,
+        `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
+         SELECT id, author_id, title, body, created_at, ${archivedAt} FROM (${postsSource(plan)}) s WHERE created_at < ${cutoffLiteral(plan)}`,
       );
     }),
     withIndexesDeferred(pricesSession, ['stock_prices_history'], () =>

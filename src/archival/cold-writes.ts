@@ -45,8 +45,8 @@ export async function copyPosts(cold: pg.ClientBase, rows: readonly HotModels.Po
   return inserted.map((r) => ({ userId: r.author_id, at: r.created_at, type: 'POST' }));
 }
 
-/** Copies comments; with `bumpCounts`, the copied ones are added to their cold posts' comment_count. */
-export async function copyComments(cold: pg.ClientBase, rows: readonly HotModels.CommentModel[], archivedAt: Date, bumpCounts: boolean): Promise<Action[]> {
+/** Copies comments (of hot posts and of cold ones alike). */
+export async function copyComments(cold: pg.ClientBase, rows: readonly HotModels.CommentModel[], archivedAt: Date): Promise<Action[]> {
   if (rows.length === 0) return [];
   const { rows: inserted } = await cold.query<{ post_id: number; author_id: number; created_at: Date }>(
     `INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at, archived_at)
@@ -55,12 +55,11 @@ export async function copyComments(cold: pg.ClientBase, rows: readonly HotModels
      ON CONFLICT DO NOTHING RETURNING post_id, author_id, created_at`,
     [rows.map((r) => r.id), rows.map((r) => r.postId), rows.map((r) => r.authorId), rows.map((r) => r.body), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
   );
-  if (bumpCounts) await bump(cold, 'comment_count', inserted.map((r) => r.post_id));
   return inserted.map((r) => ({ userId: r.author_id, at: r.created_at, type: 'COMMENT' }));
 }
 
-/** Copies likes; with `bumpCounts`, the copied ones are added to their cold posts' like_count. */
-export async function copyLikes(cold: pg.ClientBase, rows: readonly HotModels.PostLikeModel[], archivedAt: Date, bumpCounts: boolean): Promise<Action[]> {
+/** Copies likes (of hot posts and of cold ones alike). */
+export async function copyLikes(cold: pg.ClientBase, rows: readonly HotModels.PostLikeModel[], archivedAt: Date): Promise<Action[]> {
   if (rows.length === 0) return [];
   const { rows: inserted } = await cold.query<{ post_id: number; user_id: number; created_at: Date }>(
     `INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at, archived_at)
@@ -68,7 +67,6 @@ export async function copyLikes(cold: pg.ClientBase, rows: readonly HotModels.Po
      ON CONFLICT DO NOTHING RETURNING post_id, user_id, created_at`,
     [rows.map((r) => r.id), rows.map((r) => r.postId), rows.map((r) => r.userId), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
   );
-  if (bumpCounts) await bump(cold, 'like_count', inserted.map((r) => r.post_id));
   return inserted.map((r) => ({ userId: r.user_id, at: r.created_at, type: 'LIKE' }));
 }
 
@@ -102,13 +100,4 @@ export async function recordActivity(cold: pg.ClientBase, actions: readonly Acti
     actions.map((a) => iso(a.at)),
     actions.map((a) => a.type),
   ]);
-}
-
-async function bump(cold: pg.ClientBase, column: 'comment_count' | 'like_count', postIds: readonly number[]): Promise<void> {
-  if (postIds.length === 0) return;
-  await cold.query(
-    `UPDATE posts_archive p SET ${column} = p.${column} + n.added
-     FROM (SELECT post_id, count(*)::int AS added FROM unnest($1::int[]) AS x(post_id) GROUP BY post_id) n WHERE p.original_id = n.post_id`,
-    [postIds],
-  );
 }

@@ -193,8 +193,8 @@ class Mover {
       const actions: Action[] = await copyPosts(this.cold, posts, this.archivedAt);
       // Counts start at 0 and grow by exactly the children inserted, so a rerun that finds a
       // comment written since the first attempt still counts right.
-      actions.push(...(await copyComments(this.cold, comments, this.archivedAt, true)));
-      actions.push(...(await copyLikes(this.cold, likes, this.archivedAt, true)));
+      actions.push(...(await copyComments(this.cold, comments, this.archivedAt)));
+      actions.push(...(await copyLikes(this.cold, likes, this.archivedAt)));
       await recordActivity(this.cold, actions);
     });
     return async () => {
@@ -215,8 +215,8 @@ class Mover {
     await this.inColdTransaction(dataset, async () => {
       const actions =
         dataset === 'comments'
-          ? await copyComments(this.cold, movable as HotModels.CommentModel[], this.archivedAt, true)
-          : await copyLikes(this.cold, movable as HotModels.PostLikeModel[], this.archivedAt, true);
+          ? await copyComments(this.cold, movable as HotModels.CommentModel[], this.archivedAt)
+          : await copyLikes(this.cold, movable as HotModels.PostLikeModel[], this.archivedAt);
       await recordActivity(this.cold, actions);
     });
     return async () => {

@@ -6,7 +6,7 @@
  *   created at or after the cutoff; the comments and likes of those posts; stock prices traded on
  *   or after the cutoff's UTC date. Explicit ids; each SERIAL sequence is then set past the
  *   largest id generated for its table, archived ones included, so new rows never reuse an id.
- * - cold: the older messages, posts (with comment_count / like_count) together with all their
+ * - cold: the older messages, posts together with all their
  *   comments and likes (whatever their age), older prices; user_activity derived from every
  *   archived row; one SUCCEEDED archival_runs row, and in hot the archive_bounds that run
  *   would have published. archived_at = started_at = finished_at = anchor.
@@ -146,8 +146,6 @@ function partition<T>(rows: readonly T[], predicate: (row: T) => boolean): [T[],
 
 async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff: Date): Promise<Record<ColdTable, number>> {
   const archivedAt = anchor.toISOString();
-  const commentCount = countBy(split.coldComments, (comment) => comment.postId);
-  const likeCount = countBy(split.coldLikes, (like) => like.postId);
 
   const counts: Record<ColdTable, number> = {
     messages_archive: await insertRows(
@@ -160,10 +158,8 @@ async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff
     ),
     posts_archive: await insertRows(
       cold,
-      `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at, like_count, comment_count)
-       SELECT u.id, u.author_id, u.title, u.body, u.created_at, $8::timestamptz, u.like_count, u.comment_count
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::int[])
-         AS u(id, author_id, title, body, created_at, like_count, comment_count)`,
+      `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
+       SELECT u.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[]) AS u`,
       split.coldPosts,
       [
         (p) => p.id,
@@ -171,8 +167,6 @@ async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff
         (p) => p.title,
         (p) => p.body,
         (p) => iso(p.createdAt),
-        (p) => likeCount.get(p.id) ?? 0,
-        (p) => commentCount.get(p.id) ?? 0,
       ],
       [archivedAt],
     ),
@@ -398,11 +392,6 @@ function maxId(rows: readonly { id: number }[]): number {
   return max;
 }
 
-function countBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
-  return counts;
-}
 
 function formatCounts(counts: Record<string, number>): string {
   return Object.entries(counts)

@@ -193,20 +193,15 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
     });
   });
 
-  it('archives posts with all their comments and likes, and counts them', async () => {
+  it('archives posts with all their comments and likes', async () => {
     const { hot, cold } = dbs;
-    const posts = await cold.query<{ comment_count: number; like_count: number; comments: number; likes: number }>(`
-      SELECT p.comment_count, p.like_count,
-             (SELECT count(*)::int FROM comments_archive c WHERE c.post_id = p.original_id) AS comments,
+    const posts = await cold.query<{ comments: number; likes: number }>(`
+      SELECT (SELECT count(*)::int FROM comments_archive c WHERE c.post_id = p.original_id) AS comments,
              (SELECT count(*)::int FROM post_likes_archive l WHERE l.post_id = p.original_id) AS likes
       FROM posts_archive p`);
     expect(posts.rows.length).toBe(summary.cold.posts_archive);
-    for (const row of posts.rows) {
-      expect(row.comment_count).toBe(row.comments);
-      expect(row.like_count).toBe(row.likes);
-    }
-    expect(posts.rows.some((row) => row.comment_count > 0)).toBe(true);
-    expect(posts.rows.some((row) => row.like_count > 0)).toBe(true);
+    expect(posts.rows.some((row) => row.comments > 0)).toBe(true);
+    expect(posts.rows.some((row) => row.likes > 0)).toBe(true);
     // No cold comment or like without its cold post, and none in hot for a cold post.
     expect(
       await count(cold, 'SELECT count(*)::int AS n FROM comments_archive c WHERE NOT EXISTS (SELECT 1 FROM posts_archive p WHERE p.original_id = c.post_id)'),

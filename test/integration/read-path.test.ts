@@ -66,7 +66,7 @@ async function seed() {
     const cold = post <= 6;
     const created = at(post * 8);
     if (cold) {
-      await coldDb.query(`INSERT INTO posts_archive (original_id, author_id, title, body, created_at, like_count, comment_count) VALUES ($1, 1, $2, 'b', $3, 2, 2)`, [post, `Post ${post}`, created]);
+      await coldDb.query(`INSERT INTO posts_archive (original_id, author_id, title, body, created_at) VALUES ($1, 1, $2, 'b', $3)`, [post, `Post ${post}`, created]);
       await coldDb.query(`INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at) VALUES ($1, $2, 2, 'c', $3), ($1 + 100, $2, 3, 'c', $4)`, [post, post, at(post * 8 + 1), at(post * 8 + 2)]);
       await coldDb.query(`INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at) VALUES ($1, $2, 2, $3), ($1 + 100, $2, 3, $3)`, [post, post, at(post * 8 + 1)]);
     } else {

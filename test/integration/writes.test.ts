@@ -55,7 +55,7 @@ beforeAll(async () => {
   await hotDb.query(`INSERT INTO conversation_participants (conversation_id, user_id) VALUES (1, 1), (1, 2)`);
   await hotDb.query(`INSERT INTO stocks (id, symbol, name) VALUES (1, '2330', 'TSMC')`);
   // Post 1 was archived with one comment and one like (bob's); post 2 is hot.
-  await coldDb.query(`INSERT INTO posts_archive (original_id, author_id, title, body, created_at, like_count, comment_count) VALUES (1, 2, 'Old', 'b', '2026-09-01', 1, 1)`);
+  await coldDb.query(`INSERT INTO posts_archive (original_id, author_id, title, body, created_at) VALUES (1, 2, 'Old', 'b', '2026-09-01')`);
   await coldDb.query(`INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at) VALUES (1, 1, 2, 'c', '2026-09-02')`);
   await coldDb.query(`INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at) VALUES (1, 1, 2, '2026-09-02')`);
   await coldDb.query(`INSERT INTO stock_prices_history (original_id, stock_id, trade_date, close, created_at) VALUES (1, 1, '2026-09-01', '600.00', '2026-09-01')`);

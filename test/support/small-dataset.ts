@@ -27,7 +27,7 @@ export async function seedSmallDataset(hot: pg.Client, cold: pg.Client): Promise
   await cold.query(`INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at) ${insert}`, rows(1, SMALL_MESSAGES.cold));
   await hot.query(`INSERT INTO messages (id, conversation_id, sender_id, content, created_at) ${insert}`, rows(SMALL_MESSAGES.cold + 1, SMALL_MESSAGES.total));
   await hot.query(`SELECT setval(pg_get_serial_sequence('messages', 'id'), 1000)`);
-  await cold.query(`INSERT INTO posts_archive (original_id, author_id, title, body, created_at, like_count, comment_count) VALUES (1, 1, 'Old post', 'b', $1, 0, 1)`, [smallAt(5)]);
+  await cold.query(`INSERT INTO posts_archive (original_id, author_id, title, body, created_at) VALUES (1, 1, 'Old post', 'b', $1)`, [smallAt(5)]);
   await cold.query(`INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at) VALUES (1, 1, 2, 'old comment', $1)`, [smallAt(6)]);
   await hot.query(`INSERT INTO posts (id, author_id, title, body, created_at) VALUES (2, 2, 'New post', 'b', $1)`, [smallAt(40)]);
   await hot.query(`INSERT INTO comments (id, post_id, author_id, body, created_at) VALUES (2, 2, 1, 'new comment', $1)`, [smallAt(41)]);

@@ -37,15 +37,7 @@ export const hotTables = {
 
 export const coldTables = {
   messages: table<ColdModels.MessageArchiveModel>('messages_archive', { ...archived(), conversationId: ['conversation_id', 'int'], senderId: ['sender_id', 'int'], content: ['content', 'text'], createdAt: ['created_at', 'instant'] }),
-  posts: table<ColdModels.PostArchiveModel>('posts_archive', {
-      ...archived(),
-      authorId: ['author_id', 'int'],
-      title: ['title', 'text'],
-      body: ['body', 'text'],
-      createdAt: ['created_at', 'instant'],
-      likeCount: ['like_count', 'int'],
-      commentCount: ['comment_count', 'int'],
-    }),
+  posts: table<ColdModels.PostArchiveModel>('posts_archive', { ...archived(), authorId: ['author_id', 'int'], title: ['title', 'text'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
   comments: table<ColdModels.CommentArchiveModel>('comments_archive', { ...archived(), postId: ['post_id', 'int'], authorId: ['author_id', 'int'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
   prices: table<ColdModels.StockPriceHistoryModel>('stock_prices_history', { ...priceColumns(), ...archived() }),
 } as const;
