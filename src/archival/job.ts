@@ -2,7 +2,7 @@
  * The archival job: moves rows older than a cutoff from the hot store to the cold store,
  * independent of GraphQL (the mutation, the schedule and tests call it).
  *
- * Contract (DESIGN.md, Promise 3):
+ * Contract (README.md, "Writes and archival"):
  * - One run at a time across every gateway process: a session advisory lock held for the whole
  *   run on a dedicated cold connection; a second caller gets ARCHIVAL_IN_PROGRESS.
  * - The cutoff is fixed once, in UTC, when the run is recorded (status RUNNING). Recording it
@@ -13,7 +13,9 @@
  *   of exactly the rows inserted, commit cold, then delete from hot exactly those ids that
  *   are still older than the cutoff. Nothing leaves hot before it is committed in cold; a
  *   crash anywhere, then a rerun, leaves every row in exactly one store, counted once.
- * - Memory is one batch, however many rows move.
+ * - Memory holds one batch of rows and the ids of at most MAX_PENDING_DELETES committed
+ *   batches waiting for their hot delete, however many rows move; a batch of posts also holds
+ *   all the comments and likes of those posts, which is not bounded yet.
  */
 import type pg from 'pg';
 import type { StoreConfig } from '../config.js';

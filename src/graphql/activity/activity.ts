@@ -1,7 +1,8 @@
 /**
- * Daily action counts of one user over both stores. Every row lives in exactly one store, and
- * archival writes the cold activity table from exactly the rows it moves, so the cold table's
- * counts plus the rows still in the hot store are the whole answer, before and after archival.
+ * Daily action counts of one user over both stores: the cold activity table, which archival
+ * writes from exactly the rows it copies, plus the rows still in the hot store. Exact whenever
+ * no run is between a batch's cold commit and its hot delete; until that delete (or, after a
+ * crash, until the next run finishes it) the batch's rows are counted in both.
  */
 import { utcDay } from '../../archival/bounds.js';
 import type { GatewayContext } from '../context.js';

@@ -1,6 +1,8 @@
 /**
- * Keyset predicates over (sort key, id) in Prisma's filter language: no row-value comparison
- * and no raw SQL, so the same query runs on SQL Server and PostgreSQL.
+ * Keyset predicates over (sort key, id) in Prisma's filter language, without a row-value
+ * comparison (T-SQL has none), for the connections still read through Prisma (prisma-side.ts:
+ * users, stocks, conversations, archival runs). The SQL reader writes its own per dialect
+ * (stores/sql/select.ts).
  */
 export type SortDirection = 'asc' | 'desc';
 

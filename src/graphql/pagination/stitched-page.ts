@@ -2,7 +2,7 @@
  * One page of a connection whose rows live in the hot store, the cold store, or (for the
  * moment between archival's cold commit and its hot delete) both.
  *
- * Contract (DESIGN.md, Promises 1, 2 and 4):
+ * Contract (README.md, "How a page reads two stores"):
  * - The order is total: (sort key, id) in the connection's direction; the id is the hot id,
  *   which archived rows keep as original_id. Cursors carry those values, never an offset.
  * - The hot store is read first, then the cold store. Archival commits a row to cold before it
