@@ -112,6 +112,9 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
       HOST: '127.0.0.1',
       ADMIN_TOKEN: admin,
       JWT_SECRET: 'production-jwt-secret-'.padEnd(40, 'x'),
+      METRICS_TOKEN: 'production-metrics-token-0123456789',
+      // The twelve clients below all come from loopback.
+      ADDRESS_MAX_REQUESTS: '64',
       HOT_DATABASE_URL: url(fresh.hot),
       COLD_DATABASE_URL: url(fresh.cold),
       SHUTDOWN_TIMEOUT_MS: '5000',
