@@ -75,6 +75,9 @@ function hostileRequests(): Hostile[] {
       add(`${arg}: ${size} variable`, query(`query($n: Int) { posts(${arg}: $n) { edges { node { title } } } }`, { n: size }), 'BAD_USER_INPUT', 'MAX_COST_EXCEEDED');
     }
   }
+  // Count bombs: each totalCount is a full count on every store it spans.
+  for (const count of [10, 12, 15]) add(`${count} aliased post counts`, query(`{ ${Array.from({ length: count }, (_, j) => `c${j}: posts { totalCount }`).join(' ')} }`), 'MAX_COST_EXCEEDED');
+  add('a message count per conversation', query('{ viewer { conversations(first: 20) { edges { node { messages { totalCount } } } } } }'), 'MAX_COST_EXCEEDED');
   add('first beyond Int', query('{ stocks(first: 99999999999) { totalCount } }'), 'GRAPHQL_VALIDATION_FAILED');
   add('first: 100 nested three deep', query('{ posts(first: 100) { edges { node { comments(first: 100) { edges { node { author { posts(first: 100) { totalCount } } } } } } } } }'), 'MAX_COST_EXCEEDED');
   for (let n = 0; n < 6; n++) {
