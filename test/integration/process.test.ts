@@ -192,6 +192,18 @@ describe('start-up failures end with one line and a non-zero exit', () => {
     expect(lines).toEqual(['stock-insight-gateway: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")']);
   });
 
+  it('production with an open /metrics names the variable to set', () => {
+    const { status, lines } = failedStart({
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: 'production-admin-token-0123456789',
+      JWT_SECRET: 'production-jwt-secret-'.padEnd(40, 'x'),
+      HOT_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
+      COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
+    });
+    expect(status).toBe(1);
+    expect(lines).toEqual(['stock-insight-gateway: invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)']);
+  });
+
   it('a store that is down names the store', () => {
     const { status, lines } = failedStart({ HOT_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere', COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere' });
     expect(status).toBe(1);
