@@ -62,9 +62,13 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+# /metrics on its own listener, loopback inside the container (production refuses to serve it
+# openly on the GraphQL port); set METRICS_TOKEN, or METRICS_HOST=0.0.0.0 with a token, to
+# scrape it from outside.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
+    METRICS_PORT=9464 \
     NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
 

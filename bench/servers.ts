@@ -33,6 +33,11 @@ export function startGateway(cluster: BenchCluster, nodeArgs: readonly string[] 
       HOT_DATABASE_URL: cluster.url(cluster.hot.database),
       COLD_DATABASE_URL: cluster.url(cluster.cold.database),
       MIGRATE_ON_START: 'true',
+      // Production refuses an open /metrics; the benchmark reads none.
+      METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      // Every load connection comes from loopback but stands for a client of its own.
+      ADDRESS_MAX_REQUESTS: '10000',
+      ADDRESS_MAX_STATEMENTS: '10000',
     }),
     readiness: { method: 'GET', path: '/readyz' },
   });

@@ -5,6 +5,7 @@
  * line naming the offending variable, so a bad deployment stops at start-up instead of at the
  * first request.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cron } from 'croner';
@@ -97,6 +98,38 @@ export interface ResilienceConfig {
   readonly authFailureWindowMs: number;
 }
 
+/**
+ * Which peers may say who the client is in X-Forwarded-For (proxy-addr's semantics): none (the
+ * socket's address is the client's), the nearest `hops` peers, or peers whose address is in
+ * `ranges`. http/client-address.ts walks from the socket leftwards through the header and
+ * takes the first address that is not trusted.
+ */
+export type TrustProxy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hops'; readonly hops: number }
+  /** Validated CIDRs (`10.0.0.0/8`, `::1/128`); the names loopback, linklocal, uniquelocal expanded. */
+  | { readonly kind: 'ranges'; readonly ranges: readonly { readonly address: string; readonly prefix: number; readonly family: 'ipv4' | 'ipv6' }[] };
+
+/** proxy-addr's named ranges. */
+const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+/**
+ * Bounds on how much of the stores one request and one client address may hold at once, so a
+ * single client cannot starve the pools (README "Concurrency per request and per address").
+ */
+export interface ConcurrencyLimits {
+  /** Statements one GraphQL request runs at once; the rest wait their turn. */
+  readonly requestStatements: number;
+  /** Statements all requests of one client address run at once; the rest wait their turn. */
+  readonly addressStatements: number;
+  /** GraphQL requests in flight from one client address; one more is 429 RATE_LIMITED. */
+  readonly addressRequests: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -129,8 +162,14 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   readonly metricsToken: string | undefined;
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy that sets it). */
-  readonly trustProxy: boolean;
+  /**
+   * Where /metrics is served on its own listener (METRICS_HOST, METRICS_PORT); undefined when
+   * it shares the GraphQL listener. In production one of this or `metricsToken` is required.
+   */
+  readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
+  /** Which peers may name the client in X-Forwarded-For (behind a reverse proxy that sets it). */
+  readonly trustProxy: TrustProxy;
+  readonly concurrency: ConcurrencyLimits;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
   const singleStore = read.oneOf('COLD_STORE', ['enabled', 'disabled'] as const, 'enabled') === 'disabled';
   const metricsToken = read.string('METRICS_TOKEN');
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  const metricsListen = readMetricsListen(read);
 
   return {
     nodeEnv,
@@ -188,13 +228,76 @@ export function loadConfig(env: Env = process.env): Config {
     enableSandbox: production ? read.bool('ENABLE_SANDBOX', false) : read.bool('ENABLE_SANDBOX', true),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     metricsToken,
-    trustProxy: read.bool('TRUST_PROXY', false),
+    metricsListen,
+    trustProxy: readTrustProxy(read),
+    concurrency: readConcurrency(read),
+  };
+}
+
+/**
+ * /metrics names operations, error rates and store latencies, so production never serves it to
+ * anyone who can reach the GraphQL port: it needs METRICS_TOKEN, or its own listener
+ * (METRICS_PORT, on METRICS_HOST, loopback by default); `assertSafeToServe` refuses anything
+ * else. Outside production it shares the GraphQL listener unless METRICS_PORT is set.
+ */
+function readMetricsListen(read: Reader): Config['metricsListen'] {
+  const port = read.string('METRICS_PORT') === undefined ? undefined : read.int('METRICS_PORT', 0, 0, 65535);
+  const host = read.string('METRICS_HOST');
+  if (host !== undefined && port === undefined) throw new ConfigError('METRICS_HOST', 'needs METRICS_PORT (the port of the separate /metrics listener)');
+  return port === undefined ? undefined : { host: host ?? '127.0.0.1', port };
+}
+
+/**
+ * What only a serving process needs on top of `loadConfig` (the CLIs share the configuration
+ * but serve nothing): in production, /metrics must not answer anyone who reaches the GraphQL
+ * port, so it needs METRICS_TOKEN or a listener of its own (METRICS_PORT).
+ */
+export function assertSafeToServe(config: Config): void {
+  if (config.nodeEnv === 'production' && config.metricsToken === undefined && config.metricsListen === undefined) {
+    throw new ConfigError('METRICS_TOKEN', 'is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)');
+  }
+}
+
+/**
+ * TRUST_PROXY: unset or false trusts no proxy; a whole number trusts that many hops; a comma
+ * list trusts those addresses, CIDRs and the names loopback, linklocal, uniquelocal. `true`
+ * (the old switch) means one hop, the proxy in front: trusting every hop, as proxy-addr does,
+ * would let any client write its own address.
+ */
+function readTrustProxy(read: Reader): TrustProxy {
+  const value = read.string('TRUST_PROXY');
+  if (value === undefined) return { kind: 'none' };
+  const lower = value.toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(lower)) return { kind: 'none' };
+  if (['true', 'yes', 'on'].includes(lower)) return { kind: 'hops', hops: 1 };
+  if (/^\d+$/.test(value)) return { kind: 'hops', hops: read.int('TRUST_PROXY', 0, 0, 100) };
+  const ranges = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').flatMap((entry) => NAMED_RANGES[entry.toLowerCase()] ?? [entry]);
+  return { kind: 'ranges', ranges: ranges.map((entry) => parseRange(entry)) };
+}
+
+function parseRange(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
+  const [address = '', prefixText, extra] = entry.split('/');
+  const version = isIP(address);
+  const bits = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (version === 0 || extra !== undefined || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) || prefix > bits) {
+    throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal, uniquelocal (got "${entry}")`);
+  }
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+function readConcurrency(read: Reader): ConcurrencyLimits {
+  return {
+    requestStatements: read.int('REQUEST_MAX_STATEMENTS', 4, 1, 1000),
+    addressStatements: read.int('ADDRESS_MAX_STATEMENTS', 5, 1, 10_000),
+    addressRequests: read.int('ADDRESS_MAX_REQUESTS', 8, 1, 10_000),
   };
 }
 
 /** The limits and resilience settings with no variable set (tests and tools). */
 export const DEFAULT_LIMITS: OperationLimits = readLimits(reader({}));
 export const DEFAULT_RESILIENCE: ResilienceConfig = readResilience(reader({}));
+export const DEFAULT_CONCURRENCY: ConcurrencyLimits = readConcurrency(reader({}));
 
 function readLimits(read: Reader): OperationLimits {
   return {

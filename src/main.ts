@@ -8,7 +8,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { scheduleArchival } from './archival/schedule.js';
 import { signToken } from './auth/viewer.js';
-import { ConfigError, DEVELOPMENT_ADMIN_TOKEN, loadConfig, type Config, type StoreConfig } from './config.js';
+import { assertSafeToServe, ConfigError, DEVELOPMENT_ADMIN_TOKEN, loadConfig, type Config, type StoreConfig } from './config.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
 import { migrate, MigrationError } from './db/migrations.js';
 import { describeStore, locateStores, migrationsFor, StoreUnreachableError, withMigrationSession, type LocatedStores } from './db/stores.js';
@@ -26,6 +26,7 @@ let log: (line: string) => void = (line) => console.log(line);
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
+  assertSafeToServe(config);
   const logger = createLogger(config.logLevel, destination);
   log = (line) => logger.info(line);
   const located = await locateStores(config, log);
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
       resilience: config.resilience,
       enableSandbox: config.enableSandbox,
       metricsToken: config.metricsToken,
+      metricsListen: config.metricsListen,
       trustProxy: config.trustProxy,
+      concurrency: config.concurrency,
     });
     const url = await gateway.listen(config.port, config.host);
     if (config.singleStore) logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');

@@ -9,13 +9,16 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createAuthenticator, type AuthSecrets } from './auth/viewer.js';
-import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig } from './config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_LIMITS, DEFAULT_RESILIENCE, type ConcurrencyLimits, type NodeEnv, type OperationLimits, type ResilienceConfig, type TrustProxy } from './config.js';
 import { createContext, type GatewayContext, type Stores } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/format-error.js';
 import { jitGateway } from './graphql/jit-executor.js';
 import { limitsPlugin } from './graphql/limits/limits-plugin.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { createAdmission } from './http/admission.js';
 import { createAuthThrottle } from './http/auth-throttle.js';
+import { clientAddressResolver } from './http/client-address.js';
+import { createMetricsServer } from './http/metrics-listener.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
 import { checkReadiness } from './http/readiness.js';
 import { observabilityPlugin } from './graphql/observability-plugin.js';
@@ -36,13 +39,19 @@ export interface GatewayOptions {
   /** Introspection and the Sandbox landing page in production (always on elsewhere). */
   readonly enableSandbox?: boolean;
   readonly metricsToken?: string;
-  readonly trustProxy?: boolean;
+  /** Serve /metrics on a listener of its own at this address (and not on the GraphQL one). */
+  readonly metricsListen?: { readonly host: string; readonly port: number };
+  /** Which peers may name the client in X-Forwarded-For; none by default. */
+  readonly trustProxy?: TrustProxy;
+  readonly concurrency?: ConcurrencyLimits;
   readonly readinessTimeoutMs?: number;
 }
 
 export interface Gateway {
   readonly apollo: ApolloServer<GatewayContext>;
   readonly httpServer: http.Server;
+  /** The separate /metrics listener (GatewayOptions.metricsListen), once listening. */
+  readonly metricsServer: http.Server | undefined;
   readonly metrics: GatewayMetrics;
   /** Starts Apollo and listens; resolves to the GraphQL URL. */
   listen(port: number, host: string): Promise<string>;
@@ -109,13 +118,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     accepting: () => accepting,
     metrics,
     metricsToken: options.metricsToken,
+    servesMetrics: options.metricsListen === undefined,
     logger,
     throttle: createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs }),
     maxBodyBytes: limits.maxBodyBytes,
     maxVariablesBytes: limits.maxVariablesBytes,
     requestTimeoutMs: resilience.requestTimeoutMs,
-    trustProxy: options.trustProxy ?? false,
+    clientAddress: clientAddressResolver(options.trustProxy ?? { kind: 'none' }),
+    admission: createAdmission(options.concurrency ?? DEFAULT_CONCURRENCY),
   });
+  const metricsServer = options.metricsListen && createMetricsServer(metrics, options.metricsToken);
   httpServer.on('request', (request, response) => {
     if (accepting) {
       inFlight += 1;
@@ -130,16 +142,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     apollo,
     httpServer,
+    metricsServer,
     metrics,
     async listen(port, host) {
       await apollo.start();
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
+      await listenOn(httpServer, port, host);
+      if (metricsServer && options.metricsListen) await listenOn(metricsServer, options.metricsListen.port, options.metricsListen.host);
       const address = httpServer.address() as AddressInfo;
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       return `http://${shownHost}:${address.port}${GRAPHQL_PATH}`;
@@ -163,7 +171,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await apollo.stop();
       } finally {
         clearTimeout(forced);
+        if (metricsServer?.listening) {
+          metricsServer.closeAllConnections();
+          await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        }
       }
     },
   };
+}
+
+function listenOn(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -8,22 +8,27 @@
  *   a header or a token);
  * - a refusal on /graphql is a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`
  *   with one of the gateway's codes: 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413
- *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 401 UNAUTHENTICATED, 429 RATE_LIMITED (with Retry-After), 400
+ *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 401 UNAUTHENTICATED, 429 RATE_LIMITED (with Retry-After;
+ *   failed authentications, or too many requests in flight from one address), 400
  *   BAD_REQUEST, 503 SHUTTING_DOWN, 504 REQUEST_TIMEOUT;
  * - credentials are checked before anything runs; failures count per client address
- *   (auth-throttle.ts);
+ *   (auth-throttle.ts, the address from client-address.ts);
+ * - a GraphQL request runs with its address's share of the stores (admission.ts);
  * - a GraphQL request that has not answered within `requestTimeoutMs` gets 504; what it still
  *   runs is bounded by the stores' statement timeouts.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { sameSecret, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import { ErrorCode } from '../errors.js';
 import { newRequestState, type GatewayContext, type RequestState } from '../graphql/context.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Admission, Ticket } from './admission.js';
 import type { AuthThrottle } from './auth-throttle.js';
+import type { ClientAddressOf } from './client-address.js';
+import { answerMetrics } from './metrics-listener.js';
 import type { Readiness } from './readiness.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -40,13 +45,16 @@ export interface HandlerOptions {
   readonly metrics: GatewayMetrics;
   /** When set, /metrics needs it as a bearer token. */
   readonly metricsToken: string | undefined;
+  /** False when /metrics has its own listener (metrics-listener.ts): here it is then 404. */
+  readonly servesMetrics: boolean;
   readonly logger: Logger;
   readonly throttle: AuthThrottle;
   readonly maxBodyBytes: number;
   readonly maxVariablesBytes: number;
   readonly requestTimeoutMs: number;
-  /** Take the client address from X-Forwarded-For. */
-  readonly trustProxy: boolean;
+  /** The client address from the socket and X-Forwarded-For (client-address.ts). */
+  readonly clientAddress: ClientAddressOf;
+  readonly admission: Admission;
 }
 
 interface Exchange {
@@ -73,7 +81,7 @@ export function createRequestHandler(options: HandlerOptions) {
           path: url.pathname,
           status: response.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
-          address: clientAddress(request, options.trustProxy),
+          address: clientAddress(request, options.clientAddress),
           ...(state.operationName ? { operation: state.operationName } : {}),
           ...(state.errorCodes.length > 0 ? { errors: state.errorCodes } : {}),
         },
@@ -100,7 +108,7 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
     const readiness = await options.readiness();
     return sendJson(response, readiness.ready ? 200 : 503, readiness);
   }
-  if (url.pathname === '/metrics') return sendMetrics(options, exchange);
+  if (url.pathname === '/metrics' && options.servesMetrics) return sendMetrics(options, exchange);
   if (url.pathname === '/') {
     response.writeHead(302, { location: GRAPHQL_PATH });
     return void response.end();
@@ -135,11 +143,27 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
     }
   }
 
+  const ticket = options.admission.enter(clientAddress(request, options.clientAddress));
+  if (!ticket) {
+    response.setHeader('retry-after', '1');
+    return refuse(options, exchange, 429, ErrorCode.RATE_LIMITED, 'Too many requests in flight from this address (ADDRESS_MAX_REQUESTS); retry in 1 s.');
+  }
+  try {
+    await execute(options, exchange, url, headers, parsedBody, viewer, ticket);
+  } finally {
+    ticket.leave();
+  }
+}
+
+async function execute(options: HandlerOptions, exchange: Exchange, url: URL, headers: HeaderMap, parsedBody: unknown, viewer: Viewer, ticket: Ticket): Promise<void> {
+  const { request, response, state } = exchange;
   let timer: NodeJS.Timeout | undefined;
-  const execution = options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method, headers, search: url.search, body: parsedBody },
-    context: async () => options.context(viewer, state),
-  });
+  const execution = ticket.run(() =>
+    options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => options.context(viewer, state),
+    }),
+  );
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
   });
@@ -160,7 +184,7 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
 async function authenticate(options: HandlerOptions, exchange: Exchange): Promise<Viewer | undefined> {
   const header = exchange.request.headers.authorization;
   if (header === undefined) return options.authenticate(undefined);
-  const address = clientAddress(exchange.request, options.trustProxy);
+  const address = clientAddress(exchange.request, options.clientAddress);
   const retryAfterMs = options.throttle.retryAfterMs(address);
   if (retryAfterMs > 0) {
     exchange.response.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
@@ -179,15 +203,8 @@ async function authenticate(options: HandlerOptions, exchange: Exchange): Promis
   }
 }
 
-async function sendMetrics(options: HandlerOptions, exchange: Exchange): Promise<void> {
-  const { request, response } = exchange;
-  if (options.metricsToken !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${options.metricsToken}`)) {
-    response.setHeader('www-authenticate', 'Bearer');
-    return sendJson(response, 401, { error: 'metrics need the METRICS_TOKEN bearer token' });
-  }
-  const text = await options.metrics.registry.metrics();
-  response.writeHead(200, { 'content-type': options.metrics.registry.contentType, 'content-length': Buffer.byteLength(text) });
-  response.end(text);
+function sendMetrics(options: HandlerOptions, exchange: Exchange): Promise<void> {
+  return answerMetrics(options.metrics, options.metricsToken, exchange.request, exchange.response);
 }
 
 function refuse(options: HandlerOptions, exchange: Exchange, status: number, code: ErrorCode, message: string): void {
@@ -234,11 +251,6 @@ function routeOf(pathname: string): string {
   return pathname === GRAPHQL_PATH || pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics' ? pathname.slice(1) : 'other';
 }
 
-function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return request.socket.remoteAddress ?? 'unknown';
+function clientAddress(request: IncomingMessage, of: ClientAddressOf): string {
+  return of(request.socket.remoteAddress, request.headers['x-forwarded-for']);
 }

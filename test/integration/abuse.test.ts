@@ -11,6 +11,7 @@ import { SignJWT } from 'jose';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { MESSAGES_ORDERING } from '../../src/graphql/message/message-sides.js';
+import { PRICES_ORDERING } from '../../src/graphql/price/price-sides.js';
 import { hotIsPostgres, type FreshStores } from '../support/databases.js';
 import { HTTP_SECRETS, startHttpGateway, type HttpGateway } from '../support/http-gateway.js';
 import { freshSmallStores, smallAt } from '../support/small-dataset.js';
@@ -74,6 +75,9 @@ function hostileRequests(): Hostile[] {
       add(`${arg}: ${size} variable`, query(`query($n: Int) { posts(${arg}: $n) { edges { node { title } } } }`, { n: size }), 'BAD_USER_INPUT', 'MAX_COST_EXCEEDED');
     }
   }
+  // Count bombs: each totalCount is a full count on every store it spans.
+  for (const count of [10, 12, 15]) add(`${count} aliased post counts`, query(`{ ${Array.from({ length: count }, (_, j) => `c${j}: posts { totalCount }`).join(' ')} }`), 'MAX_COST_EXCEEDED');
+  add('a message count per conversation', query('{ viewer { conversations(first: 20) { edges { node { messages { totalCount } } } } } }'), 'MAX_COST_EXCEEDED');
   add('first beyond Int', query('{ stocks(first: 99999999999) { totalCount } }'), 'GRAPHQL_VALIDATION_FAILED');
   add('first: 100 nested three deep', query('{ posts(first: 100) { edges { node { comments(first: 100) { edges { node { author { posts(first: 100) { totalCount } } } } } } } } }'), 'MAX_COST_EXCEEDED');
   for (let n = 0; n < 6; n++) {
@@ -96,6 +100,12 @@ function hostileRequests(): Hostile[] {
     add(`a cursor of ${ordering}`, page(encodeCursor(ordering, [smallAt(40).getTime(), 40])), 'INVALID_CURSOR');
   }
   add('an oversized cursor', page('A'.repeat(5000)), 'INVALID_CURSOR');
+  // Well-formed cursors whose keys no store can hold: they used to reach a SQL cast.
+  for (const at of [Date.parse('9999-12-31T23:59:59.999Z') + 1, 8.64e15, -62_135_596_800_001]) add(`a cursor at ${at} ms`, page(encodeCursor(MESSAGES_ORDERING.name, [at, 40])), 'INVALID_CURSOR');
+  add('a cursor with an id past Int', page(encodeCursor(MESSAGES_ORDERING.name, [smallAt(40).getTime(), 2 ** 40])), 'INVALID_CURSOR');
+  const prices = (cursor: string) => query('query($c: String) { stock(symbol: "2330") { prices(first: 5, after: $c) { edges { node { tradeDate } } } } }', { c: cursor });
+  for (const day of ['2026-02-30', '2026-04-31', '0000-01-01', '2026-13-01']) add(`a price cursor on ${day}`, prices(encodeCursor(PRICES_ORDERING.name, [day, 1])), 'INVALID_CURSOR');
+  add('a stocks cursor with an id past Int', query('query($c: String) { stocks(first: 1, after: $c) { edges { cursor } } }', { c: encodeCursor('stocks:symbol', ['2330', 1e300]) }), 'INVALID_CURSOR');
   const valid = encodeCursor(MESSAGES_ORDERING.name, [smallAt(40).getTime(), 40]);
   for (let i = 0; i < 5; i++) {
     const at = rng.int(0, valid.length - 1);

@@ -167,4 +167,18 @@ describe.runIf(hotIsPostgres())('production mode and its switches', () => {
     expect((await metricsText(guarded, 'wrong-token-0123456789')).status).toBe(401);
     expect((await metricsText(guarded, 'metrics-token-0123456789')).status).toBe(200);
   });
+
+  it('serves /metrics on its own loopback listener with METRICS_PORT, and not on the GraphQL port', async () => {
+    const separate = await start({ metricsListen: { host: '127.0.0.1', port: 0 } });
+    expect((await metricsText(separate)).status).toBe(404);
+    const address = separate.gateway.metricsServer?.address();
+    if (!address || typeof address === 'string') throw new Error('expected the metrics listener to listen');
+    expect(address.address).toBe('127.0.0.1');
+    const own = `http://127.0.0.1:${address.port}`;
+    const scraped = await fetch(`${own}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/gateway_http_responses_total|gateway_/);
+    expect((await fetch(`${own}/graphql`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${own}/healthz`)).status).toBe(404);
+  });
 });

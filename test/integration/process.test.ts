@@ -112,6 +112,9 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
       HOST: '127.0.0.1',
       ADMIN_TOKEN: admin,
       JWT_SECRET: 'production-jwt-secret-'.padEnd(40, 'x'),
+      METRICS_TOKEN: 'production-metrics-token-0123456789',
+      // The twelve clients below all come from loopback.
+      ADDRESS_MAX_REQUESTS: '64',
       HOT_DATABASE_URL: url(fresh.hot),
       COLD_DATABASE_URL: url(fresh.cold),
       SHUTDOWN_TIMEOUT_MS: '5000',
@@ -187,6 +190,18 @@ describe('start-up failures end with one line and a non-zero exit', () => {
     const { status, lines } = failedStart({ PORT: 'eighty' });
     expect(status).toBe(1);
     expect(lines).toEqual(['stock-insight-gateway: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")']);
+  });
+
+  it('production with an open /metrics names the variable to set', () => {
+    const { status, lines } = failedStart({
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: 'production-admin-token-0123456789',
+      JWT_SECRET: 'production-jwt-secret-'.padEnd(40, 'x'),
+      HOT_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
+      COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
+    });
+    expect(status).toBe(1);
+    expect(lines).toEqual(['stock-insight-gateway: invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)']);
   });
 
   it('a store that is down names the store', () => {

@@ -435,6 +435,28 @@ describe('who may see what', () => {
     expect(result.data?.nodes).toEqual([{ id: toGlobalId('Post', 1) }, null]);
     expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['nodes', 1], 'FORBIDDEN']]);
   });
+
+  it('nulls a malformed or unknown id of nodes at its own index, and resolves the others', async () => {
+    const ids = [M3, 'bm9wZQ', toGlobalId('Post', 1), toGlobalId('Message', 999_999), '!!', toGlobalId('Nothing' as 'Post', 1)];
+    const result = await run(`{ nodes(ids: ${JSON.stringify(ids)}) { id } }`, ADMIN);
+    expect(result.data?.nodes).toEqual([{ id: M3 }, null, { id: toGlobalId('Post', 1) }, null, null, null]);
+    // Unknown: null with no error; malformed: BAD_USER_INPUT at its index.
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      [['nodes', 1], 'BAD_USER_INPUT'],
+      [['nodes', 4], 'BAD_USER_INPUT'],
+      [['nodes', 5], 'BAD_USER_INPUT'],
+    ]);
+    // As a caller who may see some of them: each item its own outcome.
+    const mixed = await run(`{ nodes(ids: ${JSON.stringify([M3, 'bm9wZQ', toGlobalId('Post', 1)])}) { id } }`, EVE);
+    expect(mixed.data?.nodes).toEqual([null, null, { id: toGlobalId('Post', 1) }]);
+    // (errors come in the order the items settle)
+    expect(mixed.errors?.map((e) => [e.path, e.extensions?.code]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([[['nodes', 0], 'FORBIDDEN'], [['nodes', 1], 'BAD_USER_INPUT']]);
+    // node(id) answers the same way for one id: null, with BAD_USER_INPUT for a malformed one.
+    const single = await run('{ node(id: "bm9wZQ") { id } }', ADMIN);
+    expect(single.data).toEqual({ node: null });
+    expect(single.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['node'], 'BAD_USER_INPUT']]);
+    expect((await run(`{ node(id: "${toGlobalId('Message', 999_999)}") { id } }`, ADMIN)).errors).toBeUndefined();
+  });
 });
 
 describe.runIf(hotIsPostgres())('the cold search index', () => {

@@ -4,13 +4,15 @@
  */
 import type { AddressInfo } from 'node:net';
 import { signToken } from '../../src/auth/viewer.js';
-import { DEFAULT_LIMITS, DEFAULT_RESILIENCE, type NodeEnv, type OperationLimits, type ResilienceConfig, type StoreConfig } from '../../src/config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_LIMITS, DEFAULT_RESILIENCE, type ConcurrencyLimits, type NodeEnv, type OperationLimits, type ResilienceConfig, type StoreConfig, type TrustProxy } from '../../src/config.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import { capturingLogger, type CapturedLogs } from './logs.js';
 
 export const HTTP_SECRETS = { adminToken: 'http-test-admin-token-0123456789', jwtSecret: 'http-test-jwt-secret-'.padEnd(40, 'x') };
+
+const UNSHARED: ConcurrencyLimits = { ...DEFAULT_CONCURRENCY, addressStatements: 10_000, addressRequests: 10_000 };
 
 export interface HttpGateway {
   readonly url: string;
@@ -32,6 +34,15 @@ export interface HttpGatewayOptions {
   readonly resilience?: Partial<ResilienceConfig>;
   readonly enableSandbox?: boolean;
   readonly metricsToken?: string;
+  /** Serve /metrics on its own listener (port 0: a free one). */
+  readonly metricsListen?: { readonly host: string; readonly port: number };
+  readonly trustProxy?: TrustProxy;
+  /**
+   * Every test request comes from loopback, though most suites stand for many clients: the
+   * per-address shares are off (very large) unless a test sets them; the per-request one is
+   * the default.
+   */
+  readonly concurrency?: Partial<ConcurrencyLimits>;
   /** Write the log lines and drop them, rather than keep them for the test to read (long runs). */
   readonly discardLogs?: boolean;
 }
@@ -57,6 +68,9 @@ export async function startHttpGateway(config: { hot: StoreConfig; cold: StoreCo
     resilience,
     enableSandbox: options.enableSandbox,
     metricsToken: options.metricsToken,
+    metricsListen: options.metricsListen,
+    trustProxy: options.trustProxy,
+    concurrency: { ...UNSHARED, ...options.concurrency },
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(gateway.httpServer.address() as AddressInfo).port}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseStoreUrl } from '../../src/config.js';
+import { assertSafeToServe, ConfigError, loadConfig, parseStoreUrl } from '../../src/config.js';
 
 const PG_HOT = 'postgresql://app:s%40cret@db.internal:6543/hot?sslmode=require';
 const PG_COLD = 'postgresql://app@cold.internal/cold';
@@ -81,5 +81,39 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', ...stores, ...secrets });
     expect(config.usesDevelopmentSecrets).toBe(false);
     expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('refuses to serve production /metrics openly: it needs METRICS_TOKEN or its own listener', () => {
+    const production = { NODE_ENV: 'production', HOT_DATABASE_URL: PG_HOT, COLD_DATABASE_URL: PG_COLD, ADMIN_TOKEN: 'a'.repeat(32), JWT_SECRET: 'j'.repeat(32) };
+    // The CLIs load the same configuration and serve nothing: loadConfig itself accepts it.
+    const open = loadConfig(production);
+    expect(open.metricsListen).toBeUndefined();
+    let error: unknown;
+    try {
+      assertSafeToServe(open);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('METRICS_TOKEN');
+    expect((error as Error).message).toMatch(/METRICS_TOKEN.*METRICS_PORT/);
+    expect((error as Error).message).not.toContain('\n');
+    expect(() => assertSafeToServe(loadConfig({ ...production, METRICS_TOKEN: 'm'.repeat(16) }))).not.toThrow();
+    const separate = loadConfig({ ...production, METRICS_PORT: '9464' });
+    expect(separate.metricsListen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(() => assertSafeToServe(separate)).not.toThrow();
+    expect(loadConfig({ ...production, METRICS_PORT: '9464', METRICS_HOST: '10.1.2.3' }).metricsListen).toEqual({ host: '10.1.2.3', port: 9464 });
+    // Outside production /metrics may share the GraphQL listener.
+    expect(() => assertSafeToServe(loadConfig({}))).not.toThrow();
+    expectConfigError({ METRICS_HOST: '127.0.0.1' }, 'METRICS_HOST');
+    expectConfigError({ METRICS_PORT: 'x' }, 'METRICS_PORT');
+  });
+
+  it('reads the concurrency shares, with defaults', () => {
+    expect(loadConfig({}).concurrency).toEqual({ requestStatements: 4, addressStatements: 5, addressRequests: 8 });
+    expect(loadConfig({ REQUEST_MAX_STATEMENTS: '2', ADDRESS_MAX_STATEMENTS: '3', ADDRESS_MAX_REQUESTS: '20' }).concurrency).toEqual({ requestStatements: 2, addressStatements: 3, addressRequests: 20 });
+    expectConfigError({ REQUEST_MAX_STATEMENTS: '0' }, 'REQUEST_MAX_STATEMENTS');
+    expectConfigError({ ADDRESS_MAX_STATEMENTS: 'many' }, 'ADDRESS_MAX_STATEMENTS');
+    expectConfigError({ ADDRESS_MAX_REQUESTS: '-1' }, 'ADDRESS_MAX_REQUESTS');
   });
 });

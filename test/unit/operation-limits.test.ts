@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildSchema, GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, PROJECT_ROOT, type OperationLimits } from '../../src/config.js';
-import { checkOperationLimits, type OperationMeasure } from '../../src/graphql/limits/operation-limits.js';
+import { checkOperationLimits, COUNT_PRICE, type OperationMeasure } from '../../src/graphql/limits/operation-limits.js';
 
 const schema = buildSchema(readFileSync(path.join(PROJECT_ROOT, 'schema.graphql'), 'utf8'));
 
@@ -35,7 +35,7 @@ describe('operation limits', () => {
   });
 
   it('counts a connection without first/last at the default page size, and only its edges', () => {
-    expect(measure('{ stocks { totalCount pageInfo { hasNextPage } edges { node { symbol } } } }').cost).toBe(1 + 1 + 2 + 20 * 3);
+    expect(measure('{ stocks { totalCount pageInfo { hasNextPage } edges { node { symbol } } } }').cost).toBe(1 + COUNT_PRICE + 2 + 20 * 3);
   });
 
   it('multiplies nested connections, and refuses what would touch too many records', () => {
@@ -88,4 +88,25 @@ describe('operation limits', () => {
     expect(measure('{ __typename }', { introspection: false }).cost).toBe(0);
     expect(measure('{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }')).toMatchObject({ depth: 0, cost: 0 });
   });
+
+  it('prices a totalCount as one statement per store it counts on, so aliased counts cannot fan out', () => {
+    expect(COUNT_PRICE).toBe(250);
+    // stocks: the hot store alone; posts: both stores.
+    expect(measure('{ stocks { totalCount } }').cost).toBe(1 + COUNT_PRICE);
+    expect(measure('{ posts { totalCount } }').cost).toBe(1 + 2 * COUNT_PRICE);
+    expect(measure('{ archivalRuns { totalCount } }').cost).toBe(1 + COUNT_PRICE);
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: posts { totalCount }`).join(' ')} }`;
+    // 15 aliased counts over both stores would be 30 full counts.
+    expect(refusal(aliased(15))).toMatchObject({ code: 'MAX_COST_EXCEEDED', message: expect.stringContaining('QUERY_MAX_COST') });
+    expect(refusal(aliased(10)).code).toBe('MAX_COST_EXCEEDED');
+    expect(measure(aliased(9)).cost).toBe(9 * (1 + 2 * COUNT_PRICE));
+    // A count under a list runs once per item: 10 conversations' message counts are 20 statements.
+    const perItem = (n: number) => `{ viewer { conversations(first: ${n}) { edges { node { messages { totalCount } } } } } }`;
+    expect(measure(perItem(5)).cost).toBe(1 + 1 + 5 * 3 + 5 * 2 * COUNT_PRICE);
+    expect(refusal(perItem(10)).code).toBe('MAX_COST_EXCEEDED');
+    // The contract's everyday counts still pass.
+    expect(measure('{ stocks(first: 100) { totalCount } users(first: 1) { totalCount } }').cost).toBe(2 * (1 + COUNT_PRICE));
+    expect(measure('{ conversation(id: "x") { messages(first: 100) { totalCount edges { node { tier } } pageInfo { hasNextPage } } } }').cost).toBe(1 + 1 + 2 * COUNT_PRICE + 300 + 2);
+  });
 });
+

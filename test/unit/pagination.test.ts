@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { pageRequest } from '../../src/graphql/pagination/args.js';
 import { connectionFromRows } from '../../src/graphql/pagination/connection.js';
-import { decodeCursor, encodeCursor } from '../../src/graphql/pagination/cursor.js';
+import { cursorInstant, decodeCursor, encodeCursor, isCursorDay } from '../../src/graphql/pagination/cursor.js';
 
 function codeOf(fn: () => unknown): { code: unknown; argumentName: unknown } {
   try {
@@ -75,3 +75,22 @@ describe('connectionFromRows', () => {
     expect(await page.totalCount()).toBe(1);
   });
 });
+
+describe('cursor keys', () => {
+  it('accepts real calendar days of the years 1 to 9999 only', () => {
+    for (const day of ['2026-02-28', '2024-02-29', '2000-02-29', '0001-01-01', '9999-12-31', '2026-12-31']) expect(isCursorDay(day), day).toBe(true);
+    for (const day of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '0000-01-01', '2026-1-01', '20260101', ' 2026-01-01', 20260101, null]) {
+      expect(isCursorDay(day), String(day)).toBe(false);
+    }
+  });
+
+  it('accepts whole-millisecond instants of the years 1 to 9999 only', () => {
+    expect(cursorInstant(Date.UTC(2026, 9, 1))?.toISOString()).toBe('2026-10-01T00:00:00.000Z');
+    expect(cursorInstant(Date.parse('9999-12-31T23:59:59.999Z'))).toBeInstanceOf(Date);
+    expect(cursorInstant(Date.parse('0001-01-01T00:00:00.000Z'))).toBeInstanceOf(Date);
+    for (const value of [Date.parse('9999-12-31T23:59:59.999Z') + 1, Date.parse('0001-01-01T00:00:00.000Z') - 1, 8.64e15, -8.64e15, 1e300, 1.5, Number.NaN, Infinity, '1', null]) {
+      expect(cursorInstant(value), String(value)).toBeUndefined();
+    }
+  });
+});
+

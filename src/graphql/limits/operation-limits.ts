@@ -10,7 +10,10 @@
  *   is under (`first`/`last`, or the default page size when neither is given), by the number
  *   of `ids` of `nodes`, and by LIST_FACTOR for a plain list field. It estimates the records
  *   an operation may touch: a conversation's 100-edge message page with sender names costs
- *   502; 50 posts with 50 comments each, 7,651 (refused by the default 5,000).
+ *   502; 50 posts with 50 comments each, 7,651 (refused by the default 5,000). A `totalCount`
+ *   is a full count, one statement on each store its connection spans: it costs COUNT_PRICE
+ *   per store (times the lists above it), so the default cost admits at most 20 counts per
+ *   operation, and 15 aliased `posts { totalCount }` (30 counts) are refused.
  * - directives: counted over the whole document.
  * A fragment spread inside itself (refused by validation already) is not followed, and the
  * walk itself is bounded, so no document can make this check expensive.
@@ -37,6 +40,17 @@ import { DEFAULT_PAGE_SIZE } from '../pagination/args.js';
 
 /** The multiplier for a list field with no page size (participants, activity days). */
 export const LIST_FACTOR = 10;
+/**
+ * What one count statement costs: a COUNT(*) reads every row of its range in an index, far more
+ * than a page does, and holds a pooled connection meanwhile. 250 keeps 20 counts within the
+ * default QUERY_MAX_COST of 5,000.
+ */
+export const COUNT_PRICE = 250;
+/**
+ * Connections whose count runs on one store only (hot: stocks, users, a user's conversations;
+ * cold: archival runs); every other connection is stitched and counts on both.
+ */
+const SINGLE_STORE_CONNECTIONS = new Set(['StockConnection', 'UserConnection', 'ConversationConnection', 'ArchivalRunConnection']);
 /** Selections visited at most, whatever the limits: a bound on this check's own work. */
 const MAX_VISITS = 100_000;
 
@@ -137,7 +151,7 @@ class Walk {
           throw reject(ErrorCode.MAX_DEPTH_EXCEEDED, `The operation nests fields more than ${limits.maxDepth} levels deep (QUERY_MAX_DEPTH).`);
         }
         this.depth = Math.max(this.depth, depth + 1);
-        this.cost += multiplier;
+        this.cost += name === 'totalCount' && isConnection(parent) ? Math.min(multiplier * countStatements(parent) * COUNT_PRICE, Number.MAX_SAFE_INTEGER) : multiplier;
         if (this.cost > limits.maxCost) throw this.tooCostly();
       }
       if (selection.selectionSet) {
@@ -190,6 +204,11 @@ class Walk {
 
 function isConnection(type: GraphQLNamedType | undefined): boolean {
   return type !== undefined && type.name.endsWith('Connection');
+}
+
+/** The stores a connection's totalCount counts on (conservatively both for any not listed). */
+function countStatements(connection: GraphQLNamedType | undefined): number {
+  return connection !== undefined && SINGLE_STORE_CONNECTIONS.has(connection.name) ? 1 : 2;
 }
 
 function isList(type: GraphQLType): boolean {

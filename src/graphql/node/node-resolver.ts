@@ -22,16 +22,18 @@ export class NodeResolver {
   @Query(() => [NodeType], { nullable: 'items', description: 'Same length and order as ids; null where an id resolves to nothing.' })
   async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<(NodeShape | null)[]> {
     if (ids.length > MAX_NODES) throw new UserInputError(`"ids" may hold at most ${MAX_NODES} ids (got ${ids.length}).`, 'ids');
-    const decoded = ids.map((id) => fromGlobalId(id, 'ids'));
     // Each load joins its type's batch (one statement per type and store). An item that fails
-    // (one the caller may not see, one in a store that is down) becomes null and reports its
-    // error at its own index; the list itself never fails, and keeps the length of `ids`.
+    // (a malformed id: BAD_USER_INPUT; one the caller may not see: FORBIDDEN; one in a store
+    // that is down) becomes null and reports its error at its own index; an unknown id is null
+    // with no error. The list itself never fails, and keeps the length of `ids`.
     return Promise.all(
-      decoded.map((globalId, index) =>
-        loadNode(globalId, context).catch((error: unknown) => {
-          context.request.partialErrors.push(locatedError(error, info.fieldNodes, [...pathToArray(info.path), index]));
-          return null;
-        }),
+      ids.map((id, index) =>
+        Promise.resolve()
+          .then(() => loadNode(fromGlobalId(id, 'ids'), context))
+          .catch((error: unknown) => {
+            context.request.partialErrors.push(locatedError(error, info.fieldNodes, [...pathToArray(info.path), index]));
+            return null;
+          }),
       ),
     );
   }

@@ -5,7 +5,7 @@
 import type { ConnectionArgs } from './args.js';
 import { pageRequest } from './args.js';
 import { connectionFromRows, type Connection } from './connection.js';
-import { decodeCursor, encodeCursor, type KeyPart } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor, type KeyPart } from './cursor.js';
 import { flip, keysetAfter, type SortDirection } from './keyset.js';
 
 export interface SingleStoreOrdering<TRow extends { readonly id: number }> {
@@ -34,6 +34,8 @@ export async function singleStorePage<TRow extends { readonly id: number }, TNod
   let where: Record<string, unknown> = {};
   if (page.cursor !== undefined) {
     const [value, id] = decodeCursor(page.cursor, ordering.name, [ordering.keyType, 'number'], page.cursorArgument);
+    // An id no Int column can hold would fail in the store, not as a cursor.
+    if (!Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647) throw invalidCursor(page.cursorArgument, 'malformed key');
     where = keysetAfter(ordering.field, value, id as number, direction);
   }
   const rows = await fetch({ where, orderBy: [{ [ordering.field]: direction }, { id: direction }], take: page.size + 1 });

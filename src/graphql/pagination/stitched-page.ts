@@ -20,7 +20,7 @@
 import { unavailableStore } from '../../stores/errors.js';
 import { pageRequest, type ConnectionArgs } from './args.js';
 import { connectionFromRows, type Connection } from './connection.js';
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { cursorInstant, decodeCursor, encodeCursor, invalidCursor, isCursorDay } from './cursor.js';
 import { flip, type SortDirection } from './keyset.js';
 
 /** An instant (created_at) or a calendar day as YYYY-MM-DD (trade_date). */
@@ -176,8 +176,8 @@ function encodeKey(key: SortKey): string | number {
 function decodeKeyCursor(cursor: string, ordering: StitchedOrdering, argumentName: string): { value: SortKey; id: number } {
   const shape = ordering.keyKind === 'instant' ? (['number', 'number'] as const) : (['string', 'number'] as const);
   const [value, id] = decodeCursor(cursor, ordering.name, shape, argumentName);
-  const key = ordering.keyKind === 'instant' ? new Date(value as number) : (value as string);
-  const valid = key instanceof Date ? Number.isFinite(key.getTime()) : /^\d{4}-\d{2}-\d{2}$/.test(key);
-  if (!valid || !Number.isSafeInteger(id) || (id as number) < 1) throw invalidCursor(argumentName, 'malformed key');
+  // An impossible day or an instant no store can hold would reach a SQL cast and fail there.
+  const key = ordering.keyKind === 'instant' ? cursorInstant(value) : isCursorDay(value) ? value : undefined;
+  if (key === undefined || !Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647) throw invalidCursor(argumentName, 'malformed key');
   return { value: key, id: id as number };
 }

@@ -1,0 +1,60 @@
+/**
+ * Each client address's share of the gateway (config.ts ConcurrencyLimits): at most
+ * `addressRequests` GraphQL requests in flight (one more is answered 429 RATE_LIMITED by the
+ * handler), whose statements run at most `requestStatements` at once per request and
+ * `addressStatements` at once per address (stores/statement-share.ts). Others are served
+ * beside a flooding address: it only ever waits on its own slots.
+ *
+ * Memory is bounded by the requests in flight: an address is forgotten when its last one ends.
+ */
+import type { ConcurrencyLimits } from '../config.js';
+import { Slots, withShare } from '../stores/statement-share.js';
+
+export interface Ticket {
+  /** Runs `work` (and all it starts) with this request's share of the stores. */
+  run<T>(work: () => T): T;
+  /** The request is over: its waiting statements are dropped and its address's place freed. */
+  leave(): void;
+}
+
+export interface Admission {
+  /** A ticket for one request from `address`; undefined when the address is at its limit. */
+  enter(address: string): Ticket | undefined;
+  /** Requests in flight per address (tests, diagnostics). */
+  inFlight(address: string): number;
+}
+
+export function createAdmission(limits: ConcurrencyLimits): Admission {
+  const addresses = new Map<string, { requests: number; readonly statements: Slots }>();
+  // Statements still running hold slots of `statements`; an entry is dropped only when nothing
+  // refers to it, else a new request would get fresh slots beside them.
+  const forget = (address: string, entry: { requests: number; readonly statements: Slots }) => {
+    if (entry.requests === 0 && entry.statements.idle && addresses.get(address) === entry) addresses.delete(address);
+  };
+  return {
+    enter(address) {
+      let entry = addresses.get(address);
+      if (!entry) {
+        const created = { requests: 0, statements: new Slots(limits.addressStatements, () => forget(address, created)) };
+        addresses.set(address, (entry = created));
+      }
+      if (entry.requests >= limits.addressRequests) return undefined;
+      entry.requests += 1;
+      const held = entry;
+      const ended = new AbortController();
+      const share = { slots: [new Slots(limits.requestStatements), held.statements], signal: ended.signal };
+      let left = false;
+      return {
+        run: (work) => withShare(share, work),
+        leave() {
+          if (left) return;
+          left = true;
+          ended.abort();
+          held.requests -= 1;
+          forget(address, held);
+        },
+      };
+    },
+    inFlight: (address) => addresses.get(address)?.requests ?? 0,
+  };
+}
