@@ -30,14 +30,27 @@ export interface ArchivalOptions {
 export interface ArchivalResult {
   readonly messages: number;
   readonly floor: { readonly seconds: number; readonly rowsPerSecond: number };
-  readonly job: { readonly seconds: number; readonly rowsPerSecond: number; readonly peakRssMb: number; readonly rssAtStartMb: number };
-  readonly seedStyle: { readonly sample: number; readonly seconds: number; readonly rowsPerSecond: number; readonly extrapolatedSeconds: number };
+  readonly job: {
+    readonly seconds: number;
+    readonly rowsPerSecond: number;
+    readonly peakRssMb: number;
+    readonly rssAtStartMb: number;
+  };
+  readonly seedStyle: {
+    readonly sample: number;
+    readonly seconds: number;
+    readonly rowsPerSecond: number;
+    readonly extrapolatedSeconds: number;
+  };
 }
 
 const DAY_MS = 86_400_000;
 const COLUMNS = 'original_id, conversation_id, sender_id, content, created_at';
 
-export async function measureArchival(stores: { hot: StoreConfig; cold: StoreConfig }, options: ArchivalOptions): Promise<ArchivalResult> {
+export async function measureArchival(
+  stores: { hot: StoreConfig; cold: StoreConfig },
+  options: ArchivalOptions,
+): Promise<ArchivalResult> {
   const { messages, sample } = options;
   const log = options.log ?? (() => undefined);
   const cutoff = new Date(Date.now() - 30 * DAY_MS);
@@ -46,8 +59,12 @@ export async function measureArchival(stores: { hot: StoreConfig; cold: StoreCon
   const coldDb = new pg.Client(pgConnectionConfig(stores.cold));
   try {
     await Promise.all([hotDb.connect(), coldDb.connect()]);
-    await hotDb.query(`INSERT INTO users (id, username, display_name) SELECT i, 'user' || i, 'User ' || i FROM generate_series(1, 1000) i`);
-    await hotDb.query(`INSERT INTO conversations (id, title) SELECT i, 'Conversation ' || i FROM generate_series(1, 2000) i`);
+    await hotDb.query(
+      `INSERT INTO users (id, username, display_name) SELECT i, 'user' || i, 'User ' || i FROM generate_series(1, 1000) i`,
+    );
+    await hotDb.query(
+      `INSERT INTO conversations (id, title) SELECT i, 'Conversation ' || i FROM generate_series(1, 2000) i`,
+    );
 
     const seed = async () => {
       await hotDb.query('TRUNCATE messages');
@@ -80,17 +97,29 @@ export async function measureArchival(stores: { hot: StoreConfig; cold: StoreCon
     // The gateway's job, in a plain node process running the compiled build.
     await seed();
     const job = await runWorker(stores, options.build);
-    if (job.messages !== messages || job.status !== 'SUCCEEDED') throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${messages}`);
-    log(`  gateway job: ${job.seconds.toFixed(1)} s, peak RSS ${(Math.max(job.peakRss, job.maxRss) / 2 ** 20).toFixed(0)} MB`);
+    if (job.messages !== messages || job.status !== 'SUCCEEDED')
+      throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${messages}`);
+    log(
+      `  gateway job: ${job.seconds.toFixed(1)} s, peak RSS ${(Math.max(job.peakRss, job.maxRss) / 2 ** 20).toFixed(0)} MB`,
+    );
 
     // The seed's design on a sample: look up each row in cold, insert it alone, then delete by predicate.
     await seed();
-    const { rows } = await hotDb.query(`SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < $1 ORDER BY id LIMIT ${sample}`, [cutoff]);
+    const { rows } = await hotDb.query(
+      `SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < $1 ORDER BY id LIMIT ${sample}`,
+      [cutoff],
+    );
     started = performance.now();
     for (const row of rows) {
       const existing = await coldDb.query('SELECT 1 FROM messages_archive WHERE original_id = $1', [row.id]);
       if (existing.rowCount === 0) {
-        await coldDb.query(`INSERT INTO messages_archive (${COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [row.id, row.conversation_id, row.sender_id, row.content, row.created_at]);
+        await coldDb.query(`INSERT INTO messages_archive (${COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
+          row.id,
+          row.conversation_id,
+          row.sender_id,
+          row.content,
+          row.created_at,
+        ]);
       }
     }
     await hotDb.query(`DELETE FROM messages WHERE id <= $1 AND created_at < $2`, [rows.at(-1).id, cutoff]);
@@ -107,7 +136,12 @@ export async function measureArchival(stores: { hot: StoreConfig; cold: StoreCon
         peakRssMb: round(Math.max(job.peakRss, job.maxRss) / 2 ** 20),
         rssAtStartMb: round(job.rssAtStart / 2 ** 20),
       },
-      seedStyle: { sample, seconds: round(seedSeconds), rowsPerSecond: Math.round(seedRate), extrapolatedSeconds: round(messages / seedRate) },
+      seedStyle: {
+        sample,
+        seconds: round(seedSeconds),
+        rowsPerSecond: Math.round(seedRate),
+        extrapolatedSeconds: round(messages / seedRate),
+      },
     };
   } finally {
     await Promise.all([hotDb.end().catch(() => undefined), coldDb.end().catch(() => undefined)]);
@@ -118,26 +152,60 @@ export async function measureArchival(stores: { hot: StoreConfig; cold: StoreCon
 async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig }, build: boolean) {
   const run = (command: string, argv: string[], env: Record<string, string> = {}) =>
     new Promise<string>((resolve, reject) => {
-      const child = spawn(command, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(command, argv, {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (chunk) => (out += chunk));
       child.once('error', reject);
       // 'close', not 'exit': stdout may still hold the worker's last line when the process exits.
-      child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`))));
+      child.once('close', (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`)),
+      );
     });
   if (build) await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
   const nodeFlags = process.env.WORKER_NODE_FLAGS ? process.env.WORKER_NODE_FLAGS.split(' ') : [];
-  const out = await run(process.execPath, [...nodeFlags, path.join(PROJECT_ROOT, 'bench', 'archival-worker.mjs')], { STORES_JSON: JSON.stringify(stores) });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { messages: number; status: string; seconds: number; peakRss: number; maxRss: number; rssAtStart: number };
+  const out = await run(process.execPath, [...nodeFlags, path.join(PROJECT_ROOT, 'bench', 'archival-worker.mjs')], {
+    STORES_JSON: JSON.stringify(stores),
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as {
+    messages: number;
+    status: string;
+    seconds: number;
+    peakRss: number;
+    maxRss: number;
+    rssAtStart: number;
+  };
 }
 
 /** `psql -c <out>` on one store piped into `psql -c <in>` on the other. */
 function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string): Promise<void> {
   const psql = (store: StoreConfig, command: string) =>
-    spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', store.host, '-p', String(store.port), '-U', store.user, '-d', store.database, '-c', command], {
-      env: { ...process.env, PGPASSWORD: store.password },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    spawn(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        store.host,
+        '-p',
+        String(store.port),
+        '-U',
+        store.user,
+        '-d',
+        store.database,
+        '-c',
+        command,
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: store.password },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
   const reader = psql(from, out);
   const writer = psql(to, into);
   reader.stdout.pipe(writer.stdin);

@@ -8,7 +8,19 @@ let peakRss = process.memoryUsage().rss;
 const rssAtStart = peakRss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 const started = performance.now();
-const run = await runInArchivalWorker({ hot, cold }, { kind: 'archive', options: { olderThanDays: 30, dryRun: false } });
+const run = await runInArchivalWorker(
+  { hot, cold },
+  { kind: 'archive', options: { olderThanDays: 30, dryRun: false } },
+);
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
-console.log(JSON.stringify({ messages: run.messages, status: run.status, seconds, peakRss, rssAtStart, maxRss: process.resourceUsage().maxRSS * 1024 }));
+console.log(
+  JSON.stringify({
+    messages: run.messages,
+    status: run.status,
+    seconds,
+    peakRss,
+    rssAtStart,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  }),
+);

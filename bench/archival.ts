@@ -21,9 +21,13 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
     console.log(`\n| design | rows/s | for ${MESSAGES.toLocaleString()} rows |`);
     console.log('| --- | --- | --- |');
-    console.log(`| floor: psql \\copy + one DELETE | ${result.floor.rowsPerSecond.toLocaleString()} | ${result.floor.seconds} s |`);
+    console.log(
+      `| floor: psql \\copy + one DELETE | ${result.floor.rowsPerSecond.toLocaleString()} | ${result.floor.seconds} s |`,
+    );
     console.log(`| gateway archival job | ${result.job.rowsPerSecond.toLocaleString()} | ${result.job.seconds} s |`);
-    console.log(`| seed's row-by-row design (${SAMPLE.toLocaleString()}-row sample) | ${result.seedStyle.rowsPerSecond.toLocaleString()} | ${result.seedStyle.extrapolatedSeconds} s (extrapolated) |`);
+    console.log(
+      `| seed's row-by-row design (${SAMPLE.toLocaleString()}-row sample) | ${result.seedStyle.rowsPerSecond.toLocaleString()} | ${result.seedStyle.extrapolatedSeconds} s (extrapolated) |`,
+    );
     console.log(
       `\njob / floor: ${(result.job.rowsPerSecond / result.floor.rowsPerSecond).toFixed(2)} (goal >= 0.5); ` +
         `job / seed style: ${(result.job.rowsPerSecond / result.seedStyle.rowsPerSecond).toFixed(1)}x (goal > 10x); peak RSS ${result.job.peakRssMb} MB (goal <= 300)`,

@@ -27,7 +27,8 @@ export interface PageEdge {
 type Json = Record<string, any>;
 
 function pageEdges(answer: Json): PageEdge[] {
-  const connection = answer?.data?.conversation?.messages ?? answer?.data?.conversationByRowId?.messagesByConversationId;
+  const connection =
+    answer?.data?.conversation?.messages ?? answer?.data?.conversationByRowId?.messagesByConversationId;
   if (!connection || !Array.isArray(connection.edges)) fail('no message connection in the answer', answer);
   return connection.edges.map((edge: Json) => ({
     content: edge.node.content,
@@ -46,7 +47,10 @@ export function checkPage(answer: Json, expected: { edges: number; tiers?: reado
   if (edges.length !== expected.edges) fail(`expected ${expected.edges} edges, got ${edges.length}`, answer);
   if (edges.some((edge) => !edge.displayName)) fail('an edge has no sender name', answer);
   if (expected.tiers && edges.some((edge, i) => edge.tier !== expected.tiers![i])) {
-    fail(`expected tiers ${summarise(expected.tiers)}, got ${summarise(edges.map((edge) => String(edge.tier)))}`, answer);
+    fail(
+      `expected tiers ${summarise(expected.tiers)}, got ${summarise(edges.map((edge) => String(edge.tier)))}`,
+      answer,
+    );
   }
   return edges;
 }
@@ -55,7 +59,8 @@ export function checkPrices(answer: Json, expectedEdges: number): void {
   if (answer?.errors) fail('GraphQL errors', answer);
   const edges = answer?.data?.stock?.prices?.edges;
   if (!Array.isArray(edges) || edges.length !== expectedEdges) fail(`expected ${expectedEdges} price edges`, answer);
-  if (edges.some((edge: Json) => !edge.node.tradeDate || !['HOT', 'COLD'].includes(edge.node.tier))) fail('a price edge without a date or tier', answer);
+  if (edges.some((edge: Json) => !edge.node.tradeDate || !['HOT', 'COLD'].includes(edge.node.tier)))
+    fail('a price edge without a date or tier', answer);
 }
 
 export function checkNodes(answer: Json, expected: readonly { type: string; tier: string | null }[]): void {
@@ -65,7 +70,8 @@ export function checkNodes(answer: Json, expected: readonly { type: string; tier
   nodes.forEach((node: Json | null, i: number) => {
     const want = expected[i]!;
     if (!node || node.__typename !== want.type) fail(`node ${i}: expected a ${want.type}`, answer);
-    if (want.tier && node.tier !== want.tier) fail(`node ${i} (${want.type}): expected tier ${want.tier}, got ${node.tier}`, answer);
+    if (want.tier && node.tier !== want.tier)
+      fail(`node ${i} (${want.type}): expected tier ${want.tier}, got ${node.tier}`, answer);
   });
 }
 

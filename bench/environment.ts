@@ -22,7 +22,10 @@ export function machineInfo(postgresVersion: string): Record<string, string | nu
 export function gitInfo(): { commit: string; dirty: boolean } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
   try {
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)*.md').length > 0 };
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      dirty: git('status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)*.md').length > 0,
+    };
   } catch {
     return { commit: 'unknown', dirty: true };
   }

@@ -4,7 +4,11 @@ export interface Answer {
   readonly text: string;
 }
 
-export async function postJson(url: string, body: string, headers: Readonly<Record<string, string>> = {}): Promise<Answer> {
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -24,7 +24,9 @@ export function isInterrupted(): boolean {
  */
 export function onCleanUp(name: string, run: () => Promise<void> | void): () => Promise<void> {
   if (interrupted) {
-    void Promise.resolve().then(run).catch(() => undefined);
+    void Promise.resolve()
+      .then(run)
+      .catch(() => undefined);
     return async () => undefined;
   }
   const step: Step = { name, run };
@@ -40,7 +42,8 @@ export function onCleanUp(name: string, run: () => Promise<void> | void): () => 
 function cleanUp(): Promise<void> {
   // A connection cut by a step (the cluster stopping under an open client) raises an
   // 'error' event nobody listens to any more: report it, and let the next steps run.
-  const survive = (error: unknown) => console.error(`during clean-up: ${error instanceof Error ? error.message : String(error)}`);
+  const survive = (error: unknown) =>
+    console.error(`during clean-up: ${error instanceof Error ? error.message : String(error)}`);
   cleaning ??= (async () => {
     process.on('uncaughtException', survive);
     while (steps.length > 0) {

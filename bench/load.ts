@@ -100,6 +100,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     p99Ms: quantile(0.99),
     meanMs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
     otherCpuPercent: otherCpu ?? null,
-    autocannon: { requestsPerSecondAverage: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99 },
+    autocannon: {
+      requestsPerSecondAverage: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+    },
   };
 }

@@ -56,10 +56,14 @@ const CHECKED = 25;
 /** Pause between the last load run and the statement count. */
 const SETTLE_MS = 1_000;
 
-export const SELECTION = 'for each connection count, the run with the higher requests/s (its p50 and p99 are from that run)';
+export const SELECTION =
+  'for each connection count, the run with the higher requests/s (its p50 and p99 are from that run)';
 
 /** Checks a spread sample of the workload's answers; returns the page contents of bodies[0], if a page. */
-async function checkWorkload(target: Target, workload: Workload): Promise<{ checked: number; reference: readonly string[] | undefined }> {
+async function checkWorkload(
+  target: Target,
+  workload: Workload,
+): Promise<{ checked: number; reference: readonly string[] | undefined }> {
   const url = target.origin + workload.path;
   const step = Math.max(1, Math.floor(workload.bodies.length / CHECKED));
   let reference: readonly string[] | undefined;
@@ -70,7 +74,9 @@ async function checkWorkload(target: Target, workload: Workload): Promise<{ chec
       try {
         return workload.check(answer, index);
       } catch (error) {
-        throw new Error(`${target.implementation} / ${workload.title}: body ${index} failed its check: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `${target.implementation} / ${workload.title}: body ${index} failed its check: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     })();
     if (index === 0) reference = contents;
@@ -88,7 +94,14 @@ export async function measureWorkload(
 ): Promise<{ result: WorkloadResult; reference: readonly string[] | undefined }> {
   const { checked, reference } = await checkWorkload(target, workload);
   const load = (connections: number, seconds: number) =>
-    runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections, seconds, verify: looksLikeData });
+    runLoad({
+      url: target.origin + workload.path,
+      headers: target.headers,
+      bodies: workload.bodies,
+      connections,
+      seconds,
+      verify: looksLikeData,
+    });
   await load(Math.max(...settings.connections), settings.warmupSeconds);
 
   const runs: RunResult[] = [];
@@ -96,24 +109,45 @@ export async function measureWorkload(
     for (const connections of settings.connections) {
       const result = { run, ...(await load(connections, settings.seconds)) };
       runs.push(result);
-      log(`    ${target.implementation} | ${workload.title} | ${connections} conn | run ${run}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+      log(
+        `    ${target.implementation} | ${workload.title} | ${connections} conn | run ${run}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`,
+      );
     }
   }
   const selected = Object.fromEntries(
     settings.connections.map((connections) => {
       const candidates = runs.filter((r) => r.connections === connections);
-      return [String(connections), candidates.reduce((best, r) => (r.requestsPerSecond > best.requestsPerSecond ? r : best))];
+      return [
+        String(connections),
+        candidates.reduce((best, r) => (r.requestsPerSecond > best.requestsPerSecond ? r : best)),
+      ];
     }),
   );
   // Requests still in flight when the last run stopped must not land in the count.
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const statements = await countStatements(admin, target.databases, settings.statementRequests, async (i) => {
-    const answer = await postJson(target.origin + workload.path, workload.bodies[i % workload.bodies.length]!, target.headers);
-    if (answer.status !== 200 || !looksLikeData(answer.text)) throw new Error(`${target.implementation} / ${workload.title}: ${answer.status} ${answer.text.slice(0, 2000)}`);
+    const answer = await postJson(
+      target.origin + workload.path,
+      workload.bodies[i % workload.bodies.length]!,
+      target.headers,
+    );
+    if (answer.status !== 200 || !looksLikeData(answer.text))
+      throw new Error(`${target.implementation} / ${workload.title}: ${answer.status} ${answer.text.slice(0, 2000)}`);
   });
-  log(`    ${target.implementation} | ${workload.title} | statements/request: ${formatPerStore(statements.perRequest)}`);
+  log(
+    `    ${target.implementation} | ${workload.title} | statements/request: ${formatPerStore(statements.perRequest)}`,
+  );
   return {
-    result: { id: workload.id, title: workload.title, implementation: target.implementation, bodies: workload.bodies.length, answersChecked: checked, runs, selected, statements },
+    result: {
+      id: workload.id,
+      title: workload.title,
+      implementation: target.implementation,
+      bodies: workload.bodies.length,
+      answersChecked: checked,
+      runs,
+      selected,
+      statements,
+    },
     reference,
   };
 }
@@ -121,7 +155,17 @@ export async function measureWorkload(
 /** A result for a workload that failed before or while it was measured. */
 export function failedWorkload(target: Target, workload: Workload, error: unknown): WorkloadResult {
   const message = error instanceof Error ? error.message : String(error);
-  return { id: workload.id, title: workload.title, implementation: target.implementation, bodies: workload.bodies.length, answersChecked: 0, runs: [], selected: {}, statements: null, error: message };
+  return {
+    id: workload.id,
+    title: workload.title,
+    implementation: target.implementation,
+    bodies: workload.bodies.length,
+    answersChecked: 0,
+    runs: [],
+    selected: {},
+    statements: null,
+    error: message,
+  };
 }
 
 /**
@@ -129,9 +173,21 @@ export function failedWorkload(target: Target, workload: Workload, error: unknow
  * `connections`; results discarded, failures too (a broken workload is reported when it is
  * measured, with its answer).
  */
-export async function warmUp(target: Target, workloads: readonly Workload[], seconds: number, connections: number): Promise<void> {
+export async function warmUp(
+  target: Target,
+  workloads: readonly Workload[],
+  seconds: number,
+  connections: number,
+): Promise<void> {
   for (const workload of workloads) {
-    await runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections, seconds, verify: () => true }).catch(() => undefined);
+    await runLoad({
+      url: target.origin + workload.path,
+      headers: target.headers,
+      bodies: workload.bodies,
+      connections,
+      seconds,
+      verify: () => true,
+    }).catch(() => undefined);
   }
 }
 
@@ -158,9 +214,23 @@ export interface PairedResult {
  * on one workload measured minutes after the other; the median of the rounds' ratios is the
  * result, and every round is kept.
  */
-export async function measurePaired(target: Target, first: Workload, second: Workload, rounds: number, seconds: number, log: (line: string) => void): Promise<PairedResult> {
+export async function measurePaired(
+  target: Target,
+  first: Workload,
+  second: Workload,
+  rounds: number,
+  seconds: number,
+  log: (line: string) => void,
+): Promise<PairedResult> {
   const load = (workload: Workload, s: number) =>
-    runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections: 1, seconds: s, verify: looksLikeData });
+    runLoad({
+      url: target.origin + workload.path,
+      headers: target.headers,
+      bodies: workload.bodies,
+      connections: 1,
+      seconds: s,
+      verify: looksLikeData,
+    });
   await load(first, 1);
   await load(second, 1);
   const results: PairedRound[] = [];
@@ -168,9 +238,17 @@ export async function measurePaired(target: Target, first: Workload, second: Wor
     const a = await load(first, seconds);
     const b = await load(second, seconds);
     results.push({ round, first: a, second: b, ratio: b.p50Ms / a.p50Ms });
-    log(`    ${target.implementation} | paired round ${round}: ${first.id} p50 ${a.p50Ms.toFixed(2)} ms, ${second.id} p50 ${b.p50Ms.toFixed(2)} ms, ratio ${(b.p50Ms / a.p50Ms).toFixed(3)}`);
+    log(
+      `    ${target.implementation} | paired round ${round}: ${first.id} p50 ${a.p50Ms.toFixed(2)} ms, ${second.id} p50 ${b.p50Ms.toFixed(2)} ms, ratio ${(b.p50Ms / a.p50Ms).toFixed(3)}`,
+    );
   }
-  return { firstId: first.id, secondId: second.id, seconds, rounds: results, medianRatio: median(results.map((r) => r.ratio)) };
+  return {
+    firstId: first.id,
+    secondId: second.id,
+    seconds,
+    rounds: results,
+    medianRatio: median(results.map((r) => r.ratio)),
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -180,9 +258,21 @@ function median(values: readonly number[]): number {
 }
 
 /** The depth chart's point: one run at one connection, after a short warm-up; with the page's contents. */
-export async function measureLatency(target: Target, workload: Workload, seconds: number): Promise<{ result: LoadResult; reference: readonly string[] | undefined }> {
+export async function measureLatency(
+  target: Target,
+  workload: Workload,
+  seconds: number,
+): Promise<{ result: LoadResult; reference: readonly string[] | undefined }> {
   const { reference } = await checkWorkload(target, workload);
-  const load = (s: number) => runLoad({ url: target.origin + workload.path, headers: target.headers, bodies: workload.bodies, connections: 1, seconds: s, verify: looksLikeData });
+  const load = (s: number) =>
+    runLoad({
+      url: target.origin + workload.path,
+      headers: target.headers,
+      bodies: workload.bodies,
+      connections: 1,
+      seconds: s,
+      verify: looksLikeData,
+    });
   await load(1);
   return { result: await load(seconds), reference };
 }

@@ -28,8 +28,30 @@ export interface BenchOptions {
 }
 
 const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode'>> = {
-  quick: { scale: 0.1, seconds: 3, warmupSeconds: 2, depthSeconds: 2, pairRounds: 4, statementRequests: 100, archivalMessages: 200_000, archivalSample: 5_000, runs: 2, connections: [1, 10] },
-  full: { scale: 1, seconds: 10, warmupSeconds: 5, depthSeconds: 5, pairRounds: 6, statementRequests: 300, archivalMessages: 1_000_000, archivalSample: 20_000, runs: 2, connections: [1, 10] },
+  quick: {
+    scale: 0.1,
+    seconds: 3,
+    warmupSeconds: 2,
+    depthSeconds: 2,
+    pairRounds: 4,
+    statementRequests: 100,
+    archivalMessages: 200_000,
+    archivalSample: 5_000,
+    runs: 2,
+    connections: [1, 10],
+  },
+  full: {
+    scale: 1,
+    seconds: 10,
+    warmupSeconds: 5,
+    depthSeconds: 5,
+    pairRounds: 6,
+    statementRequests: 300,
+    archivalMessages: 1_000_000,
+    archivalSample: 20_000,
+    runs: 2,
+    connections: [1, 10],
+  },
 };
 
 const NUMERIC: Record<string, keyof Omit<BenchOptions, 'mode' | 'connections'>> = {
@@ -53,7 +75,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!key) throw new Error(`unknown option ${flag} (known: --quick, ${Object.keys(NUMERIC).join(', ')})`);
     const given = Number(argv[++i]);
     const value = key === 'scale' ? given : Math.round(given);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive ${key === 'scale' ? 'number' : 'whole number'}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`${flag} needs a positive ${key === 'scale' ? 'number' : 'whole number'}`);
     options[key] = value;
   }
   return options as unknown as BenchOptions;

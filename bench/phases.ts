@@ -7,7 +7,17 @@
  */
 import type pg from 'pg';
 import type { DepthPage } from './dataset/fixtures.js';
-import { failedWorkload, measureLatency, measurePaired, measureWorkload, warmUp, type MeasureSettings, type PairedResult, type Target, type WorkloadResult } from './measure.js';
+import {
+  failedWorkload,
+  measureLatency,
+  measurePaired,
+  measureWorkload,
+  warmUp,
+  type MeasureSettings,
+  type PairedResult,
+  type Target,
+  type WorkloadResult,
+} from './measure.js';
 import type { DepthPoint } from './report/results.js';
 import type { Workload } from './workloads.js';
 
@@ -27,7 +37,12 @@ export interface TurnSpec {
   readonly settings: MeasureSettings;
   readonly depthSeconds: number;
   /** Two of `workloads` (by id) to measure in alternation after the rest. */
-  readonly pair?: { readonly firstId: string; readonly secondId: string; readonly rounds: number; readonly seconds: number };
+  readonly pair?: {
+    readonly firstId: string;
+    readonly secondId: string;
+    readonly rounds: number;
+    readonly seconds: number;
+  };
   readonly admin: pg.Client;
   readonly log: (line: string) => void;
 }
@@ -37,7 +52,12 @@ export async function takeTurn(spec: TurnSpec): Promise<Turn> {
   const turn: Turn = { workloads: [], depth: [], references: new Map(), errors: [] };
   // A fresh process: JIT, pools and plan caches warm up on every workload before any is measured.
   log(`  ${target.implementation}: warming up (${spec.settings.warmupSeconds} s per workload)`);
-  await warmUp(target, [...spec.workloads, ...(spec.depthPages ?? []).map((d) => d.workload)], spec.settings.warmupSeconds, Math.max(...spec.settings.connections));
+  await warmUp(
+    target,
+    [...spec.workloads, ...(spec.depthPages ?? []).map((d) => d.workload)],
+    spec.settings.warmupSeconds,
+    Math.max(...spec.settings.connections),
+  );
   for (const workload of spec.workloads) {
     log(`  ${target.implementation}: ${workload.title} (${workload.bodies.length} bodies)`);
     try {
@@ -56,7 +76,9 @@ export async function takeTurn(spec: TurnSpec): Promise<Turn> {
       const { result, reference } = await measureLatency(target, workload, spec.depthSeconds);
       turn.references.set(workload.id, reference);
       turn.depth.push({ depth: page.depth, firstRowTier: page.firstRowTier, result });
-      log(`    ${target.implementation} | depth ${page.depth.toLocaleString()}: p50 ${result.p50Ms.toFixed(2)} ms (${result.requests} requests)`);
+      log(
+        `    ${target.implementation} | depth ${page.depth.toLocaleString()}: p50 ${result.p50Ms.toFixed(2)} ms (${result.requests} requests)`,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`  FAILED ${target.implementation} / depth ${page.depth}: ${message}`);
@@ -65,7 +87,10 @@ export async function takeTurn(spec: TurnSpec): Promise<Turn> {
   }
   const pair = spec.pair;
   // Only workloads that were measured without error (a broken one is already reported).
-  const measured = (id: string) => (turn.workloads.find((w) => w.id === id && w.error === undefined) ? spec.workloads.find((w) => w.id === id) : undefined);
+  const measured = (id: string) =>
+    turn.workloads.find((w) => w.id === id && w.error === undefined)
+      ? spec.workloads.find((w) => w.id === id)
+      : undefined;
   const [first, second] = pair ? [measured(pair.firstId), measured(pair.secondId)] : [];
   if (pair && first && second) {
     try {

@@ -40,8 +40,14 @@ const OUTPUT_LINES = 40;
 export async function startServer(spec: ServerSpec): Promise<ChildServer> {
   if (isInterrupted()) throw new Error(`not starting ${spec.name}: the run was interrupted`);
   const port = await freePort();
-  const base = Object.fromEntries(['PATH', 'HOME', 'LANG'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
-  const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...base, ...spec.env(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const base = Object.fromEntries(
+    ['PATH', 'HOME', 'LANG'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+  );
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...base, ...spec.env(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -79,7 +85,9 @@ export async function startServer(spec: ServerSpec): Promise<ChildServer> {
     if (await answers200(port, spec.readiness)) return server;
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`${spec.name} was not ready after ${(spec.startTimeoutMs ?? 90_000) / 1000} s:\n${server.output()}`);
+      throw new Error(
+        `${spec.name} was not ready after ${(spec.startTimeoutMs ?? 90_000) / 1000} s:\n${server.output()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -88,7 +96,10 @@ export async function startServer(spec: ServerSpec): Promise<ChildServer> {
 async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const killed = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 15_000))]);
+  const killed = await Promise.race([
+    exited.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 15_000)),
+  ]);
   if (!killed) {
     child.kill('SIGKILL');
     await exited;
@@ -109,4 +120,3 @@ async function answers200(port: number, readiness: ServerSpec['readiness']): Pro
     return false;
   }
 }
-

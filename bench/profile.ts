@@ -49,12 +49,22 @@ async function main(): Promise<void> {
   const fixtures = await readFixtures(cluster, plan);
   const headers = { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` };
   const measure = async (name: string, origin: string, workload: Workload, pid?: number) => {
-    const load = (s: number) => runLoad({ url: origin + workload.path, headers, bodies: workload.bodies, connections, seconds: s, verify: looksLikeData });
+    const load = (s: number) =>
+      runLoad({
+        url: origin + workload.path,
+        headers,
+        bodies: workload.bodies,
+        connections,
+        seconds: s,
+        verify: looksLikeData,
+      });
     await load(3);
     const before = processJiffies();
     const result = await load(seconds);
     const used = cpuShares(before, processJiffies(), pid, seconds);
-    log(`${name} | ${workload.title} | ${connections} conn: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms; CPU (cores): ${used}`);
+    log(
+      `${name} | ${workload.title} | ${connections} conn: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms; CPU (cores): ${used}`,
+    );
   };
 
   const workload = gatewayWorkloads(fixtures).find((w) => w.id === scenario);
@@ -72,7 +82,9 @@ async function main(): Promise<void> {
 
   if (withPostgraphile && (scenario === 'boundaryPage' || scenario === 'hotPage')) {
     const server = await startPeer('postgraphile', cluster);
-    const workloads = await postgraphileWorkloads(fixtures, (query) => askJson(`${server.origin}/graphql`, JSON.stringify({ query })));
+    const workloads = await postgraphileWorkloads(fixtures, (query) =>
+      askJson(`${server.origin}/graphql`, JSON.stringify({ query })),
+    );
     const same = workloads.find((w) => w.id === scenario);
     if (same) await measure('postgraphile', server.origin, same, server.pid);
     await server.stop();
@@ -97,16 +109,26 @@ function processJiffies(): Map<number, { comm: string; jiffies: number; system: 
 }
 
 /** Cores used over the run: the server, PostgreSQL's processes, this harness (autocannon), the rest. */
-function cpuShares(before: ReturnType<typeof processJiffies>, after: ReturnType<typeof processJiffies>, server: number | undefined, seconds: number): string {
+function cpuShares(
+  before: ReturnType<typeof processJiffies>,
+  after: ReturnType<typeof processJiffies>,
+  server: number | undefined,
+  seconds: number,
+): string {
   const groups = new Map<string, number>();
   for (const [pid, { comm, jiffies }] of after) {
     const delta = jiffies - (before.get(pid)?.jiffies ?? 0);
     if (delta <= 0) continue;
-    const group = pid === server ? 'server' : pid === process.pid ? 'harness' : comm === 'postgres' ? 'postgres' : 'other';
+    const group =
+      pid === server ? 'server' : pid === process.pid ? 'harness' : comm === 'postgres' ? 'postgres' : 'other';
     groups.set(group, (groups.get(group) ?? 0) + delta);
   }
   const system = server === undefined ? 0 : (after.get(server)?.system ?? 0) - (before.get(server)?.system ?? 0);
-  return ['server', 'postgres', 'harness', 'other'].map((g) => `${g} ${((groups.get(g) ?? 0) / 100 / seconds).toFixed(2)}`).join(', ') + ` (server in the kernel ${(system / 100 / seconds).toFixed(2)})`;
+  return (
+    ['server', 'postgres', 'harness', 'other']
+      .map((g) => `${g} ${((groups.get(g) ?? 0) / 100 / seconds).toFixed(2)}`)
+      .join(', ') + ` (server in the kernel ${(system / 100 / seconds).toFixed(2)})`
+  );
 }
 
 interface ProfileNode {
@@ -119,7 +141,13 @@ interface ProfileNode {
  * (the last `window` seconds before the profile ends), not the process's start-up.
  */
 function summarise(file: string, window: number): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+    startTime: number;
+    endTime: number;
+  };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
   const packages = new Map<string, number>();
@@ -135,12 +163,28 @@ function summarise(file: string, window: number): void {
     const where = url.replace(/^file:\/\//, '').replace(`${PROJECT_ROOT}/`, '');
     const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + dt);
-    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.startsWith('dist/') ? 'gateway (dist)' : where.startsWith('node:') ? 'node' : functionName.startsWith('(') ? functionName : where === '' ? '(native)' : where);
+    const pkg =
+      /node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+      (where.startsWith('dist/')
+        ? 'gateway (dist)'
+        : where.startsWith('node:')
+          ? 'node'
+          : functionName.startsWith('(')
+            ? functionName
+            : where === ''
+              ? '(native)'
+              : where);
     packages.set(pkg, (packages.get(pkg) ?? 0) + dt);
   });
   const top = (map: Map<string, number>, n: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, us]) => `  ${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`).join('\n');
-  log(`\nprofile ${file} (${(total / 1e6).toFixed(1)} s of load sampled)\nby package:\n${top(packages, 15)}\nby function (self):\n${top(self, 40)}`);
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, us]) => `  ${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`)
+      .join('\n');
+  log(
+    `\nprofile ${file} (${(total / 1e6).toFixed(1)} s of load sampled)\nby package:\n${top(packages, 15)}\nby function (self):\n${top(self, 40)}`,
+  );
 }
 
 const existing = args.indexOf('--summarise');

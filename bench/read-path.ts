@@ -42,7 +42,9 @@ async function main(): Promise<number> {
       headers: { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` },
       databases: { hot: cluster.hot.database, cold: cluster.cold.database },
     },
-    workloads: gatewayWorkloads(fixtures).filter((w) => ['hotPage', 'boundaryPage', 'bigFirstPage', 'deepPage'].includes(w.id)),
+    workloads: gatewayWorkloads(fixtures).filter((w) =>
+      ['hotPage', 'boundaryPage', 'bigFirstPage', 'deepPage'].includes(w.id),
+    ),
     settings: { seconds: SECONDS, warmupSeconds: 2, runs: 2, connections: [1, 10], statementRequests: 100 },
     depthSeconds: SECONDS,
     pair: { firstId: 'bigFirstPage', secondId: 'deepPage', rounds: 4, seconds: Math.min(SECONDS, 3) },
@@ -54,11 +56,15 @@ async function main(): Promise<number> {
   for (const result of turn.workloads) {
     for (const [connections, run] of Object.entries(result.selected)) {
       const s = result.statements?.perRequest ?? {};
-      console.log(`| ${result.title} | ${connections} | ${run.requestsPerSecond.toFixed(0)} | ${run.p50Ms.toFixed(2)} | ${run.p99Ms.toFixed(2)} | ${s.hot}, ${s.cold} |`);
+      console.log(
+        `| ${result.title} | ${connections} | ${run.requestsPerSecond.toFixed(0)} | ${run.p50Ms.toFixed(2)} | ${run.p99Ms.toFixed(2)} | ${s.hot}, ${s.cold} |`,
+      );
     }
   }
   const ratio = turn.pair?.medianRatio ?? Number.NaN;
-  console.log(`\npage ${plan.big.depth.toLocaleString()} rows deep / first page, p50 at 1 client, median of ${turn.pair?.rounds.length ?? 0} alternating rounds: ${ratio.toFixed(2)} (goal <= 1.2)`);
+  console.log(
+    `\npage ${plan.big.depth.toLocaleString()} rows deep / first page, p50 at 1 client, median of ${turn.pair?.rounds.length ?? 0} alternating rounds: ${ratio.toFixed(2)} (goal <= 1.2)`,
+  );
   for (const error of turn.errors) console.error(`FAILED ${error}`);
   return turn.errors.length > 0 ? 1 : 0;
 }

@@ -30,7 +30,14 @@ import { onCleanUp, runHarness } from './lifecycle.js';
 import { SELECTION, type MeasureSettings, type Target } from './measure.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { takeTurn, type Turn } from './phases.js';
-import { deriveGoals, deriveRatios, RATIO_DEFINITIONS, round, statementsPerScenario, type BenchResults } from './report/results.js';
+import {
+  deriveGoals,
+  deriveRatios,
+  RATIO_DEFINITIONS,
+  round,
+  statementsPerScenario,
+  type BenchResults,
+} from './report/results.js';
 import { writeResults } from './report/write.js';
 import { JWT_SECRET, startGateway, startPeer, type PeerName } from './servers.js';
 import { depthWorkload, gatewayWorkloads, pagePeerWorkloads, postgraphileWorkloads } from './workloads.js';
@@ -71,8 +78,20 @@ async function main(): Promise<number> {
   };
   const headers = { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` };
   const twoStores = { hot: cluster.hot.database, cold: cluster.cold.database };
-  const turnOf = (implementation: Target['implementation'], origin: string, databases: Record<string, string>, extra: Omit<Parameters<typeof takeTurn>[0], 'target' | 'settings' | 'depthSeconds' | 'admin' | 'log'>) =>
-    takeTurn({ target: { implementation, origin, headers, databases }, settings, depthSeconds: options.depthSeconds, admin, log, ...extra });
+  const turnOf = (
+    implementation: Target['implementation'],
+    origin: string,
+    databases: Record<string, string>,
+    extra: Omit<Parameters<typeof takeTurn>[0], 'target' | 'settings' | 'depthSeconds' | 'admin' | 'log'>,
+  ) =>
+    takeTurn({
+      target: { implementation, origin, headers, databases },
+      settings,
+      depthSeconds: options.depthSeconds,
+      admin,
+      log,
+      ...extra,
+    });
   const depthPages = (implementation: 'gateway' | 'pgFloor' | 'seedStyle') =>
     fixtures.depths.map((page) => ({ page, workload: depthWorkload(implementation, page, fixtures.bigConversation) }));
 
@@ -82,7 +101,12 @@ async function main(): Promise<number> {
       return await turnOf('gateway', server.origin, twoStores, {
         workloads: gatewayWorkloads(fixtures),
         depthPages: depthPages('gateway'),
-        pair: { firstId: 'bigFirstPage', secondId: 'deepPage', rounds: options.pairRounds, seconds: options.depthSeconds },
+        pair: {
+          firstId: 'bigFirstPage',
+          secondId: 'deepPage',
+          rounds: options.pairRounds,
+          seconds: options.depthSeconds,
+        },
       });
     } finally {
       await server.stop();
@@ -97,7 +121,12 @@ async function main(): Promise<number> {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`  FAILED to start ${name}: ${message}`);
-        return { workloads: [], depth: [], references: new Map(), errors: [`${name}: could not start: ${message}`] } satisfies Turn;
+        return {
+          workloads: [],
+          depth: [],
+          references: new Map(),
+          errors: [`${name}: could not start: ${message}`],
+        } satisfies Turn;
       }
       try {
         return await work(server.origin);
@@ -105,10 +134,22 @@ async function main(): Promise<number> {
         await server.stop();
       }
     });
-  const pgFloor = await peer('pgFloor', (origin) => turnOf('pgFloor', origin, twoStores, { workloads: pagePeerWorkloads('pgFloor', fixtures), depthPages: depthPages('pgFloor') }));
-  const seedStyle = await peer('seedStyle', (origin) => turnOf('seedStyle', origin, twoStores, { workloads: pagePeerWorkloads('seedStyle', fixtures), depthPages: depthPages('seedStyle') }));
+  const pgFloor = await peer('pgFloor', (origin) =>
+    turnOf('pgFloor', origin, twoStores, {
+      workloads: pagePeerWorkloads('pgFloor', fixtures),
+      depthPages: depthPages('pgFloor'),
+    }),
+  );
+  const seedStyle = await peer('seedStyle', (origin) =>
+    turnOf('seedStyle', origin, twoStores, {
+      workloads: pagePeerWorkloads('seedStyle', fixtures),
+      depthPages: depthPages('seedStyle'),
+    }),
+  );
   const postgraphile = await peer('postgraphile', async (origin) => {
-    const workloads = await postgraphileWorkloads(fixtures, (query) => askJson(`${origin}/graphql`, JSON.stringify({ query })));
+    const workloads = await postgraphileWorkloads(fixtures, (query) =>
+      askJson(`${origin}/graphql`, JSON.stringify({ query })),
+    );
     return turnOf('postgraphile', origin, { single: SINGLE_STORE_DATABASE }, { workloads });
   });
 
@@ -124,8 +165,25 @@ async function main(): Promise<number> {
 
   const turns = { gateway, pgFloor, seedStyle, postgraphile };
   const crossChecks = crossCheck(turns, fixtures);
-  const errors = [...Object.values(turns).flatMap((turn) => turn.errors), ...archivalErrors, ...crossChecks.filter((line) => line.startsWith('MISMATCH'))];
-  const results = assemble({ options, plan, dataset, fixtures, cluster, git, turns, archival, crossChecks, phases, loadAverages, wallSeconds: (performance.now() - started) / 1000 });
+  const errors = [
+    ...Object.values(turns).flatMap((turn) => turn.errors),
+    ...archivalErrors,
+    ...crossChecks.filter((line) => line.startsWith('MISMATCH')),
+  ];
+  const results = assemble({
+    options,
+    plan,
+    dataset,
+    fixtures,
+    cluster,
+    git,
+    turns,
+    archival,
+    crossChecks,
+    phases,
+    loadAverages,
+    wallSeconds: (performance.now() - started) / 1000,
+  });
   const written = writeResults(results);
   log(`\n${written.text}`);
   log(`results: ${written.json} (and ${written.dated}, ${written.markdown}, ${written.svg})`);
@@ -165,15 +223,25 @@ async function runArchival(cluster: BenchCluster, options: BenchOptions) {
       await cluster.createDatabase(store.database);
       await withMigrationSession(store, migrate);
     }
-    log(`  ${options.archivalMessages.toLocaleString()} messages, seed-style sample ${options.archivalSample.toLocaleString()}`);
-    return await measureArchival(stores, { messages: options.archivalMessages, sample: options.archivalSample, build: false, log });
+    log(
+      `  ${options.archivalMessages.toLocaleString()} messages, seed-style sample ${options.archivalSample.toLocaleString()}`,
+    );
+    return await measureArchival(stores, {
+      messages: options.archivalMessages,
+      sample: options.archivalSample,
+      build: false,
+      log,
+    });
   } finally {
     for (const store of [stores.hot, stores.cold]) await cluster.dropDatabase(store.database).catch(() => undefined);
   }
 }
 
 /** Every implementation must return the same messages for the same page. */
-function crossCheck(turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>, fixtures: Fixtures): string[] {
+function crossCheck(
+  turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>,
+  fixtures: Fixtures,
+): string[] {
   const lines: string[] = [];
   const compare = (key: string, what: string, implementations: (keyof typeof turns)[]) => {
     const reference = turns.gateway.references.get(key);
@@ -189,9 +257,21 @@ function crossCheck(turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgra
         : `MISMATCH: ${what}: ${differing.join(', ')} differ from the gateway`,
     );
   };
-  compare('hotPage', `first page of conversation ${fixtures.conversations[0]}`, ['pgFloor', 'seedStyle', 'postgraphile']);
-  compare('boundaryPage', `boundary page of conversation ${fixtures.boundary[0]!.conversationId}`, ['pgFloor', 'seedStyle', 'postgraphile']);
-  for (const page of fixtures.depths) compare(`depth-${page.depth}`, `big conversation at depth ${page.depth.toLocaleString()}`, ['pgFloor', 'seedStyle']);
+  compare('hotPage', `first page of conversation ${fixtures.conversations[0]}`, [
+    'pgFloor',
+    'seedStyle',
+    'postgraphile',
+  ]);
+  compare('boundaryPage', `boundary page of conversation ${fixtures.boundary[0]!.conversationId}`, [
+    'pgFloor',
+    'seedStyle',
+    'postgraphile',
+  ]);
+  for (const page of fixtures.depths)
+    compare(`depth-${page.depth}`, `big conversation at depth ${page.depth.toLocaleString()}`, [
+      'pgFloor',
+      'seedStyle',
+    ]);
   return lines;
 }
 
@@ -213,7 +293,11 @@ interface AssembleInput {
 
 function assemble(input: AssembleInput): BenchResults {
   const { options, plan, dataset, fixtures, turns } = input;
-  const peers = { pgFloor: turns.pgFloor.workloads, postgraphile: turns.postgraphile.workloads, seedStyle: turns.seedStyle.workloads };
+  const peers = {
+    pgFloor: turns.pgFloor.workloads,
+    postgraphile: turns.postgraphile.workloads,
+    seedStyle: turns.seedStyle.workloads,
+  };
   const perScenario = {
     gateway: statementsPerScenario(turns.gateway.workloads),
     pgFloor: statementsPerScenario(peers.pgFloor),
@@ -234,7 +318,10 @@ function assemble(input: AssembleInput): BenchResults {
     generatedAt: new Date().toISOString(),
     wallSeconds: round(input.wallSeconds, 1),
     options,
-    machine: { ...machineInfo(input.cluster.version), ...Object.fromEntries(Object.entries(input.loadAverages).map(([k, v]) => [`loadAverage1m.${k}`, round(v, 2)])) },
+    machine: {
+      ...machineInfo(input.cluster.version),
+      ...Object.fromEntries(Object.entries(input.loadAverages).map(([k, v]) => [`loadAverage1m.${k}`, round(v, 2)])),
+    },
     git: input.git,
     dataset: {
       summary:
@@ -248,15 +335,30 @@ function assemble(input: AssembleInput): BenchResults {
       cutoff: plan.cutoff.toISOString(),
       users: plan.users,
       conversations: plan.conversations,
-      messages: { total: totalMessages(plan), regular: plan.regularMessages, hot: dataset.hot.messages, cold: dataset.cold.messages },
+      messages: {
+        total: totalMessages(plan),
+        regular: plan.regularMessages,
+        hot: dataset.hot.messages,
+        cold: dataset.cold.messages,
+      },
       bigConversation: { ...fixtures.bigConversation, depth: plan.big.depth },
       depth: plan.big.depth,
       posts: { hot: dataset.hot.posts, cold: dataset.cold.posts },
       stocks: plan.stocks,
-      stockPrices: { hot: dataset.hot.stockPrices, cold: dataset.cold.stockPrices, tradingDaysPerStock: days, pagesOf100PerStock: Math.ceil(days / 100) },
+      stockPrices: {
+        hot: dataset.hot.stockPrices,
+        cold: dataset.cold.stockPrices,
+        tradingDaysPerStock: days,
+        pagesOf100PerStock: Math.ceil(days / 100),
+      },
       userActivityRows: dataset.cold.userActivity,
       singleStore: dataset.singleStore,
-      rotation: { conversations: fixtures.conversations.length, boundaryPages: fixtures.boundary.length, pricePages: fixtures.pricePages.length, nodeSets: fixtures.nodeSets.length },
+      rotation: {
+        conversations: fixtures.conversations.length,
+        boundaryPages: fixtures.boundary.length,
+        pricePages: fixtures.pricePages.length,
+        nodeSets: fixtures.nodeSets.length,
+      },
       generationSeconds: round(dataset.generationSeconds, 1),
     },
     selection: SELECTION,
@@ -279,14 +381,18 @@ function assemble(input: AssembleInput): BenchResults {
     goals: deriveGoals(ratios, statements, archival),
     crossChecks: input.crossChecks,
     notes: [
-      `Phases (s): ${Object.entries(input.phases).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}.`,
-      `1-minute load average: ${Object.entries(input.loadAverages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} (the suite itself keeps about 2 cores busy; more means other work shared the machine).`,
+      `Phases (s): ${Object.entries(input.phases)
+        .map(([name, seconds]) => `${name} ${seconds}`)
+        .join(', ')}.`,
+      `1-minute load average: ${Object.entries(input.loadAverages)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')} (the suite itself keeps about 2 cores busy; more means other work shared the machine).`,
       'Every server runs alone, as a child process on the same machine as PostgreSQL and autocannon (loopback), sharing its cores; the gateway from dist/ in production mode, the peers under tsx.',
       "The gateway is asked as an analyst (one signed JWT, verified once and then served from the gateway's cache of verified tokens, as in production); the peers check no token. The gateway writes its one JSON log line per request (production's default level, info) to a pipe the harness drains; the peers log nothing. The floor also skips GraphQL, the conversation's existence check and the archive bounds (it trusts that hot rows are newer than cold rows, true of this static data set).",
       'PostGraphile 5.1.5: the Amber preset, the pg adaptor (pool of 20), grafserv on node:http, GraphiQL, explain and watch off, nothing else tuned; Promise.withResolvers polyfilled for Node 20. Its page has no tier field (one store). Its cursors come from PostGraphile itself.',
       "Seed-style: the seed's offset paging, with the cold query given the offset the seed forgets (plus the hot count it needs), so that it returns the same page; one sender query per message, one after another.",
-      'Statements per request include periodic work (the gateway refreshes its archive bounds from the hot store at most every 2 s), spread over the sequential requests of the count: see each scenario\'s byStatement in the JSON.',
-      'pg_stat_statements (with track_planning) stays loaded during every measurement; its cost is per statement, so it weighs more on the implementations that send more statements per page (the gateway 3, PostGraphile 1, the seed-style design 53). Latency percentiles come from every response\'s own duration (autocannon\'s histogram, in whole ms, is also in the JSON).',
+      "Statements per request include periodic work (the gateway refreshes its archive bounds from the hot store at most every 2 s), spread over the sequential requests of the count: see each scenario's byStatement in the JSON.",
+      "pg_stat_statements (with track_planning) stays loaded during every measurement; its cost is per statement, so it weighs more on the implementations that send more statements per page (the gateway 3, PostGraphile 1, the seed-style design 53). Latency percentiles come from every response's own duration (autocannon's histogram, in whole ms, is also in the JSON).",
     ],
   };
 }

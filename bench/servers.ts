@@ -45,7 +45,11 @@ export function startGateway(cluster: BenchCluster, nodeArgs: readonly string[] 
 
 export type PeerName = 'pgFloor' | 'seedStyle' | 'postgraphile';
 
-const PEER_FILES: Record<PeerName, string> = { pgFloor: 'pg-floor.ts', seedStyle: 'seed-style.ts', postgraphile: 'postgraphile.ts' };
+const PEER_FILES: Record<PeerName, string> = {
+  pgFloor: 'pg-floor.ts',
+  seedStyle: 'seed-style.ts',
+  postgraphile: 'postgraphile.ts',
+};
 
 export function startPeer(name: PeerName, cluster: BenchCluster): Promise<ChildServer> {
   return startServer({
@@ -62,6 +66,8 @@ export function startPeer(name: PeerName, cluster: BenchCluster): Promise<ChildS
       MESSAGES_ORDERING_NAME: MESSAGES_ORDERING.name,
     }),
     readiness:
-      name === 'postgraphile' ? { method: 'POST', path: '/graphql', body: JSON.stringify({ query: '{ __typename }' }) } : { method: 'GET', path: '/healthz' },
+      name === 'postgraphile'
+        ? { method: 'POST', path: '/graphql', body: JSON.stringify({ query: '{ __typename }' }) }
+        : { method: 'GET', path: '/healthz' },
   });
 }

@@ -43,7 +43,13 @@ export async function countStatements(
   const started = performance.now();
   for (let i = 0; i < requests; i++) await send(i);
   const seconds = (performance.now() - started) / 1000;
-  const { rows } = await admin.query<{ datname: string; calls: string; query: string; total_plan_time: number; total_exec_time: number }>(
+  const { rows } = await admin.query<{
+    datname: string;
+    calls: string;
+    query: string;
+    total_plan_time: number;
+    total_exec_time: number;
+  }>(
     `SELECT d.datname, s.calls, s.query, s.total_plan_time, s.total_exec_time FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
      WHERE d.datname = ANY($1) AND s.toplevel AND s.query NOT ILIKE '%pg_stat_statements%'
      ORDER BY s.calls DESC`,

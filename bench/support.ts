@@ -13,7 +13,9 @@ import { migrate } from '../src/db/migrations.js';
 import { ensureDatabase, withMigrationSession } from '../src/db/stores.js';
 import { pgConnectionConfig } from '../src/stores/pg-pool.js';
 
-export async function withBenchStores<T>(run: (stores: { hot: StoreConfig; cold: StoreConfig }) => Promise<T>): Promise<T> {
+export async function withBenchStores<T>(
+  run: (stores: { hot: StoreConfig; cold: StoreConfig }) => Promise<T>,
+): Promise<T> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   let cluster: EmbeddedCluster | undefined;
   let dataDir: string | undefined;
@@ -40,7 +42,9 @@ export async function withBenchStores<T>(run: (stores: { hot: StoreConfig; cold:
     for (const store of [hot, cold]) {
       const admin = new pg.Client({ ...pgConnectionConfig(store), database: 'postgres' });
       await admin.connect().catch(() => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(store.database)} WITH (FORCE)`).catch(() => undefined);
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(store.database)} WITH (FORCE)`)
+        .catch(() => undefined);
       await admin.end().catch(() => undefined);
     }
     await cluster?.stop();

@@ -52,7 +52,10 @@ const PGL_PAGE_QUERY = `query Page($id: Int!, $after: Cursor) {
 
 const messageCursor = (row: KeyRow) => encodeCursor(MESSAGES_ORDERING.name, [row.key, row.id]);
 const pageBody = (conversationId: number, after: KeyRow | null) =>
-  JSON.stringify({ query: PAGE_QUERY, variables: { id: toGlobalId('Conversation', conversationId), after: after && messageCursor(after) } });
+  JSON.stringify({
+    query: PAGE_QUERY,
+    variables: { id: toGlobalId('Conversation', conversationId), after: after && messageCursor(after) },
+  });
 
 /** The tiers of a 50-row page starting at `depth` in a conversation whose newest `hotRows` rows are hot. */
 function tiersAt(depth: number, hotRows: number, edges = PAGE_SIZE): string[] {
@@ -100,7 +103,11 @@ export function gatewayWorkloads(fixtures: Fixtures): Workload[] {
       bodies: fixtures.pricePages.map((page) =>
         JSON.stringify({
           query: PRICES_QUERY,
-          variables: { symbol: page.symbol, ...fixtures.priceRange, after: page.after && encodeCursor(PRICES_ORDERING.name, [page.after.key, page.after.id]) },
+          variables: {
+            symbol: page.symbol,
+            ...fixtures.priceRange,
+            after: page.after && encodeCursor(PRICES_ORDERING.name, [page.after.key, page.after.id]),
+          },
         }),
       ),
       check: (answer, index) => (checkPrices(answer, fixtures.pricePages[index]!.edges), undefined),
@@ -109,7 +116,12 @@ export function gatewayWorkloads(fixtures: Fixtures): Workload[] {
       id: 'nodes',
       title: SCENARIO_TITLES.nodes,
       path: '/graphql',
-      bodies: fixtures.nodeSets.map((set) => JSON.stringify({ query: NODES_QUERY, variables: { ids: set.map((ref) => toGlobalId(ref.type, ref.databaseId)) } })),
+      bodies: fixtures.nodeSets.map((set) =>
+        JSON.stringify({
+          query: NODES_QUERY,
+          variables: { ids: set.map((ref) => toGlobalId(ref.type, ref.databaseId)) },
+        }),
+      ),
       check: (answer, index) => (checkNodes(answer, fixtures.nodeSets[index]!), undefined),
     },
   ];
@@ -121,20 +133,30 @@ export type PageImplementation = 'gateway' | 'pgFloor' | 'seedStyle';
  * The page at `page.depth` of the big conversation: by cursor for the gateway and the floor
  * (the same body), by offset for the seed-style design.
  */
-export function depthWorkload(implementation: PageImplementation, page: DepthPage, big: Fixtures['bigConversation'], id?: ScenarioId): Workload {
+export function depthWorkload(
+  implementation: PageImplementation,
+  page: DepthPage,
+  big: Fixtures['bigConversation'],
+  id?: ScenarioId,
+): Workload {
   const tiers = tiersAt(page.depth, big.hotMessages);
   return {
     id: id ?? `depth-${page.depth}`,
     title: id ? SCENARIO_TITLES[id] : `page ${page.depth.toLocaleString()} rows deep`,
     path: implementation === 'seedStyle' ? '/messages' : '/graphql',
-    bodies: [implementation === 'seedStyle' ? JSON.stringify({ conversationId: big.id, offset: page.depth }) : pageBody(big.id, page.after)],
+    bodies: [
+      implementation === 'seedStyle'
+        ? JSON.stringify({ conversationId: big.id, offset: page.depth })
+        : pageBody(big.id, page.after),
+    ],
     check: (answer) => contents(checkPage(answer, { edges: PAGE_SIZE, tiers })),
   };
 }
 
 /** Scenarios 1 and 2 for the floor (the gateway's own bodies) and the seed-style design (offsets). */
 export function pagePeerWorkloads(implementation: 'pgFloor' | 'seedStyle', fixtures: Fixtures): Workload[] {
-  if (implementation === 'pgFloor') return gatewayWorkloads(fixtures).filter((w) => w.id === 'hotPage' || w.id === 'boundaryPage');
+  if (implementation === 'pgFloor')
+    return gatewayWorkloads(fixtures).filter((w) => w.id === 'hotPage' || w.id === 'boundaryPage');
   const seedBody = (conversationId: number, offset: number) => JSON.stringify({ conversationId, offset });
   return [
     {
@@ -159,7 +181,10 @@ export function pagePeerWorkloads(implementation: 'pgFloor' | 'seedStyle', fixtu
  * with the sender's displayName; the boundary page after PostGraphile's own cursor for the
  * row just above the page (asked of PostGraphile by offset, in batches of aliases).
  */
-export async function postgraphileWorkloads(fixtures: Fixtures, ask: (query: string) => Promise<any>): Promise<Workload[]> {
+export async function postgraphileWorkloads(
+  fixtures: Fixtures,
+  ask: (query: string) => Promise<any>,
+): Promise<Workload[]> {
   const cursors: string[] = [];
   const BATCH = 100;
   for (let start = 0; start < fixtures.boundary.length; start += BATCH) {
@@ -171,11 +196,16 @@ export async function postgraphileWorkloads(fixtures: Fixtures, ask: (query: str
     const answer = await ask(`{ ${fields.join('\n')} }`);
     batch.forEach((page, i) => {
       const cursor = answer?.data?.[`c${i}`]?.messagesByConversationId?.edges?.[0]?.cursor;
-      if (typeof cursor !== 'string') fail(`PostGraphile gave no cursor for conversation ${page.conversationId} at offset ${page.offset - 1}`, answer);
+      if (typeof cursor !== 'string')
+        fail(
+          `PostGraphile gave no cursor for conversation ${page.conversationId} at offset ${page.offset - 1}`,
+          answer,
+        );
       cursors.push(cursor);
     });
   }
-  const body = (id: number, after: string | null) => JSON.stringify({ query: PGL_PAGE_QUERY, variables: { id, after } });
+  const body = (id: number, after: string | null) =>
+    JSON.stringify({ query: PGL_PAGE_QUERY, variables: { id, after } });
   return [
     {
       id: 'hotPage',

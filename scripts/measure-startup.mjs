@@ -22,7 +22,12 @@ function freePort() {
 async function timeToFirstAnswer(dataDir) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('npm', ['start'], { cwd: projectDir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start'], {
+    cwd: projectDir,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -33,7 +38,11 @@ async function timeToFirstAnswer(dataDir) {
     if (exitCode !== undefined) throw new Error(`npm start exited with ${exitCode} before answering:\n${output}`);
     if (performance.now() - started > 120_000) throw new Error(`no answer within 120 s:\n${output}`);
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: QUERY }),
+      });
       const body = await response.json();
       if (body.data?.stocks?.edges?.length === 5) break;
     } catch {

@@ -14,19 +14,24 @@ const schemas = ['prisma-hot', 'prisma-hot/postgresql', 'prisma-cold'];
 const prisma = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
 const env = {
   ...process.env,
-  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY && existsSync(process.env.PRISMA_SCHEMA_ENGINE_BINARY)
-    ? process.env.PRISMA_SCHEMA_ENGINE_BINARY
-    : process.execPath,
+  PRISMA_SCHEMA_ENGINE_BINARY:
+    process.env.PRISMA_SCHEMA_ENGINE_BINARY && existsSync(process.env.PRISMA_SCHEMA_ENGINE_BINARY)
+      ? process.env.PRISMA_SCHEMA_ENGINE_BINARY
+      : process.execPath,
   CHECKPOINT_DISABLE: '1',
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
 };
 
 for (const dir of schemas) {
-  const result = spawnSync(process.execPath, [prisma, 'generate', '--config', path.join(root, dir, 'prisma.config.ts')], {
-    cwd: path.join(root, dir),
-    env,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [prisma, 'generate', '--config', path.join(root, dir, 'prisma.config.ts')],
+    {
+      cwd: path.join(root, dir),
+      env,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     console.error(`prisma generate failed for ${dir}/schema.prisma`);

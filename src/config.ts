@@ -108,7 +108,14 @@ export type TrustProxy =
   | { readonly kind: 'none' }
   | { readonly kind: 'hops'; readonly hops: number }
   /** Validated CIDRs (`10.0.0.0/8`, `::1/128`); the names loopback, linklocal, uniquelocal expanded. */
-  | { readonly kind: 'ranges'; readonly ranges: readonly { readonly address: string; readonly prefix: number; readonly family: 'ipv4' | 'ipv6' }[] };
+  | {
+      readonly kind: 'ranges';
+      readonly ranges: readonly {
+        readonly address: string;
+        readonly prefix: number;
+        readonly family: 'ipv4' | 'ipv6';
+      }[];
+    };
 
 /** proxy-addr's named ranges. */
 const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
@@ -174,7 +181,10 @@ export interface Config {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`invalid configuration: ${variable} ${problem}`);
   }
 }
@@ -205,7 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const singleStore = read.oneOf('COLD_STORE', ['enabled', 'disabled'] as const, 'enabled') === 'disabled';
   const metricsToken = read.string('METRICS_TOKEN');
-  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
   const metricsListen = readMetricsListen(read);
 
   return {
@@ -243,7 +254,8 @@ export function loadConfig(env: Env = process.env): Config {
 function readMetricsListen(read: Reader): Config['metricsListen'] {
   const port = read.string('METRICS_PORT') === undefined ? undefined : read.int('METRICS_PORT', 0, 0, 65535);
   const host = read.string('METRICS_HOST');
-  if (host !== undefined && port === undefined) throw new ConfigError('METRICS_HOST', 'needs METRICS_PORT (the port of the separate /metrics listener)');
+  if (host !== undefined && port === undefined)
+    throw new ConfigError('METRICS_HOST', 'needs METRICS_PORT (the port of the separate /metrics listener)');
   return port === undefined ? undefined : { host: host ?? '127.0.0.1', port };
 }
 
@@ -254,7 +266,10 @@ function readMetricsListen(read: Reader): Config['metricsListen'] {
  */
 export function assertSafeToServe(config: Config): void {
   if (config.nodeEnv === 'production' && config.metricsToken === undefined && config.metricsListen === undefined) {
-    throw new ConfigError('METRICS_TOKEN', 'is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)');
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      'is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)',
+    );
   }
 }
 
@@ -271,7 +286,11 @@ function readTrustProxy(read: Reader): TrustProxy {
   if (['0', 'false', 'no', 'off'].includes(lower)) return { kind: 'none' };
   if (['true', 'yes', 'on'].includes(lower)) return { kind: 'hops', hops: 1 };
   if (/^\d+$/.test(value)) return { kind: 'hops', hops: read.int('TRUST_PROXY', 0, 0, 100) };
-  const ranges = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').flatMap((entry) => NAMED_RANGES[entry.toLowerCase()] ?? [entry]);
+  const ranges = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .flatMap((entry) => NAMED_RANGES[entry.toLowerCase()] ?? [entry]);
   return { kind: 'ranges', ranges: ranges.map((entry) => parseRange(entry)) };
 }
 
@@ -280,8 +299,16 @@ function parseRange(entry: string): { address: string; prefix: number; family: '
   const version = isIP(address);
   const bits = version === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? bits : Number(prefixText);
-  if (version === 0 || extra !== undefined || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) || prefix > bits) {
-    throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal, uniquelocal (got "${entry}")`);
+  if (
+    version === 0 ||
+    extra !== undefined ||
+    (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) ||
+    prefix > bits
+  ) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be true, false, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal, uniquelocal (got "${entry}")`,
+    );
   }
   return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
@@ -326,16 +353,23 @@ function readStores(read: Reader, production: boolean, singleStore: boolean): St
   const coldTuning = readTuning(read, 'COLD', 10);
   const hot = readStore(read, 'hot', hotTuning);
   const cold = readStore(read, 'cold', coldTuning);
-  if (singleStore && cold) throw new ConfigError('COLD_STORE', 'is disabled, but COLD_DATABASE_URL (or COLD_DB_*) is set; unset one of them');
+  if (singleStore && cold)
+    throw new ConfigError('COLD_STORE', 'is disabled, but COLD_DATABASE_URL (or COLD_DB_*) is set; unset one of them');
   if (singleStore && hot) return { mode: 'external', hot, cold: undefined };
   if (hot && cold) return { mode: 'external', hot, cold };
   if (hot || cold) {
     const missing = hot ? 'COLD_DATABASE_URL' : 'HOT_DATABASE_URL';
     const alone = hot ? ', or COLD_STORE=disabled to serve the hot store alone' : '';
-    throw new ConfigError(missing, `is required when the other store is configured (set both stores, or neither for the embedded PostgreSQL${alone})`);
+    throw new ConfigError(
+      missing,
+      `is required when the other store is configured (set both stores, or neither for the embedded PostgreSQL${alone})`,
+    );
   }
   if (production) {
-    throw new ConfigError('HOT_DATABASE_URL', 'is required when NODE_ENV=production (the embedded PostgreSQL is for development)');
+    throw new ConfigError(
+      'HOT_DATABASE_URL',
+      'is required when NODE_ENV=production (the embedded PostgreSQL is for development)',
+    );
   }
   return {
     mode: 'embedded',
@@ -352,7 +386,10 @@ function readSchedule(read: Reader): string | undefined {
   try {
     new Cron(expression, { paused: true, timezone: 'UTC' }).stop();
   } catch (error) {
-    throw new ConfigError('ARCHIVAL_SCHEDULE', `is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
+    throw new ConfigError(
+      'ARCHIVAL_SCHEDULE',
+      `is not a cron expression (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   return expression;
 }
@@ -386,7 +423,11 @@ function readStore(read: Reader, name: StoreName, tuning: StoreTuning): StoreCon
   if (url) {
     located = parseStoreUrl(urlVar, url);
   } else if (hasParts) {
-    const provider = read.oneOf(`${P}_DB_PROVIDER`, ['postgresql', 'sqlserver'] as const, name === 'hot' ? 'sqlserver' : 'postgresql');
+    const provider = read.oneOf(
+      `${P}_DB_PROVIDER`,
+      ['postgresql', 'sqlserver'] as const,
+      name === 'hot' ? 'sqlserver' : 'postgresql',
+    );
     located = {
       provider,
       host: read.required(`${P}_DB_HOST`),
@@ -399,7 +440,10 @@ function readStore(read: Reader, name: StoreName, tuning: StoreTuning): StoreCon
     return undefined;
   }
   if (name === 'cold' && located.provider !== 'postgresql') {
-    throw new ConfigError(url ? urlVar : `${P}_DB_PROVIDER`, 'must name a PostgreSQL server (the cold store is PostgreSQL)');
+    throw new ConfigError(
+      url ? urlVar : `${P}_DB_PROVIDER`,
+      'must name a PostgreSQL server (the cold store is PostgreSQL)',
+    );
   }
   const defaultTls: TlsMode = located.tls ?? (located.provider === 'sqlserver' ? 'require' : 'disable');
   return {
@@ -414,7 +458,10 @@ function readStore(read: Reader, name: StoreName, tuning: StoreTuning): StoreCon
  * Parses `postgresql://user:pass@host:port/db?sslmode=…` or Prisma's SQL Server form
  * `sqlserver://host:port;database=db;user=u;password=p;encrypt=true;trustServerCertificate=true`.
  */
-export function parseStoreUrl(variable: string, url: string): Omit<StoreConfig, keyof StoreTuning | 'tls' | 'name'> & { tls?: TlsMode } {
+export function parseStoreUrl(
+  variable: string,
+  url: string,
+): Omit<StoreConfig, keyof StoreTuning | 'tls' | 'name'> & { tls?: TlsMode } {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     let parsed: URL;
     try {
@@ -433,7 +480,14 @@ export function parseStoreUrl(variable: string, url: string): Omit<StoreConfig, 
       database,
       user: decodeURIComponent(parsed.username) || 'postgres',
       password: decodeURIComponent(parsed.password),
-      tls: sslmode === null ? undefined : sslmode === 'disable' ? 'disable' : sslmode === 'verify-full' ? 'verify-full' : 'require',
+      tls:
+        sslmode === null
+          ? undefined
+          : sslmode === 'disable'
+            ? 'disable'
+            : sslmode === 'verify-full'
+              ? 'verify-full'
+              : 'require',
     };
   }
   if (/^sqlserver:\/\//i.test(url)) {
@@ -459,7 +513,14 @@ export function parseStoreUrl(variable: string, url: string): Omit<StoreConfig, 
       database,
       user: props.get('user') ?? props.get('username') ?? props.get('uid') ?? 'sa',
       password: props.get('password') ?? props.get('pwd') ?? '',
-      tls: encrypt === 'false' ? 'disable' : trust === 'false' ? 'verify-full' : encrypt === undefined && trust === undefined ? undefined : 'require',
+      tls:
+        encrypt === 'false'
+          ? 'disable'
+          : trust === 'false'
+            ? 'verify-full'
+            : encrypt === undefined && trust === undefined
+              ? undefined
+              : 'require',
     };
   }
   throw new ConfigError(variable, 'must start with postgresql:// or sqlserver://');

@@ -79,7 +79,9 @@ export class ArchivalInProgressError extends GraphQLError {
 
 export class ArchivalDisabledError extends GraphQLError {
   constructor() {
-    super('Archival is disabled: this gateway serves the hot store alone (COLD_STORE=disabled).', { extensions: { code: ErrorCode.ARCHIVAL_DISABLED } });
+    super('Archival is disabled: this gateway serves the hot store alone (COLD_STORE=disabled).', {
+      extensions: { code: ErrorCode.ARCHIVAL_DISABLED },
+    });
   }
 }
 

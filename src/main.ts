@@ -8,10 +8,24 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { scheduleArchival } from './archival/schedule.js';
 import { signToken } from './auth/viewer.js';
-import { assertSafeToServe, ConfigError, DEVELOPMENT_ADMIN_TOKEN, loadConfig, type Config, type StoreConfig } from './config.js';
+import {
+  assertSafeToServe,
+  ConfigError,
+  DEVELOPMENT_ADMIN_TOKEN,
+  loadConfig,
+  type Config,
+  type StoreConfig,
+} from './config.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
 import { migrate, MigrationError } from './db/migrations.js';
-import { describeStore, locateStores, migrationsFor, StoreUnreachableError, withMigrationSession, type LocatedStores } from './db/stores.js';
+import {
+  describeStore,
+  locateStores,
+  migrationsFor,
+  StoreUnreachableError,
+  withMigrationSession,
+  type LocatedStores,
+} from './db/stores.js';
 import { loadDemoData } from './demo/load.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -49,7 +63,10 @@ async function main(): Promise<void> {
         ...(located.cold ? { cold: migrationsFor(located.cold).map((m) => m.name) } : {}),
       },
       metrics,
-      breaker: { failureThreshold: config.resilience.breakerFailureThreshold, resetMs: config.resilience.breakerResetMs },
+      breaker: {
+        failureThreshold: config.resilience.breakerFailureThreshold,
+        resetMs: config.resilience.breakerResetMs,
+      },
       archivalOlderThanDays: config.archivalOlderThanDays,
     });
     const gateway = await createGateway({
@@ -68,13 +85,21 @@ async function main(): Promise<void> {
       concurrency: config.concurrency,
     });
     const url = await gateway.listen(config.port, config.host);
-    if (config.singleStore) logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
+    if (config.singleStore)
+      logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
     await printBanner(config, located, url, performance.now() - started);
     const schedule =
       config.archivalSchedule && runtime.cold && runtime.archive
-        ? scheduleArchival({ expression: config.archivalSchedule, olderThanDays: config.archivalOlderThanDays, cold: runtime.cold, archive: runtime.archive, log })
+        ? scheduleArchival({
+            expression: config.archivalSchedule,
+            olderThanDays: config.archivalOlderThanDays,
+            cold: runtime.cold,
+            archive: runtime.archive,
+            log,
+          })
         : undefined;
-    if (config.archivalSchedule && !schedule) logger.warn('ARCHIVAL_SCHEDULE is set but archival is disabled in single-store mode; not scheduling it');
+    if (config.archivalSchedule && !schedule)
+      logger.warn('ARCHIVAL_SCHEDULE is set but archival is disabled in single-store mode; not scheduling it');
     handleSignals(config, async () => {
       schedule?.stop();
       await gateway.stop(config.shutdownTimeoutMs);
@@ -108,7 +133,8 @@ async function ensureDemoData(hotStore: StoreConfig, coldStore: StoreConfig): Pr
 async function printBanner(config: Config, located: LocatedStores, url: string, elapsedMs: number): Promise<void> {
   const ready = `Stock Insight Gateway ready in ${(elapsedMs / 1000).toFixed(1)} s at ${url}`;
   const cold = located.cold ? describeStore(located.cold) : 'disabled (single-store mode)';
-  if (config.nodeEnv === 'production') return log(`${ready} (hot store ${describeStore(located.hot)}, cold store ${cold})`);
+  if (config.nodeEnv === 'production')
+    return log(`${ready} (hot store ${describeStore(located.hot)}, cold store ${cold})`);
   const analyst = await signToken(config.jwtSecret, { sub: 1, role: 'analyst' });
   const viewer = await signToken(config.jwtSecret, { sub: 1 });
   const lines = [

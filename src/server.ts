@@ -5,11 +5,23 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createAuthenticator, type AuthSecrets } from './auth/viewer.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_LIMITS, DEFAULT_RESILIENCE, type ConcurrencyLimits, type NodeEnv, type OperationLimits, type ResilienceConfig, type TrustProxy } from './config.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_LIMITS,
+  DEFAULT_RESILIENCE,
+  type ConcurrencyLimits,
+  type NodeEnv,
+  type OperationLimits,
+  type ResilienceConfig,
+  type TrustProxy,
+} from './config.js';
 import { createContext, type GatewayContext, type Stores } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/format-error.js';
 import { jitGateway } from './graphql/jit-executor.js';
@@ -100,7 +112,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // The contract uses no cache hints; the plugin costs ~40% on large lists.
       ApolloServerPluginCacheControlDisabled(),
       // No page at all in production without the Sandbox: nothing there for a browser to load.
-      sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(limits, sandbox),
       observabilityPlugin(metrics, formatError),
     ],
@@ -147,7 +161,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async listen(port, host) {
       await apollo.start();
       await listenOn(httpServer, port, host);
-      if (metricsServer && options.metricsListen) await listenOn(metricsServer, options.metricsListen.port, options.metricsListen.host);
+      if (metricsServer && options.metricsListen)
+        await listenOn(metricsServer, options.metricsListen.port, options.metricsListen.host);
       const address = httpServer.address() as AddressInfo;
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       return `http://${shownHost}:${address.port}${GRAPHQL_PATH}`;

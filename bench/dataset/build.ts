@@ -18,7 +18,11 @@ export interface DatasetSummary extends TwoStoreCounts {
   readonly generationSeconds: number;
 }
 
-export async function buildDataset(cluster: BenchCluster, plan: DatasetPlan, log: (line: string) => void): Promise<DatasetSummary> {
+export async function buildDataset(
+  cluster: BenchCluster,
+  plan: DatasetPlan,
+  log: (line: string) => void,
+): Promise<DatasetSummary> {
   const started = performance.now();
   await cluster.createDatabase(SINGLE_STORE_DATABASE);
   const open = async (config: pg.ClientConfig) => {
@@ -46,12 +50,21 @@ export async function buildDataset(cluster: BenchCluster, plan: DatasetPlan, log
 
     const expected = totalMessages(plan);
     if (hotCounts.messages + coldCounts.messages !== expected || singleCounts.messages !== expected) {
-      throw new Error(`data set: ${hotCounts.messages} hot + ${coldCounts.messages} cold messages, ${singleCounts.messages} single-store; expected ${expected}`);
+      throw new Error(
+        `data set: ${hotCounts.messages} hot + ${coldCounts.messages} cold messages, ${singleCounts.messages} single-store; expected ${expected}`,
+      );
     }
     const generationSeconds = (performance.now() - started) / 1000;
-    log(`data set generated in ${generationSeconds.toFixed(1)} s: ${expected.toLocaleString()} messages (${hotCounts.messages.toLocaleString()} hot), ` +
-      `${(hotCounts.stockPrices + coldCounts.stockPrices).toLocaleString()} prices, ${(hotCounts.posts + coldCounts.posts).toLocaleString()} posts`);
-    return { hot: hotCounts, cold: coldCounts, singleStore: { ...singleCounts, database: SINGLE_STORE_DATABASE }, generationSeconds };
+    log(
+      `data set generated in ${generationSeconds.toFixed(1)} s: ${expected.toLocaleString()} messages (${hotCounts.messages.toLocaleString()} hot), ` +
+        `${(hotCounts.stockPrices + coldCounts.stockPrices).toLocaleString()} prices, ${(hotCounts.posts + coldCounts.posts).toLocaleString()} posts`,
+    );
+    return {
+      hot: hotCounts,
+      cold: coldCounts,
+      singleStore: { ...singleCounts, database: SINGLE_STORE_DATABASE },
+      generationSeconds,
+    };
   } finally {
     await Promise.all([hot, cold, coldPrices, single].map((client) => client.end().catch(() => undefined)));
   }

@@ -13,7 +13,11 @@ export async function prepareLoadSession(client: pg.ClientBase): Promise<void> {
  * own definition (pg_get_indexdef): the same indexes the migrations created, built once in
  * bulk instead of maintained row by row. Primary keys and constraint-backed indexes stay.
  */
-export async function withIndexesDeferred<T>(client: pg.ClientBase, tables: readonly string[], load: () => Promise<T>): Promise<T> {
+export async function withIndexesDeferred<T>(
+  client: pg.ClientBase,
+  tables: readonly string[],
+  load: () => Promise<T>,
+): Promise<T> {
   const { rows } = await client.query<{ name: string; def: string }>(
     `SELECT quote_ident(ic.relname) AS name, pg_get_indexdef(i.indexrelid) AS def
      FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid

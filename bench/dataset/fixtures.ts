@@ -83,8 +83,13 @@ export async function readFixtures(cluster: BenchCluster, plan: DatasetPlan): Pr
     const conversations = Array.from({ length: plan.conversations }, (_, i) => i + 1);
     const boundary = await boundaryPages(hot, plan);
     const bigHot = await count(hot, `SELECT count(*) AS n FROM messages WHERE conversation_id = ${plan.big.id}`);
-    const bigCold = await count(cold, `SELECT count(*) AS n FROM messages_archive WHERE conversation_id = ${plan.big.id}`);
-    const depthList = [...new Set([...CHART_DEPTHS.filter((d) => d < plan.big.depth), plan.big.depth])].sort((a, b) => a - b);
+    const bigCold = await count(
+      cold,
+      `SELECT count(*) AS n FROM messages_archive WHERE conversation_id = ${plan.big.id}`,
+    );
+    const depthList = [...new Set([...CHART_DEPTHS.filter((d) => d < plan.big.depth), plan.big.depth])].sort(
+      (a, b) => a - b,
+    );
     const depths: DepthPage[] = [];
     for (const depth of depthList) {
       const after = depth === 0 ? null : await messageAt(hot, cold, plan.big.id, depth - 1, bigHot);
@@ -123,34 +128,74 @@ async function boundaryPages(hot: pg.Client, plan: DatasetPlan): Promise<Boundar
   return rows.map((row) => {
     const hotRows = Number(row.n);
     if (hotRows < 76) throw new Error(`conversation ${row.conversation_id} has only ${hotRows} hot messages`);
-    return { conversationId: row.conversation_id, after: { id: row.id, key: row.created_at.getTime() }, offset: hotRows - 25, hotRows };
+    return {
+      conversationId: row.conversation_id,
+      after: { id: row.id, key: row.created_at.getTime() },
+      offset: hotRows - 25,
+      hotRows,
+    };
   });
 }
 
 /** The message at `position` of a conversation, whichever store holds it. */
-async function messageAt(hot: pg.Client, cold: pg.Client, conversationId: number, position: number, hotCount: number): Promise<KeyRow> {
+async function messageAt(
+  hot: pg.Client,
+  cold: pg.Client,
+  conversationId: number,
+  position: number,
+  hotCount: number,
+): Promise<KeyRow> {
   const [client, sql, offset] =
     position < hotCount
-      ? [hot, `SELECT id, created_at FROM messages WHERE conversation_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`, position]
-      : [cold, `SELECT original_id AS id, created_at FROM messages_archive WHERE conversation_id = $1 ORDER BY created_at DESC, original_id DESC OFFSET $2 LIMIT 1`, position - hotCount];
+      ? [
+          hot,
+          `SELECT id, created_at FROM messages WHERE conversation_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
+          position,
+        ]
+      : [
+          cold,
+          `SELECT original_id AS id, created_at FROM messages_archive WHERE conversation_id = $1 ORDER BY created_at DESC, original_id DESC OFFSET $2 LIMIT 1`,
+          position - hotCount,
+        ];
   const row = (await client.query<{ id: number; created_at: Date }>(sql, [conversationId, offset])).rows[0];
   if (!row) throw new Error(`conversation ${conversationId} has no row at position ${position}`);
   return { id: row.id, key: row.created_at.getTime() };
 }
 
 /** Each sampled stock's whole range in pages of 100, newest first, across both stores. */
-async function pricePages(hot: pg.Client, cold: pg.Client, stocks: number, from: string, to: string): Promise<PricePage[]> {
+async function pricePages(
+  hot: pg.Client,
+  cold: pg.Client,
+  stocks: number,
+  from: string,
+  to: string,
+): Promise<PricePage[]> {
   const pages: PricePage[] = [];
   for (let stockId = 1; stockId <= stocks; stockId++) {
-    const symbol = (await hot.query<{ symbol: string }>('SELECT symbol FROM stocks WHERE id = $1', [stockId])).rows[0]!.symbol;
+    const symbol = (await hot.query<{ symbol: string }>('SELECT symbol FROM stocks WHERE id = $1', [stockId])).rows[0]!
+      .symbol;
     const range = [stockId, from, to];
     const days = [
-      ...(await hot.query<{ id: number; day: string }>(`SELECT id, to_char(trade_date, 'YYYY-MM-DD') AS day FROM stock_prices WHERE stock_id = $1 AND trade_date BETWEEN $2 AND $3`, range)).rows,
-      ...(await cold.query<{ id: number; day: string }>(`SELECT original_id AS id, to_char(trade_date, 'YYYY-MM-DD') AS day FROM stock_prices_history WHERE stock_id = $1 AND trade_date BETWEEN $2 AND $3`, range)).rows,
+      ...(
+        await hot.query<{ id: number; day: string }>(
+          `SELECT id, to_char(trade_date, 'YYYY-MM-DD') AS day FROM stock_prices WHERE stock_id = $1 AND trade_date BETWEEN $2 AND $3`,
+          range,
+        )
+      ).rows,
+      ...(
+        await cold.query<{ id: number; day: string }>(
+          `SELECT original_id AS id, to_char(trade_date, 'YYYY-MM-DD') AS day FROM stock_prices_history WHERE stock_id = $1 AND trade_date BETWEEN $2 AND $3`,
+          range,
+        )
+      ).rows,
     ].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : b.id - a.id));
     for (let start = 0; start < days.length; start += 100) {
       const previous = days[start - 1];
-      pages.push({ symbol, after: previous ? { id: previous.id, key: previous.day } : null, edges: Math.min(100, days.length - start) });
+      pages.push({
+        symbol,
+        after: previous ? { id: previous.id, key: previous.day } : null,
+        edges: Math.min(100, days.length - start),
+      });
     }
   }
   return pages;
@@ -161,7 +206,9 @@ async function nodeSets(hot: pg.Client, cold: pg.Client): Promise<NodeRef[][]> {
   const sample = async (client: pg.Client, table: string, idColumn: string, n: number) => {
     const total = await count(client, `SELECT count(*) AS n FROM ${table}`);
     const step = Math.max(1, Math.floor(total / n));
-    const { rows } = await client.query<{ id: number }>(`SELECT ${idColumn} AS id FROM ${table} WHERE ${idColumn} % ${step} = 0 ORDER BY ${idColumn} LIMIT ${n}`);
+    const { rows } = await client.query<{ id: number }>(
+      `SELECT ${idColumn} AS id FROM ${table} WHERE ${idColumn} % ${step} = 0 ORDER BY ${idColumn} LIMIT ${n}`,
+    );
     if (rows.length === 0) throw new Error(`no rows to sample in ${table}`);
     return rows.map((row) => row.id);
   };
@@ -183,5 +230,10 @@ async function nodeSets(hot: pg.Client, cold: pg.Client): Promise<NodeRef[][]> {
     });
   }
   // Interleave the kinds, so no batch sees its ids in one block.
-  return sets.map((set) => set.map((ref, i) => ({ ref, order: (i * 37) % set.length })).sort((a, b) => a.order - b.order).map(({ ref }) => ref));
+  return sets.map((set) =>
+    set
+      .map((ref, i) => ({ ref, order: (i * 37) % set.length }))
+      .sort((a, b) => a.order - b.order)
+      .map(({ ref }) => ref),
+  );
 }

@@ -13,7 +13,10 @@ import { countRows, prepareLoadSession } from './bulk.js';
 import type { DatasetPlan } from './plan.js';
 import { conversationsSource, messagesSource, usersSource } from './sources.js';
 
-export async function loadSingleStore(db: pg.ClientBase, plan: DatasetPlan): Promise<{ users: number; messages: number }> {
+export async function loadSingleStore(
+  db: pg.ClientBase,
+  plan: DatasetPlan,
+): Promise<{ users: number; messages: number }> {
   await prepareLoadSession(db);
   await db.query(`
     CREATE TABLE users (
@@ -34,9 +37,13 @@ export async function loadSingleStore(db: pg.ClientBase, plan: DatasetPlan): Pro
       content text NOT NULL,
       created_at timestamptz(3) NOT NULL DEFAULT CURRENT_TIMESTAMP
     );`);
-  await db.query(`INSERT INTO users (id, username, display_name, created_at) SELECT id, username, display_name, created_at FROM (${usersSource(plan)}) s`);
+  await db.query(
+    `INSERT INTO users (id, username, display_name, created_at) SELECT id, username, display_name, created_at FROM (${usersSource(plan)}) s`,
+  );
   await db.query(`INSERT INTO conversations (id, title, created_at) SELECT * FROM (${conversationsSource(plan)}) s`);
-  await db.query(`INSERT INTO messages (id, conversation_id, sender_id, content, created_at) SELECT * FROM (${messagesSource(plan)}) s`);
+  await db.query(
+    `INSERT INTO messages (id, conversation_id, sender_id, content, created_at) SELECT * FROM (${messagesSource(plan)}) s`,
+  );
   // Constraints and indexes after the rows: validated and built once, in bulk.
   await db.query(`
     ALTER TABLE messages ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (id);

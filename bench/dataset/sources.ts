@@ -41,7 +41,8 @@ const spreadAt = (plan: DatasetPlan, n: string, count: number) =>
   `(${instant(start(plan))} + ((${n}) * ${int(plan.spanDays * DAY_MS)}::bigint / ${int(count + 1)}) * interval '1 millisecond')`;
 
 /** The participants of conversation `c` (its `slot`-th, 0-based): consecutive user ids. */
-const participant = (plan: DatasetPlan, c: string, slot: string) => `(1 + (((${c}) - 1) * 37 + (${slot})) % ${int(plan.users)})::int`;
+const participant = (plan: DatasetPlan, c: string, slot: string) =>
+  `(1 + (((${c}) - 1) * 37 + (${slot})) % ${int(plan.users)})::int`;
 
 export function usersSource(plan: DatasetPlan): string {
   return `SELECT i AS id, 'user' || i AS username,

@@ -32,10 +32,14 @@ export interface TwoStoreCounts {
 
 export async function loadHot(hot: pg.ClientBase, plan: DatasetPlan): Promise<TwoStoreCounts['hot']> {
   await prepareLoadSession(hot);
-  await hot.query(`INSERT INTO users (id, username, display_name, created_at) SELECT id, username, display_name, created_at FROM (${usersSource(plan)}) s`);
+  await hot.query(
+    `INSERT INTO users (id, username, display_name, created_at) SELECT id, username, display_name, created_at FROM (${usersSource(plan)}) s`,
+  );
   await hot.query(`INSERT INTO stocks (id, symbol, name, market, created_at) SELECT * FROM (${stocksSource(plan)}) s`);
   await hot.query(`INSERT INTO conversations (id, title, created_at) SELECT * FROM (${conversationsSource(plan)}) s`);
-  await hot.query(`INSERT INTO conversation_participants (conversation_id, user_id, joined_at) SELECT * FROM (${participantsSource(plan)}) s`);
+  await hot.query(
+    `INSERT INTO conversation_participants (conversation_id, user_id, joined_at) SELECT * FROM (${participantsSource(plan)}) s`,
+  );
   await withIndexesDeferred(hot, ['messages', 'posts', 'stock_prices'], async () => {
     await hot.query(
       `INSERT INTO messages (id, conversation_id, sender_id, content, created_at)
@@ -54,7 +58,9 @@ export async function loadHot(hot: pg.ClientBase, plan: DatasetPlan): Promise<Tw
   // largest id of each time-ordered table is its newest row, which is hot.
   await syncSequences(hot, ['users', 'stocks', 'conversations', 'messages', 'posts', 'stock_prices']);
   // The bounds the archival run recorded in the cold store would have published (src/archival/bounds.ts).
-  await hot.query(`INSERT INTO archive_bounds (id, cold_before, hot_from) VALUES (1, ${cutoffLiteral(plan)}, ${cutoffLiteral(plan)})`);
+  await hot.query(
+    `INSERT INTO archive_bounds (id, cold_before, hot_from) VALUES (1, ${cutoffLiteral(plan)}, ${cutoffLiteral(plan)})`,
+  );
   return {
     users: await countRows(hot, 'users'),
     conversations: await countRows(hot, 'conversations'),
@@ -69,7 +75,10 @@ export async function loadHot(hot: pg.ClientBase, plan: DatasetPlan): Promise<Tw
  * messages with their trigram index, and nearly five years of prices): messages and posts
  * in one, prices in the other; then the derived activity and the archival run.
  */
-export async function loadCold(sessions: readonly [pg.ClientBase, pg.ClientBase], plan: DatasetPlan): Promise<TwoStoreCounts['cold']> {
+export async function loadCold(
+  sessions: readonly [pg.ClientBase, pg.ClientBase],
+  plan: DatasetPlan,
+): Promise<TwoStoreCounts['cold']> {
   const [cold, pricesSession] = sessions;
   const archivedAt = `timestamptz '${plan.anchor.toISOString()}'`;
   await Promise.all(sessions.map(prepareLoadSession));

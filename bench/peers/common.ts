@@ -24,7 +24,8 @@ export function requiredEnv(name: string): string {
  */
 export function serveJson(path: string, answer: (body: unknown) => Promise<string>, onStop: () => Promise<void>): void {
   const server = http.createServer((request, response) => {
-    if (request.url === '/healthz') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    if (request.url === '/healthz')
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     if (request.method !== 'POST' || request.url !== path) return void response.writeHead(404).end();
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -37,7 +38,10 @@ export function serveJson(path: string, answer: (body: unknown) => Promise<strin
       }
       answer(parsed).then(
         (json) => response.writeHead(200, { 'content-type': 'application/json' }).end(json),
-        (error: unknown) => response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: String(error) }] })),
+        (error: unknown) =>
+          response
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ errors: [{ message: String(error) }] })),
       );
     });
   });
@@ -56,7 +60,10 @@ export function serveJson(path: string, answer: (body: unknown) => Promise<strin
  * (MESSAGES_ORDERING_NAME = src/graphql/message/message-sides.ts MESSAGES_ORDERING.name),
  * whose module would load the Prisma clients.
  */
-export function messageCursors(): { encode(createdAt: Date, id: number): string; decode(cursor: string): { createdAt: Date; id: number } } {
+export function messageCursors(): {
+  encode(createdAt: Date, id: number): string;
+  decode(cursor: string): { createdAt: Date; id: number };
+} {
   const ordering = requiredEnv('MESSAGES_ORDERING_NAME');
   return {
     encode: (createdAt, id) => encodeCursor(ordering, [createdAt.getTime(), id]),
@@ -85,7 +92,12 @@ export interface PageRow {
  * createdAt, tier, sender:{displayName}}}], pageInfo:{hasNextPage, endCursor}}}}}, built
  * as one string. `rows` are the page's rows in order; `endCursor` that of the last one.
  */
-export function pageJson(rows: readonly PageRow[], names: ReadonlyMap<number, string>, hasNextPage: boolean, endCursor: string | null): string {
+export function pageJson(
+  rows: readonly PageRow[],
+  names: ReadonlyMap<number, string>,
+  hasNextPage: boolean,
+  endCursor: string | null,
+): string {
   let edges = '';
   for (const row of rows) {
     if (edges) edges += ',';

@@ -19,8 +19,16 @@ import { conversationIdOf, messageCursors, pageJson, requiredEnv, serveJson, typ
 
 const PAGE_SIZE = 50;
 const TAKE = PAGE_SIZE + 1;
-const hot = new pg.Pool({ connectionString: requiredEnv('HOT_DATABASE_URL'), max: 20, application_name: 'bench-pg-floor' });
-const cold = new pg.Pool({ connectionString: requiredEnv('COLD_DATABASE_URL'), max: 10, application_name: 'bench-pg-floor' });
+const hot = new pg.Pool({
+  connectionString: requiredEnv('HOT_DATABASE_URL'),
+  max: 20,
+  application_name: 'bench-pg-floor',
+});
+const cold = new pg.Pool({
+  connectionString: requiredEnv('COLD_DATABASE_URL'),
+  max: 10,
+  application_name: 'bench-pg-floor',
+});
 const cursors = messageCursors();
 
 const columns = (idColumn: string) => `${idColumn} AS id, sender_id, content, created_at`;
@@ -38,10 +46,24 @@ const statements = {
 
 type Row = { id: number; sender_id: number; content: string; created_at: Date };
 
-async function page(pool: pg.Pool, name: 'hot' | 'cold', conversationId: number, after: { createdAt: Date; id: number } | undefined, take: number) {
+async function page(
+  pool: pg.Pool,
+  name: 'hot' | 'cold',
+  conversationId: number,
+  after: { createdAt: Date; id: number } | undefined,
+  take: number,
+) {
   const query = after
-    ? { name: `${name}-after`, text: name === 'hot' ? statements.hotAfter : statements.coldAfter, values: [conversationId, after.createdAt, after.id, take] }
-    : { name: `${name}-first`, text: name === 'hot' ? statements.hotFirst : statements.coldFirst, values: [conversationId, take] };
+    ? {
+        name: `${name}-after`,
+        text: name === 'hot' ? statements.hotAfter : statements.coldAfter,
+        values: [conversationId, after.createdAt, after.id, take],
+      }
+    : {
+        name: `${name}-first`,
+        text: name === 'hot' ? statements.hotFirst : statements.coldFirst,
+        values: [conversationId, take],
+      };
   return (await pool.query<Row>(query)).rows;
 }
 
@@ -52,12 +74,28 @@ async function answer(body: unknown): Promise<string> {
   const hotRows = await page(hot, 'hot', conversationId, after, TAKE);
   const coldRows = hotRows.length < TAKE ? await page(cold, 'cold', conversationId, after, TAKE - hotRows.length) : [];
   const rows: PageRow[] = [
-    ...hotRows.map((r) => ({ id: r.id, senderId: r.sender_id, content: r.content, createdAt: r.created_at, tier: 'HOT' as const })),
-    ...coldRows.map((r) => ({ id: r.id, senderId: r.sender_id, content: r.content, createdAt: r.created_at, tier: 'COLD' as const })),
+    ...hotRows.map((r) => ({
+      id: r.id,
+      senderId: r.sender_id,
+      content: r.content,
+      createdAt: r.created_at,
+      tier: 'HOT' as const,
+    })),
+    ...coldRows.map((r) => ({
+      id: r.id,
+      senderId: r.sender_id,
+      content: r.content,
+      createdAt: r.created_at,
+      tier: 'COLD' as const,
+    })),
   ];
   const edges = rows.slice(0, PAGE_SIZE);
   const senderIds = [...new Set(edges.map((row) => row.senderId))];
-  const users = await hot.query<{ id: number; display_name: string }>({ name: 'users', text: statements.users, values: [senderIds] });
+  const users = await hot.query<{ id: number; display_name: string }>({
+    name: 'users',
+    text: statements.users,
+    values: [senderIds],
+  });
   const names = new Map(users.rows.map((user) => [user.id, user.display_name]));
   const last = edges.at(-1);
   return pageJson(edges, names, rows.length > PAGE_SIZE, last ? cursors.encode(last.createdAt, last.id) : null);

@@ -18,7 +18,9 @@ import { requiredEnv } from './common.js';
 
 const preset: GraphileConfig.Preset = {
   extends: [PostGraphileAmberPreset],
-  pgServices: [makePgService({ connectionString: requiredEnv('DATABASE_URL'), schemas: ['public'], poolConfig: { max: 20 } })],
+  pgServices: [
+    makePgService({ connectionString: requiredEnv('DATABASE_URL'), schemas: ['public'], poolConfig: { max: 20 } }),
+  ],
   grafserv: { graphiql: false, watch: false, graphqlOverGET: false },
   grafast: { explain: false },
 };

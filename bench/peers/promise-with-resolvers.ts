@@ -3,7 +3,11 @@
  * running table queries; without it every such query fails with "reading 'items'". Imported
  * first by postgraphile.ts, so it is installed before PostGraphile's modules evaluate.
  */
-type WithResolvers = <T>() => { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
+type WithResolvers = <T>() => {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+};
 
 const PromiseConstructor = Promise as unknown as { withResolvers?: WithResolvers };
 if (typeof PromiseConstructor.withResolvers !== 'function') {

@@ -16,7 +16,11 @@ const f = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 function runRows(implementation: Implementation, results: readonly WorkloadResult[]): string[][] {
@@ -44,7 +48,9 @@ function occasional(result: WorkloadResult): string {
   if (!s) return '';
   return s.byStatement
     .filter((entry) => entry.calls * 10 <= s.requests)
-    .map((entry) => `${entry.store}: ${entry.calls}× \`${entry.query.slice(0, 70)}${entry.query.length > 70 ? '…' : ''}\``)
+    .map(
+      (entry) => `${entry.store}: ${entry.calls}× \`${entry.query.slice(0, 70)}${entry.query.length > 70 ? '…' : ''}\``,
+    )
     .join('; ');
 }
 
@@ -79,18 +85,40 @@ export function renderMarkdown(results: BenchResults): string {
   const busiest = others.length > 0 ? Math.max(...others) : 0;
   lines.push(
     `"other CPU %" is the share of the machine's CPU that processes outside the benchmark used during a run (busiest run: ${f(busiest, 0)}%).` +
-      (busiest > BUSY_PERCENT ? ' **Other work shared the machine during some runs: their numbers are lower and noisier than on a quiet machine.**' : ''),
+      (busiest > BUSY_PERCENT
+        ? ' **Other work shared the machine during some runs: their numbers are lower and noisier than on a quiet machine.**'
+        : ''),
   );
   lines.push('');
   lines.push('## Goals');
   lines.push('');
-  lines.push(table(['metric', 'goal', 'value', 'met'], results.goals.map((g) => [`\`${g.key}\``, g.goal, String(g.value), g.met ? 'yes' : '**no**'])));
+  lines.push(
+    table(
+      ['metric', 'goal', 'value', 'met'],
+      results.goals.map((g) => [`\`${g.key}\``, g.goal, String(g.value), g.met ? 'yes' : '**no**']),
+    ),
+  );
   lines.push('');
-  lines.push(table(['ratio', 'definition'], Object.entries(results.ratioDefinitions).map(([key, text]) => [`\`${key}\``, text])));
+  lines.push(
+    table(
+      ['ratio', 'definition'],
+      Object.entries(results.ratioDefinitions).map(([key, text]) => [`\`${key}\``, text]),
+    ),
+  );
   lines.push('');
   lines.push('## Gateway scenarios');
   lines.push('');
-  const header = ['implementation', 'scenario', 'connections', 'run', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'other CPU %'];
+  const header = [
+    'implementation',
+    'scenario',
+    'connections',
+    'run',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'requests',
+    'other CPU %',
+  ];
   lines.push(table(header, runRows('gateway', results.gateway)));
   lines.push('');
   lines.push('## The same page served by the peers');
@@ -106,17 +134,35 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
   lines.push(
     `Counted by pg_stat_statements over ${options.statementRequests} sequential requests per scenario (rotating bodies); ` +
-      'database ms is the planning and execution time PostgreSQL recorded for them, per request (the rest of a request\'s latency is spent outside the database).',
+      "database ms is the planning and execution time PostgreSQL recorded for them, per request (the rest of a request's latency is spent outside the database).",
   );
   lines.push('');
   lines.push(
     table(
-      ['implementation', 'scenario', 'hot', 'cold', 'single store', 'total', 'database ms/request (plan + exec)', 'statements run at most once per 10 requests'],
+      [
+        'implementation',
+        'scenario',
+        'hot',
+        'cold',
+        'single store',
+        'total',
+        'database ms/request (plan + exec)',
+        'statements run at most once per 10 requests',
+      ],
       all.flatMap(([implementation, r]) =>
         r.map((result) => {
           const per = result.statements?.perRequest ?? {};
           const dbMs = result.statements ? f(result.statements.databaseMsPerRequest, 2) : '–';
-          return [LABELS[implementation], result.title, per.hot ?? '–', per.cold ?? '–', per.single ?? '–', result.statements?.totalPerRequest ?? '–', dbMs, occasional(result)].map(String);
+          return [
+            LABELS[implementation],
+            result.title,
+            per.hot ?? '–',
+            per.cold ?? '–',
+            per.single ?? '–',
+            result.statements?.totalPerRequest ?? '–',
+            dbMs,
+            occasional(result),
+          ].map(String);
         }),
       ),
     ),
@@ -152,13 +198,16 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push('');
     lines.push(
       `Each round: one ${pair.seconds} s run of the first page of the big conversation, then one of the page ${n(results.dataset.depth)} rows deep, back to back; ` +
-        '`ratios.deepVsFirstPage` is the median of the rounds\' ratios, so drift of the machine between runs falls on both sides of each.',
+        "`ratios.deepVsFirstPage` is the median of the rounds' ratios, so drift of the machine between runs falls on both sides of each.",
     );
     lines.push('');
     lines.push(
       table(
         ['round', 'first page p50 ms', 'deep page p50 ms', 'ratio'],
-        [...pair.rounds.map((r) => [String(r.round), f(r.first.p50Ms), f(r.second.p50Ms), f(r.ratio, 3)]), ['median', '', '', f(pair.medianRatio, 3)]],
+        [
+          ...pair.rounds.map((r) => [String(r.round), f(r.first.p50Ms), f(r.second.p50Ms), f(r.ratio, 3)]),
+          ['median', '', '', f(pair.medianRatio, 3)],
+        ],
       ),
     );
     lines.push('');
@@ -170,9 +219,24 @@ export function renderMarkdown(results: BenchResults): string {
     table(
       ['design', 'rows/s', 'seconds', 'peak RSS MB'],
       [
-        ["floor: psql `\\copy` out of hot into cold, plus one DELETE", n(a.floor.rowsPerSecond), f(a.floor.seconds, 1), '–'],
-        ["the gateway's job (compiled, worker thread, 5 s delete delay)", n(a.job.rowsPerSecond), f(a.job.seconds, 1), f(a.job.peakRssMb, 0)],
-        [`seed's row-by-row design (${n(a.seedStyle.sample)}-row sample)`, n(a.seedStyle.rowsPerSecond), `${f(a.seedStyle.extrapolatedSeconds, 0)} (extrapolated)`, '–'],
+        [
+          'floor: psql `\\copy` out of hot into cold, plus one DELETE',
+          n(a.floor.rowsPerSecond),
+          f(a.floor.seconds, 1),
+          '–',
+        ],
+        [
+          "the gateway's job (compiled, worker thread, 5 s delete delay)",
+          n(a.job.rowsPerSecond),
+          f(a.job.seconds, 1),
+          f(a.job.peakRssMb, 0),
+        ],
+        [
+          `seed's row-by-row design (${n(a.seedStyle.sample)}-row sample)`,
+          n(a.seedStyle.rowsPerSecond),
+          `${f(a.seedStyle.extrapolatedSeconds, 0)} (extrapolated)`,
+          '–',
+        ],
       ],
     ),
   );

@@ -23,7 +23,11 @@ export interface BenchResults {
   readonly options: BenchOptions;
   readonly machine: Readonly<Record<string, string | number>>;
   readonly git: { readonly commit: string; readonly dirty: boolean };
-  readonly dataset: Readonly<Record<string, unknown>> & { readonly summary: string; readonly depth: number; readonly generationSeconds: number };
+  readonly dataset: Readonly<Record<string, unknown>> & {
+    readonly summary: string;
+    readonly depth: number;
+    readonly generationSeconds: number;
+  };
   readonly selection: string;
   readonly gateway: readonly WorkloadResult[];
   readonly peers: Readonly<Record<Exclude<Implementation, 'gateway'>, readonly WorkloadResult[]>>;
@@ -52,7 +56,8 @@ export interface BenchResults {
   readonly notes: readonly string[];
 }
 
-export type RatioKey = 'pageVsPostgraphile' | 'pageVsPgFloor' | 'pageVsSeedStyle' | 'deepVsFirstPage' | 'archivalVsCopyFloor';
+export type RatioKey =
+  'pageVsPostgraphile' | 'pageVsPgFloor' | 'pageVsSeedStyle' | 'deepVsFirstPage' | 'archivalVsCopyFloor';
 
 export interface Goal {
   readonly key: string;
@@ -62,7 +67,8 @@ export interface Goal {
 }
 
 export const RATIO_DEFINITIONS: Record<RatioKey, string> = {
-  pageVsPostgraphile: "gateway req/s on scenario 2 (across the boundary) over PostGraphile's on the same page of its single store, 10 connections",
+  pageVsPostgraphile:
+    "gateway req/s on scenario 2 (across the boundary) over PostGraphile's on the same page of its single store, 10 connections",
   pageVsPgFloor: "gateway req/s on scenario 2 over the pg floor's on the same page, 10 connections",
   pageVsSeedStyle: "gateway req/s on scenario 2 over the seed-style design's on the same page, 10 connections",
   deepVsFirstPage:
@@ -71,11 +77,18 @@ export const RATIO_DEFINITIONS: Record<RatioKey, string> = {
 };
 
 /** NaN (null in the JSON) when the workload failed or was not measured. */
-const selected = (results: readonly WorkloadResult[], id: string, connections: number) => results.find((r) => r.id === id)?.selected[String(connections)];
-const rps = (results: readonly WorkloadResult[], id: string, connections: number) => selected(results, id, connections)?.requestsPerSecond ?? Number.NaN;
+const selected = (results: readonly WorkloadResult[], id: string, connections: number) =>
+  results.find((r) => r.id === id)?.selected[String(connections)];
+const rps = (results: readonly WorkloadResult[], id: string, connections: number) =>
+  selected(results, id, connections)?.requestsPerSecond ?? Number.NaN;
 
 /** deepVsFirstPage from the paired rounds; NaN (goal unmet) when they did not run. */
-export function deriveRatios(gateway: readonly WorkloadResult[], peers: BenchResults['peers'], archival: ArchivalResult, pair?: PairedResult): Record<RatioKey, number> {
+export function deriveRatios(
+  gateway: readonly WorkloadResult[],
+  peers: BenchResults['peers'],
+  archival: ArchivalResult,
+  pair?: PairedResult,
+): Record<RatioKey, number> {
   const page = rps(gateway, 'boundaryPage', 10);
   return {
     pageVsPostgraphile: round(page / rps(peers.postgraphile, 'boundaryPage', 10)),
@@ -87,10 +100,19 @@ export function deriveRatios(gateway: readonly WorkloadResult[], peers: BenchRes
 }
 
 export function statementsPerScenario(results: readonly WorkloadResult[]): Record<string, Record<string, number>> {
-  return Object.fromEntries(results.map((r) => [r.id, { ...(r.statements?.perRequest ?? {}), total: r.statements?.totalPerRequest ?? Number.NaN }]));
+  return Object.fromEntries(
+    results.map((r) => [
+      r.id,
+      { ...(r.statements?.perRequest ?? {}), total: r.statements?.totalPerRequest ?? Number.NaN },
+    ]),
+  );
 }
 
-export function deriveGoals(ratios: Record<RatioKey, number>, statements: BenchResults['statements'], archival: BenchResults['archival']): Goal[] {
+export function deriveGoals(
+  ratios: Record<RatioKey, number>,
+  statements: BenchResults['statements'],
+  archival: BenchResults['archival'],
+): Goal[] {
   const goal = (key: string, value: number, op: '>=' | '<=' | '=', target: number): Goal => ({
     key,
     goal: `${op} ${target}`,

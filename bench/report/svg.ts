@@ -36,7 +36,9 @@ export function renderDepthChart(title: string, series: readonly ChartSeries[]):
   const py = (ms: number) => MARGIN.top + plotH - ((Math.log10(ms) - yMin) / (yMax - yMin)) * plotH;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`);
   parts.push(`<text x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`);
 
@@ -46,18 +48,28 @@ export function renderDepthChart(title: string, series: readonly ChartSeries[]):
       const ms = m * 10 ** decade;
       if (Math.log10(ms) > yMax + 1e-9) continue;
       const y = py(ms).toFixed(1);
-      parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
-      parts.push(`<text x="${MARGIN.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${ms >= 1 ? ms.toLocaleString('en-US') : ms.toFixed(Math.max(0, -decade))}</text>`);
+      parts.push(
+        `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`,
+      );
+      parts.push(
+        `<text x="${MARGIN.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${ms >= 1 ? ms.toLocaleString('en-US') : ms.toFixed(Math.max(0, -decade))}</text>`,
+      );
     }
   }
   // X ticks at every measured depth.
   for (const depth of depths) {
     const x = px(xValue(depth)).toFixed(1);
     parts.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#eee"/>`);
-    parts.push(`<text x="${x}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${depth === 0 ? '0' : depth.toLocaleString('en-US')}</text>`);
+    parts.push(
+      `<text x="${x}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${depth === 0 ? '0' : depth.toLocaleString('en-US')}</text>`,
+    );
   }
-  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
-  parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 15}" text-anchor="middle">page depth (rows from the newest message, log scale)</text>`);
+  parts.push(
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
+  );
+  parts.push(
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 15}" text-anchor="middle">page depth (rows from the newest message, log scale)</text>`,
+  );
   parts.push(
     `<text x="18" y="${MARGIN.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 18 ${MARGIN.top + plotH / 2})">p50 latency, ms (log scale)</text>`,
   );
@@ -67,7 +79,9 @@ export function renderDepthChart(title: string, series: readonly ChartSeries[]):
     const path = points.map((p) => `${px(xValue(p.depth)).toFixed(1)},${py(p.result.p50Ms).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2.5"/>`);
     for (const p of points) {
-      parts.push(`<circle cx="${px(xValue(p.depth)).toFixed(1)}" cy="${py(p.result.p50Ms).toFixed(1)}" r="4" fill="${s.color}"><title>${escape(`${s.label}: ${p.result.p50Ms.toFixed(2)} ms at depth ${p.depth}`)}</title></circle>`);
+      parts.push(
+        `<circle cx="${px(xValue(p.depth)).toFixed(1)}" cy="${py(p.result.p50Ms).toFixed(1)}" r="4" fill="${s.color}"><title>${escape(`${s.label}: ${p.result.p50Ms.toFixed(2)} ms at depth ${p.depth}`)}</title></circle>`,
+      );
     }
     const ly = MARGIN.top + 10 + i * 22;
     const lx = MARGIN.left + plotW + 16;

@@ -64,11 +64,18 @@ const BOUNDS_SQL = `
 /** The one row of archive_bounds. */
 const BOUNDS_ROW = 1;
 
-export function createArchiveBounds(stores: { readonly hot: HotClient; readonly cold: ColdClient }, ttlMs = BOUNDS_TTL_MS, now: () => number = Date.now): ArchiveBounds {
+export function createArchiveBounds(
+  stores: { readonly hot: HotClient; readonly cold: ColdClient },
+  ttlMs = BOUNDS_TTL_MS,
+  now: () => number = Date.now,
+): ArchiveBounds {
   let cached: { readonly at: number; readonly value: Promise<Bounds> } | undefined;
   let lastKnown: Bounds = { coldBefore: null, hotFrom: null };
   const load = async (): Promise<Bounds> => {
-    const published = await stores.hot.archiveBounds.findUnique({ where: { id: BOUNDS_ROW }, select: { coldBefore: true, hotFrom: true } });
+    const published = await stores.hot.archiveBounds.findUnique({
+      where: { id: BOUNDS_ROW },
+      select: { coldBefore: true, hotFrom: true },
+    });
     if (published) {
       lastKnown = { coldBefore: published.coldBefore, hotFrom: published.hotFrom };
       return lastKnown;

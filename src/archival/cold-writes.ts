@@ -19,7 +19,11 @@ const iso = (date: Date) => date.toISOString();
  * Copies messages and adds the activity of exactly those inserted, in one statement: the
  * activity never leaves the database (the largest dataset, so the round trip counts).
  */
-export async function copyMessages(cold: pg.ClientBase, rows: readonly HotModels.MessageModel[], archivedAt: Date): Promise<void> {
+export async function copyMessages(
+  cold: pg.ClientBase,
+  rows: readonly HotModels.MessageModel[],
+  archivedAt: Date,
+): Promise<void> {
   if (rows.length === 0) return;
   await cold.query(
     `WITH moved AS (
@@ -28,50 +32,93 @@ export async function copyMessages(cold: pg.ClientBase, rows: readonly HotModels
          AS r(id, conversation_id, sender_id, content, created_at)
        ON CONFLICT DO NOTHING RETURNING sender_id, created_at)
      ${ACTIVITY_UPSERT.replace('$SOURCE', `SELECT sender_id AS user_id, created_at AS at, 'MESSAGE' AS action_type FROM moved`)}`,
-    [rows.map((r) => r.id), rows.map((r) => r.conversationId), rows.map((r) => r.senderId), rows.map((r) => r.content), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.conversationId),
+      rows.map((r) => r.senderId),
+      rows.map((r) => r.content),
+      rows.map((r) => iso(r.createdAt)),
+      iso(archivedAt),
+    ],
   );
 }
 
 /** Copies posts with like and comment counts of 0: copying their likes and comments raises them. */
-export async function copyPosts(cold: pg.ClientBase, rows: readonly HotModels.PostModel[], archivedAt: Date): Promise<Action[]> {
+export async function copyPosts(
+  cold: pg.ClientBase,
+  rows: readonly HotModels.PostModel[],
+  archivedAt: Date,
+): Promise<Action[]> {
   if (rows.length === 0) return [];
   const { rows: inserted } = await cold.query<{ author_id: number; created_at: Date }>(
     `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
      SELECT id, author_id, title, body, created_at, $6 FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[])
        AS r(id, author_id, title, body, created_at)
      ON CONFLICT DO NOTHING RETURNING author_id, created_at`,
-    [rows.map((r) => r.id), rows.map((r) => r.authorId), rows.map((r) => r.title), rows.map((r) => r.body), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.authorId),
+      rows.map((r) => r.title),
+      rows.map((r) => r.body),
+      rows.map((r) => iso(r.createdAt)),
+      iso(archivedAt),
+    ],
   );
   return inserted.map((r) => ({ userId: r.author_id, at: r.created_at, type: 'POST' }));
 }
 
 /** Copies comments (of hot posts and of cold ones alike). */
-export async function copyComments(cold: pg.ClientBase, rows: readonly HotModels.CommentModel[], archivedAt: Date): Promise<Action[]> {
+export async function copyComments(
+  cold: pg.ClientBase,
+  rows: readonly HotModels.CommentModel[],
+  archivedAt: Date,
+): Promise<Action[]> {
   if (rows.length === 0) return [];
   const { rows: inserted } = await cold.query<{ post_id: number; author_id: number; created_at: Date }>(
     `INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at, archived_at)
      SELECT id, post_id, author_id, body, created_at, $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[])
        AS r(id, post_id, author_id, body, created_at)
      ON CONFLICT DO NOTHING RETURNING post_id, author_id, created_at`,
-    [rows.map((r) => r.id), rows.map((r) => r.postId), rows.map((r) => r.authorId), rows.map((r) => r.body), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.postId),
+      rows.map((r) => r.authorId),
+      rows.map((r) => r.body),
+      rows.map((r) => iso(r.createdAt)),
+      iso(archivedAt),
+    ],
   );
   return inserted.map((r) => ({ userId: r.author_id, at: r.created_at, type: 'COMMENT' }));
 }
 
 /** Copies likes (of hot posts and of cold ones alike). */
-export async function copyLikes(cold: pg.ClientBase, rows: readonly HotModels.PostLikeModel[], archivedAt: Date): Promise<Action[]> {
+export async function copyLikes(
+  cold: pg.ClientBase,
+  rows: readonly HotModels.PostLikeModel[],
+  archivedAt: Date,
+): Promise<Action[]> {
   if (rows.length === 0) return [];
   const { rows: inserted } = await cold.query<{ post_id: number; user_id: number; created_at: Date }>(
     `INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at, archived_at)
      SELECT id, post_id, user_id, created_at, $5 FROM unnest($1::int[], $2::int[], $3::int[], $4::timestamptz[]) AS r(id, post_id, user_id, created_at)
      ON CONFLICT DO NOTHING RETURNING post_id, user_id, created_at`,
-    [rows.map((r) => r.id), rows.map((r) => r.postId), rows.map((r) => r.userId), rows.map((r) => iso(r.createdAt)), iso(archivedAt)],
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.postId),
+      rows.map((r) => r.userId),
+      rows.map((r) => iso(r.createdAt)),
+      iso(archivedAt),
+    ],
   );
   return inserted.map((r) => ({ userId: r.user_id, at: r.created_at, type: 'LIKE' }));
 }
 
 /** Prices carry no user activity; returns how many were inserted. */
-export async function copyPrices(cold: pg.ClientBase, rows: readonly HotModels.StockPriceModel[], archivedAt: Date): Promise<number> {
+export async function copyPrices(
+  cold: pg.ClientBase,
+  rows: readonly HotModels.StockPriceModel[],
+  archivedAt: Date,
+): Promise<number> {
   if (rows.length === 0) return 0;
   const text = (value: { toString(): string } | null) => (value === null ? null : value.toString());
   const { rowCount } = await cold.query(
@@ -79,9 +126,19 @@ export async function copyPrices(cold: pg.ClientBase, rows: readonly HotModels.S
      SELECT *, $13::timestamptz FROM unnest($1::int[], $2::int[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::int[], $12::timestamptz[])
      ON CONFLICT DO NOTHING`,
     [
-      rows.map((r) => r.id), rows.map((r) => r.stockId), rows.map((r) => iso(r.tradeDate).slice(0, 10)),
-      rows.map((r) => text(r.open)), rows.map((r) => text(r.high)), rows.map((r) => text(r.low)), rows.map((r) => text(r.close)), rows.map((r) => text(r.change)),
-      rows.map((r) => text(r.volume)), rows.map((r) => text(r.turnover)), rows.map((r) => r.transactionCount), rows.map((r) => iso(r.createdAt)), iso(archivedAt),
+      rows.map((r) => r.id),
+      rows.map((r) => r.stockId),
+      rows.map((r) => iso(r.tradeDate).slice(0, 10)),
+      rows.map((r) => text(r.open)),
+      rows.map((r) => text(r.high)),
+      rows.map((r) => text(r.low)),
+      rows.map((r) => text(r.close)),
+      rows.map((r) => text(r.change)),
+      rows.map((r) => text(r.volume)),
+      rows.map((r) => text(r.turnover)),
+      rows.map((r) => r.transactionCount),
+      rows.map((r) => iso(r.createdAt)),
+      iso(archivedAt),
     ],
   );
   return rowCount ?? 0;
@@ -95,9 +152,11 @@ const ACTIVITY_UPSERT = `INSERT INTO user_activity (user_id, activity_date, acti
 /** Adds the actions to the daily activity. */
 export async function recordActivity(cold: pg.ClientBase, actions: readonly Action[]): Promise<void> {
   if (actions.length === 0) return;
-  await cold.query(ACTIVITY_UPSERT.replace('$SOURCE', 'SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS x(user_id, at, action_type)'), [
-    actions.map((a) => a.userId),
-    actions.map((a) => iso(a.at)),
-    actions.map((a) => a.type),
-  ]);
+  await cold.query(
+    ACTIVITY_UPSERT.replace(
+      '$SOURCE',
+      'SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS x(user_id, at, action_type)',
+    ),
+    [actions.map((a) => a.userId), actions.map((a) => iso(a.at)), actions.map((a) => a.type)],
+  );
 }

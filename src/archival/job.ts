@@ -23,7 +23,15 @@ import type { HotClient, HotModels } from '../stores/hot/index.js';
 import type { SqlReader } from '../stores/sql/reader.js';
 import { hotTables, type Table } from '../stores/sql/tables.js';
 import { ARCHIVAL_DELETE_DELAY_MS, utcDay, type ArchiveBounds } from './bounds.js';
-import { copyComments, copyLikes, copyMessages, copyPosts, copyPrices, recordActivity, type Action } from './cold-writes.js';
+import {
+  copyComments,
+  copyLikes,
+  copyMessages,
+  copyPosts,
+  copyPrices,
+  recordActivity,
+  type Action,
+} from './cold-writes.js';
 import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
 
 export type { ArchivalRunRecord, RunCounts } from './recorded-run.js';
@@ -73,7 +81,9 @@ export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions):
     }
     await new Mover(deps.hot, deps.hotSql, client, cutoff, batchSize, counts, options, deletesAllowedAt).moveAll();
     if (Object.values(counts).some((n) => n > 0)) {
-      await client.query('ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity');
+      await client.query(
+        'ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity',
+      );
     }
   });
 }
@@ -101,10 +111,18 @@ class Mover {
     // Posts first, with every comment and like they have; then the comments and likes written
     // later on posts that are already cold; then messages and prices.
     await this.batches('posts', this.reader(hotTables.posts, 'createdAt', this.cutoff), (rows) => this.movePosts(rows));
-    await this.batches('comments', this.reader(hotTables.comments, 'createdAt', this.cutoff), (rows) => this.moveOrphans('comments', rows));
-    await this.batches('likes', this.reader(hotTables.likes, 'createdAt', this.cutoff), (rows) => this.moveOrphans('likes', rows));
-    await this.batches('messages', this.reader(hotTables.messages, 'createdAt', this.cutoff), (rows) => this.moveMessages(rows));
-    await this.batches('stockPrices', this.reader(hotTables.prices, 'tradeDate', priceCutoff(this.cutoff)), (rows) => this.movePrices(rows));
+    await this.batches('comments', this.reader(hotTables.comments, 'createdAt', this.cutoff), (rows) =>
+      this.moveOrphans('comments', rows),
+    );
+    await this.batches('likes', this.reader(hotTables.likes, 'createdAt', this.cutoff), (rows) =>
+      this.moveOrphans('likes', rows),
+    );
+    await this.batches('messages', this.reader(hotTables.messages, 'createdAt', this.cutoff), (rows) =>
+      this.moveMessages(rows),
+    );
+    await this.batches('stockPrices', this.reader(hotTables.prices, 'tradeDate', priceCutoff(this.cutoff)), (rows) =>
+      this.movePrices(rows),
+    );
   }
 
   /** The next batch of rows older than `before` (by `field`), by ascending id after `afterId`. */
@@ -129,7 +147,11 @@ class Mover {
    * seconds of a run fill the queue of deletes instead of standing still. At most
    * MAX_PENDING_DELETES batches (their ids only) wait; a failed delete stops the walk.
    */
-  private async batches<T extends { id: number }>(dataset: Dataset, read: (afterId: number) => Promise<T[]>, move: (rows: T[]) => Promise<() => Promise<void>>): Promise<void> {
+  private async batches<T extends { id: number }>(
+    dataset: Dataset,
+    read: (afterId: number) => Promise<T[]>,
+    move: (rows: T[]) => Promise<() => Promise<void>>,
+  ): Promise<void> {
     let deleting: Promise<void> = Promise.resolve();
     let pending = 0;
     let deleteError: unknown;
@@ -182,14 +204,17 @@ class Mover {
     const ids = rows.map((r) => r.id);
     return async () => {
       await this.beforeDelete();
-      const { count } = await this.hot.message.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } });
+      const { count } = await this.hot.message.deleteMany({
+        where: { id: { in: ids }, createdAt: { lt: this.cutoff } },
+      });
       this.counts.messages += count;
     };
   }
 
   private async movePosts(posts: HotModels.PostModel[]): Promise<() => Promise<void>> {
     const postIds = posts.map((p) => p.id);
-    const children = <Row>(table: Table<Row>) => this.hotSql.rows<Row>({ table, where: [{ field: 'postId', op: 'in', values: postIds }] });
+    const children = <Row>(table: Table<Row>) =>
+      this.hotSql.rows<Row>({ table, where: [{ field: 'postId', op: 'in', values: postIds }] });
     const [comments, likes] = await Promise.all([children(hotTables.comments), children(hotTables.likes)]);
     await this.inColdTransaction('posts', async () => {
       const actions: Action[] = await copyPosts(this.cold, posts, this.archivedAt);
@@ -201,16 +226,30 @@ class Mover {
     });
     return async () => {
       await this.beforeDelete();
-      this.counts.likes += await this.deleteInChunks(likes.map((l) => l.id), (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }));
-      this.counts.comments += await this.deleteInChunks(comments.map((c) => c.id), (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }));
-      const { count } = await this.hot.post.deleteMany({ where: { id: { in: postIds }, createdAt: { lt: this.cutoff } } });
+      this.counts.likes += await this.deleteInChunks(
+        likes.map((l) => l.id),
+        (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }),
+      );
+      this.counts.comments += await this.deleteInChunks(
+        comments.map((c) => c.id),
+        (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }),
+      );
+      const { count } = await this.hot.post.deleteMany({
+        where: { id: { in: postIds }, createdAt: { lt: this.cutoff } },
+      });
       this.counts.posts += count;
     };
   }
 
   /** Comments and likes older than the cutoff whose post is already cold. */
-  private async moveOrphans(dataset: 'comments' | 'likes', rows: (HotModels.CommentModel | HotModels.PostLikeModel)[]): Promise<() => Promise<void>> {
-    const { rows: cold } = await this.cold.query<{ id: number }>('SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)', [[...new Set(rows.map((r) => r.postId))]]);
+  private async moveOrphans(
+    dataset: 'comments' | 'likes',
+    rows: (HotModels.CommentModel | HotModels.PostLikeModel)[],
+  ): Promise<() => Promise<void>> {
+    const { rows: cold } = await this.cold.query<{ id: number }>(
+      'SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)',
+      [[...new Set(rows.map((r) => r.postId))]],
+    );
     const coldPosts = new Set(cold.map((r) => r.id));
     const movable = rows.filter((r) => coldPosts.has(r.postId));
     if (movable.length === 0) return async () => undefined;
@@ -237,7 +276,9 @@ class Mover {
     const ids = rows.map((r) => r.id);
     return async () => {
       await this.beforeDelete();
-      const { count } = await this.hot.stockPrice.deleteMany({ where: { id: { in: ids }, tradeDate: { lt: priceCutoff(this.cutoff) } } });
+      const { count } = await this.hot.stockPrice.deleteMany({
+        where: { id: { in: ids }, tradeDate: { lt: priceCutoff(this.cutoff) } },
+      });
       this.counts.stockPrices += count;
     };
   }
@@ -257,7 +298,8 @@ class Mover {
 
   private async deleteInChunks(ids: number[], remove: (ids: number[]) => Promise<{ count: number }>): Promise<number> {
     let deleted = 0;
-    for (let start = 0; start < ids.length; start += MAX_BATCH_SIZE) deleted += (await remove(ids.slice(start, start + MAX_BATCH_SIZE))).count;
+    for (let start = 0; start < ids.length; start += MAX_BATCH_SIZE)
+      deleted += (await remove(ids.slice(start, start + MAX_BATCH_SIZE))).count;
     return deleted;
   }
 
@@ -293,7 +335,10 @@ async function countMovable(hot: HotClient, cold: pg.Client, cutoff: Date): Prom
     likes += await hot.postLike.count({ where: { postId: { in: batch }, createdAt: { gte: cutoff } } });
   }
   const parentIds = [...new Set([...oldComments, ...oldLikes].map((r) => r.postId))];
-  const { rows } = await cold.query<{ id: number }>('SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)', [parentIds]);
+  const { rows } = await cold.query<{ id: number }>(
+    'SELECT original_id AS id FROM posts_archive WHERE original_id = ANY($1)',
+    [parentIds],
+  );
   const movableParents = new Set([...oldPostIds, ...rows.map((r) => r.id)]);
   comments += oldComments.filter((c) => movableParents.has(c.postId)).length;
   likes += oldLikes.filter((l) => movableParents.has(l.postId)).length;

@@ -56,10 +56,14 @@ export async function withRecordedRun(
   client.on('error', (error) => (connectionError = error));
   await client.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ARCHIVAL_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      ARCHIVAL_LOCK_KEY,
+    ]);
     if (!rows[0]?.locked) throw new ArchivalInProgressError();
     try {
-      await client.query(`UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = 'interrupted: the process running it stopped' WHERE status = 'RUNNING'`);
+      await client.query(
+        `UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = 'interrupted: the process running it stopped' WHERE status = 'RUNNING'`,
+      );
       const { rows: recorded } = await client.query<{ id: number }>(
         `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ($1, 'RUNNING', $2, $3, $4, now()) RETURNING id`,
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
@@ -93,7 +97,13 @@ export async function withRecordedRun(
 }
 
 /** Ends the run with its outcome and counts. */
-async function finishRun(client: pg.Client, runId: number, status: 'SUCCEEDED' | 'FAILED', counts: RunCounts, error: string | null): Promise<ArchivalRunRecord> {
+async function finishRun(
+  client: pg.Client,
+  runId: number,
+  status: 'SUCCEEDED' | 'FAILED',
+  counts: RunCounts,
+  error: string | null,
+): Promise<ArchivalRunRecord> {
   const { rows } = await client.query(
     `UPDATE archival_runs SET status = $2, finished_at = now(), error = $3,
        messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8

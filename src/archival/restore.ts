@@ -46,20 +46,30 @@ export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Pr
   const start = new Date(`${options.from}T00:00:00.000Z`);
   const end = new Date(new Date(`${options.to}T00:00:00.000Z`).getTime() + DAY_MS);
   const delay = options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS;
-  return withRecordedRun(deps, { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end }, async (client, counts) => {
-    const restore = new Restorer(deps.hot, deps.hotEngine, client, start, end, options);
-    await restore.copyAll();
-    // Readers must have seen the restore, and anything read from hot before a copy must have
-    // finished its cold read, before a cold row disappears.
-    await sleep(Math.max(0, restore.startedAt + delay - Date.now(), restore.lastCopyAt + delay - Date.now()));
-    await restore.deleteAll(counts);
-  });
+  return withRecordedRun(
+    deps,
+    { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end },
+    async (client, counts) => {
+      const restore = new Restorer(deps.hot, deps.hotEngine, client, start, end, options);
+      await restore.copyAll();
+      // Readers must have seen the restore, and anything read from hot before a copy must have
+      // finished its cold read, before a cold row disappears.
+      await sleep(Math.max(0, restore.startedAt + delay - Date.now(), restore.lastCopyAt + delay - Date.now()));
+      await restore.deleteAll(counts);
+    },
+  );
 }
 
 class Restorer {
   readonly startedAt = Date.now();
   lastCopyAt = 0;
-  private readonly ids = { messages: new Set<number>(), posts: new Set<number>(), comments: new Set<number>(), likes: new Set<number>(), stockPrices: new Set<number>() };
+  private readonly ids = {
+    messages: new Set<number>(),
+    posts: new Set<number>(),
+    comments: new Set<number>(),
+    likes: new Set<number>(),
+    stockPrices: new Set<number>(),
+  };
 
   constructor(
     private readonly hot: HotClient,
@@ -74,7 +84,8 @@ class Restorer {
     const range = 'created_at >= $1 AND created_at < $2';
     await this.walk('posts', `SELECT * FROM posts_archive WHERE ${range}`, async (posts) => {
       const postIds = posts.map((p) => p.original_id);
-      const comments = (await this.cold.query(`SELECT * FROM comments_archive WHERE post_id = ANY($1)`, [postIds])).rows;
+      const comments = (await this.cold.query(`SELECT * FROM comments_archive WHERE post_id = ANY($1)`, [postIds]))
+        .rows;
       const likes = (await this.cold.query(`SELECT * FROM post_likes_archive WHERE post_id = ANY($1)`, [postIds])).rows;
       await this.copyPosts(posts);
       await this.copyComments(comments);
@@ -85,13 +96,26 @@ class Restorer {
     await this.walk('messages', `SELECT * FROM messages_archive WHERE ${range}`, (rows) => this.copyMessages(rows));
     // Days as text both ways: node-postgres would read a DATE at local midnight.
     const days = [this.options.from, this.options.to];
-    await this.walk('stockPrices', `SELECT *, trade_date::text AS trade_day FROM stock_prices_history WHERE trade_date >= $1::date AND trade_date <= $2::date`, (rows) => this.copyPrices(rows), days);
+    await this.walk(
+      'stockPrices',
+      `SELECT *, trade_date::text AS trade_day FROM stock_prices_history WHERE trade_date >= $1::date AND trade_date <= $2::date`,
+      (rows) => this.copyPrices(rows),
+      days,
+    );
   }
 
   /** Cold rows matching `select` (bounds $1, $2) in batches by original_id. */
-  private async walk(dataset: Dataset, select: string, copy: (rows: Record<string, any>[]) => Promise<void>, bounds: unknown[] = [this.start, this.end]): Promise<void> {
-    for (let afterId = 0; ; ) {
-      const { rows } = await this.cold.query(`${select} AND original_id > $3 ORDER BY original_id LIMIT ${MAX_BATCH_SIZE}`, [...bounds, afterId]);
+  private async walk(
+    dataset: Dataset,
+    select: string,
+    copy: (rows: Record<string, any>[]) => Promise<void>,
+    bounds: unknown[] = [this.start, this.end],
+  ): Promise<void> {
+    for (let afterId = 0; ;) {
+      const { rows } = await this.cold.query(
+        `${select} AND original_id > $3 ORDER BY original_id LIMIT ${MAX_BATCH_SIZE}`,
+        [...bounds, afterId],
+      );
       if (rows.length === 0) return;
       afterId = rows[rows.length - 1].original_id;
       await copy(rows);
@@ -101,7 +125,11 @@ class Restorer {
   }
 
   /** Rows not yet in hot, and every id of the batch noted for phase two. */
-  private async missing(dataset: Dataset, rows: Record<string, any>[], present: (ids: number[]) => Promise<{ id: number }[]>): Promise<Record<string, any>[]> {
+  private async missing(
+    dataset: Dataset,
+    rows: Record<string, any>[],
+    present: (ids: number[]) => Promise<{ id: number }[]>,
+  ): Promise<Record<string, any>[]> {
     for (const row of rows) this.ids[dataset].add(row.original_id);
     if (rows.length === 0) return [];
     const there = new Set((await present(rows.map((r) => r.original_id))).map((r) => r.id));
@@ -109,40 +137,82 @@ class Restorer {
   }
 
   private async copyMessages(rows: Record<string, any>[]): Promise<void> {
-    const add = await this.missing('messages', rows, (ids) => this.hot.message.findMany({ where: { id: { in: ids } }, select: { id: true } }));
+    const add = await this.missing('messages', rows, (ids) =>
+      this.hot.message.findMany({ where: { id: { in: ids } }, select: { id: true } }),
+    );
     if (add.length === 0) return;
     await insertWithIds(
       this.hot,
       this.hotEngine,
       'messages',
-      { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows: add.map((r) => [r.original_id, r.conversation_id, r.sender_id, r.content, r.created_at]) },
-      (hot) => hot.message.createMany({ data: add.map((r) => ({ id: r.original_id, conversationId: r.conversation_id, senderId: r.sender_id, content: r.content, createdAt: r.created_at })) }),
+      {
+        columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'],
+        rows: add.map((r) => [r.original_id, r.conversation_id, r.sender_id, r.content, r.created_at]),
+      },
+      (hot) =>
+        hot.message.createMany({
+          data: add.map((r) => ({
+            id: r.original_id,
+            conversationId: r.conversation_id,
+            senderId: r.sender_id,
+            content: r.content,
+            createdAt: r.created_at,
+          })),
+        }),
     );
   }
 
   private async copyPosts(rows: Record<string, any>[]): Promise<void> {
-    const add = await this.missing('posts', rows, (ids) => this.hot.post.findMany({ where: { id: { in: ids } }, select: { id: true } }));
+    const add = await this.missing('posts', rows, (ids) =>
+      this.hot.post.findMany({ where: { id: { in: ids } }, select: { id: true } }),
+    );
     if (add.length === 0) return;
     await insertWithIds(
       this.hot,
       this.hotEngine,
       'posts',
-      { columns: ['id', 'author_id', 'title', 'body', 'created_at'], rows: add.map((r) => [r.original_id, r.author_id, r.title, r.body, r.created_at]) },
-      (hot) => hot.post.createMany({ data: add.map((r) => ({ id: r.original_id, authorId: r.author_id, title: r.title, body: r.body, createdAt: r.created_at })) }),
+      {
+        columns: ['id', 'author_id', 'title', 'body', 'created_at'],
+        rows: add.map((r) => [r.original_id, r.author_id, r.title, r.body, r.created_at]),
+      },
+      (hot) =>
+        hot.post.createMany({
+          data: add.map((r) => ({
+            id: r.original_id,
+            authorId: r.author_id,
+            title: r.title,
+            body: r.body,
+            createdAt: r.created_at,
+          })),
+        }),
     );
   }
 
   private async copyComments(rows: Record<string, any>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += MAX_BATCH_SIZE) {
       const chunk = rows.slice(i, i + MAX_BATCH_SIZE);
-      const add = await this.missing('comments', chunk, (ids) => this.hot.comment.findMany({ where: { id: { in: ids } }, select: { id: true } }));
+      const add = await this.missing('comments', chunk, (ids) =>
+        this.hot.comment.findMany({ where: { id: { in: ids } }, select: { id: true } }),
+      );
       if (add.length === 0) continue;
       await insertWithIds(
         this.hot,
         this.hotEngine,
         'comments',
-        { columns: ['id', 'post_id', 'author_id', 'body', 'created_at'], rows: add.map((r) => [r.original_id, r.post_id, r.author_id, r.body, r.created_at]) },
-        (hot) => hot.comment.createMany({ data: add.map((r) => ({ id: r.original_id, postId: r.post_id, authorId: r.author_id, body: r.body, createdAt: r.created_at })) }),
+        {
+          columns: ['id', 'post_id', 'author_id', 'body', 'created_at'],
+          rows: add.map((r) => [r.original_id, r.post_id, r.author_id, r.body, r.created_at]),
+        },
+        (hot) =>
+          hot.comment.createMany({
+            data: add.map((r) => ({
+              id: r.original_id,
+              postId: r.post_id,
+              authorId: r.author_id,
+              body: r.body,
+              createdAt: r.created_at,
+            })),
+          }),
       );
     }
   }
@@ -150,32 +220,83 @@ class Restorer {
   private async copyLikes(rows: Record<string, any>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += MAX_BATCH_SIZE) {
       const chunk = rows.slice(i, i + MAX_BATCH_SIZE);
-      const add = await this.missing('likes', chunk, (ids) => this.hot.postLike.findMany({ where: { id: { in: ids } }, select: { id: true } }));
+      const add = await this.missing('likes', chunk, (ids) =>
+        this.hot.postLike.findMany({ where: { id: { in: ids } }, select: { id: true } }),
+      );
       if (add.length === 0) continue;
       await insertWithIds(
         this.hot,
         this.hotEngine,
         'post_likes',
-        { columns: ['id', 'post_id', 'user_id', 'created_at'], rows: add.map((r) => [r.original_id, r.post_id, r.user_id, r.created_at]) },
-        (hot) => hot.postLike.createMany({ data: add.map((r) => ({ id: r.original_id, postId: r.post_id, userId: r.user_id, createdAt: r.created_at })) }),
+        {
+          columns: ['id', 'post_id', 'user_id', 'created_at'],
+          rows: add.map((r) => [r.original_id, r.post_id, r.user_id, r.created_at]),
+        },
+        (hot) =>
+          hot.postLike.createMany({
+            data: add.map((r) => ({
+              id: r.original_id,
+              postId: r.post_id,
+              userId: r.user_id,
+              createdAt: r.created_at,
+            })),
+          }),
       );
     }
   }
 
   private async copyPrices(rows: Record<string, any>[]): Promise<void> {
-    const add = await this.missing('stockPrices', rows, (ids) => this.hot.stockPrice.findMany({ where: { id: { in: ids } }, select: { id: true } }));
+    const add = await this.missing('stockPrices', rows, (ids) =>
+      this.hot.stockPrice.findMany({ where: { id: { in: ids } }, select: { id: true } }),
+    );
     if (add.length === 0) return;
     const prices = add.map((r) => ({
-      id: r.original_id as number, stockId: r.stock_id as number, tradeDate: new Date(`${r.trade_day}T00:00:00.000Z`), open: r.open, high: r.high, low: r.low, close: r.close, change: r.change,
-      volume: r.volume === null ? null : BigInt(r.volume), turnover: r.turnover === null ? null : BigInt(r.turnover), transactionCount: r.transaction_count as number | null, createdAt: r.created_at as Date,
+      id: r.original_id as number,
+      stockId: r.stock_id as number,
+      tradeDate: new Date(`${r.trade_day}T00:00:00.000Z`),
+      open: r.open,
+      high: r.high,
+      low: r.low,
+      close: r.close,
+      change: r.change,
+      volume: r.volume === null ? null : BigInt(r.volume),
+      turnover: r.turnover === null ? null : BigInt(r.turnover),
+      transactionCount: r.transaction_count as number | null,
+      createdAt: r.created_at as Date,
     }));
     await insertWithIds(
       this.hot,
       this.hotEngine,
       'stock_prices',
       {
-        columns: ['id', 'stock_id', 'trade_date', 'open', 'high', 'low', 'close', 'change', 'volume', 'turnover', 'transaction_count', 'created_at'],
-        rows: prices.map((p) => [p.id, p.stockId, p.tradeDate, p.open, p.high, p.low, p.close, p.change, p.volume, p.turnover, p.transactionCount, p.createdAt]),
+        columns: [
+          'id',
+          'stock_id',
+          'trade_date',
+          'open',
+          'high',
+          'low',
+          'close',
+          'change',
+          'volume',
+          'turnover',
+          'transaction_count',
+          'created_at',
+        ],
+        rows: prices.map((p) => [
+          p.id,
+          p.stockId,
+          p.tradeDate,
+          p.open,
+          p.high,
+          p.low,
+          p.close,
+          p.change,
+          p.volume,
+          p.turnover,
+          p.transactionCount,
+          p.createdAt,
+        ]),
       },
       (hot) => hot.stockPrice.createMany({ data: prices }),
     );
@@ -188,11 +309,26 @@ class Restorer {
       , act AS (UPDATE user_activity u SET count = u.count - dec.n FROM dec WHERE u.user_id = dec.user_id AND u.activity_date = dec.day AND u.action_type = '${type}' RETURNING 1)
       SELECT count(*)::int AS n FROM gone`;
     const plans: [Dataset, string][] = [
-      ['comments', `WITH gone AS (DELETE FROM comments_archive WHERE original_id = ANY($1) RETURNING post_id, author_id, created_at)${activity('author_id', 'COMMENT')}`],
-      ['likes', `WITH gone AS (DELETE FROM post_likes_archive WHERE original_id = ANY($1) RETURNING post_id, user_id, created_at)${activity('user_id', 'LIKE')}`],
-      ['posts', `WITH gone AS (DELETE FROM posts_archive WHERE original_id = ANY($1) RETURNING author_id, created_at)${activity('author_id', 'POST')}`],
-      ['messages', `WITH gone AS (DELETE FROM messages_archive WHERE original_id = ANY($1) RETURNING sender_id, created_at)${activity('sender_id', 'MESSAGE')}`],
-      ['stockPrices', `WITH gone AS (DELETE FROM stock_prices_history WHERE original_id = ANY($1) RETURNING 1) SELECT count(*)::int AS n FROM gone`],
+      [
+        'comments',
+        `WITH gone AS (DELETE FROM comments_archive WHERE original_id = ANY($1) RETURNING post_id, author_id, created_at)${activity('author_id', 'COMMENT')}`,
+      ],
+      [
+        'likes',
+        `WITH gone AS (DELETE FROM post_likes_archive WHERE original_id = ANY($1) RETURNING post_id, user_id, created_at)${activity('user_id', 'LIKE')}`,
+      ],
+      [
+        'posts',
+        `WITH gone AS (DELETE FROM posts_archive WHERE original_id = ANY($1) RETURNING author_id, created_at)${activity('author_id', 'POST')}`,
+      ],
+      [
+        'messages',
+        `WITH gone AS (DELETE FROM messages_archive WHERE original_id = ANY($1) RETURNING sender_id, created_at)${activity('sender_id', 'MESSAGE')}`,
+      ],
+      [
+        'stockPrices',
+        `WITH gone AS (DELETE FROM stock_prices_history WHERE original_id = ANY($1) RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      ],
     ];
     for (const [dataset, sql] of plans) {
       const ids = [...this.ids[dataset]];

@@ -22,13 +22,20 @@ export function scheduleArchival({ expression, olderThanDays, cold, archive, log
     const tick = new Date();
     const since = previousTick;
     previousTick = tick;
-    const latest = await cold.archivalRun.findFirst({ where: { dryRun: false, kind: 'ARCHIVE', startedAt: { gte: since } }, select: { id: true } });
-    if (latest) return log(`scheduled archival: run ${latest.id} already started since ${since.toISOString()}; skipping`);
+    const latest = await cold.archivalRun.findFirst({
+      where: { dryRun: false, kind: 'ARCHIVE', startedAt: { gte: since } },
+      select: { id: true },
+    });
+    if (latest)
+      return log(`scheduled archival: run ${latest.id} already started since ${since.toISOString()}; skipping`);
     try {
       const run = await archive({ olderThanDays, dryRun: false });
-      log(`scheduled archival: run ${run.id} ${run.status} (messages ${run.messages}, posts ${run.posts}, comments ${run.comments}, likes ${run.likes}, stock prices ${run.stockPrices})`);
+      log(
+        `scheduled archival: run ${run.id} ${run.status} (messages ${run.messages}, posts ${run.posts}, comments ${run.comments}, likes ${run.likes}, stock prices ${run.stockPrices})`,
+      );
     } catch (error) {
-      if (error instanceof ArchivalInProgressError) return log('scheduled archival: another process is running it; skipping');
+      if (error instanceof ArchivalInProgressError)
+        return log('scheduled archival: another process is running it; skipping');
       log(`scheduled archival failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   });

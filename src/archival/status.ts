@@ -19,21 +19,37 @@ export interface ArchivalSnapshot {
   readonly oldestPastCutoffSeconds: Readonly<Record<string, number>>;
 }
 
-export async function archivalSnapshot(hot: HotClient, cold: ColdClient | null, olderThanDays: number, now = new Date()): Promise<ArchivalSnapshot> {
+export async function archivalSnapshot(
+  hot: HotClient,
+  cold: ColdClient | null,
+  olderThanDays: number,
+  now = new Date(),
+): Promise<ArchivalSnapshot> {
   const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS);
   const [lastSuccess, lastFinished, messages, posts, comments, likes, prices] = await Promise.all([
-    cold?.archivalRun.findFirst({ where: { kind: 'ARCHIVE', dryRun: false, status: 'SUCCEEDED' }, orderBy: [{ finishedAt: 'desc' }], select: { finishedAt: true } }),
-    cold?.archivalRun.findFirst({ where: { kind: 'ARCHIVE', dryRun: false, finishedAt: { not: null } }, orderBy: [{ finishedAt: 'desc' }], select: { startedAt: true, finishedAt: true } }),
+    cold?.archivalRun.findFirst({
+      where: { kind: 'ARCHIVE', dryRun: false, status: 'SUCCEEDED' },
+      orderBy: [{ finishedAt: 'desc' }],
+      select: { finishedAt: true },
+    }),
+    cold?.archivalRun.findFirst({
+      where: { kind: 'ARCHIVE', dryRun: false, finishedAt: { not: null } },
+      orderBy: [{ finishedAt: 'desc' }],
+      select: { startedAt: true, finishedAt: true },
+    }),
     hot.message.aggregate({ _min: { createdAt: true } }),
     hot.post.aggregate({ _min: { createdAt: true } }),
     hot.comment.aggregate({ _min: { createdAt: true } }),
     hot.postLike.aggregate({ _min: { createdAt: true } }),
     hot.stockPrice.aggregate({ _min: { tradeDate: true } }),
   ]);
-  const pastCutoff = (oldest: Date | null | undefined, bound: Date) => (oldest ? Math.max(0, (bound.getTime() - oldest.getTime()) / 1000) : 0);
+  const pastCutoff = (oldest: Date | null | undefined, bound: Date) =>
+    oldest ? Math.max(0, (bound.getTime() - oldest.getTime()) / 1000) : 0;
   return {
     lastSuccessAt: lastSuccess?.finishedAt ?? null,
-    lastDurationSeconds: lastFinished?.finishedAt ? (lastFinished.finishedAt.getTime() - lastFinished.startedAt.getTime()) / 1000 : null,
+    lastDurationSeconds: lastFinished?.finishedAt
+      ? (lastFinished.finishedAt.getTime() - lastFinished.startedAt.getTime()) / 1000
+      : null,
     oldestPastCutoffSeconds: {
       messages: pastCutoff(messages._min.createdAt, cutoff),
       posts: pastCutoff(posts._min.createdAt, cutoff),

@@ -25,12 +25,22 @@ const hotClient = createHotClient(hotFactory);
 const hotSql = createSqlReader(hotFactory);
 const coldClient = createColdClient(coldAdapter({ ...cold, pool: { ...cold.pool, max: 1 } }));
 try {
-  const deps = { hot: hotClient, hotEngine: hotEngine(hotFactory), hotSql, cold, bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }) };
+  const deps = {
+    hot: hotClient,
+    hotEngine: hotEngine(hotFactory),
+    hotSql,
+    cold,
+    bounds: createArchiveBounds({ hot: hotClient, cold: coldClient }),
+  };
   const run = task.kind === 'archive' ? await runArchival(deps, task.options) : await runRestore(deps, task.options);
   parentPort!.postMessage({ ok: true, run });
 } catch (error) {
   const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-  parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : undefined });
+  parentPort!.postMessage({
+    ok: false,
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof code === 'string' ? code : undefined,
+  });
 } finally {
   await Promise.allSettled([hotClient.$disconnect(), hotSql.dispose(), coldClient.$disconnect()]);
 }

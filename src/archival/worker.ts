@@ -27,7 +27,10 @@ interface WorkerResult {
 }
 
 /** Runs an archival run or a restore on its own thread; resolves to its run record. */
-export function runInArchivalWorker(stores: { hot: StoreConfig; cold: StoreConfig }, task: WorkerTask): Promise<ArchivalRunRecord> {
+export function runInArchivalWorker(
+  stores: { hot: StoreConfig; cold: StoreConfig },
+  task: WorkerTask,
+): Promise<ArchivalRunRecord> {
   // .js when compiled; .ts when running from the sources under tsx, whose loader a worker
   // thread does not inherit.
   const fromSources = import.meta.url.endsWith('.ts');
@@ -42,7 +45,11 @@ export function runInArchivalWorker(stores: { hot: StoreConfig; cold: StoreConfi
     worker.once('message', (result: WorkerResult) => {
       settled = true;
       if (result.ok && result.run) return resolve(result.run);
-      reject(result.code === ErrorCode.ARCHIVAL_IN_PROGRESS ? new ArchivalInProgressError() : new Error(result.message ?? 'archival failed'));
+      reject(
+        result.code === ErrorCode.ARCHIVAL_IN_PROGRESS
+          ? new ArchivalInProgressError()
+          : new Error(result.message ?? 'archival failed'),
+      );
     });
     worker.once('error', (error) => {
       if (!settled) reject(error);

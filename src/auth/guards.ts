@@ -20,11 +20,16 @@ export function requireAnalyst(viewer: Viewer, what: string): void {
 export function requireSelfOrAnalyst(viewer: Viewer, userId: number, what: string): void {
   if (readsEverything(viewer)) return;
   if (viewer.kind === 'anonymous') throw new UnauthenticatedError(`${what} needs a token.`);
-  if (viewer.kind !== 'user' || viewer.userId !== userId) throw new ForbiddenError(`${what} is visible to that user, analysts and admins only.`);
+  if (viewer.kind !== 'user' || viewer.userId !== userId)
+    throw new ForbiddenError(`${what} is visible to that user, analysts and admins only.`);
 }
 
 /** A participant of the conversation, an analyst or an admin. */
-export async function requireParticipant(viewer: Viewer, participantIds: () => Promise<readonly number[]>, what: string): Promise<void> {
+export async function requireParticipant(
+  viewer: Viewer,
+  participantIds: () => Promise<readonly number[]>,
+  what: string,
+): Promise<void> {
   if (readsEverything(viewer)) return;
   if (viewer.kind === 'anonymous') throw new UnauthenticatedError(`${what} needs a token.`);
   if (viewer.kind !== 'user' || !(await participantIds()).includes(viewer.userId)) {

@@ -32,7 +32,10 @@ export const VERIFIED_TOKENS_CACHED = 10_000;
  * WebCrypto) costs more than a page of rows. Only successes are kept; a token is its own key,
  * so nothing can be looked up without the token itself.
  */
-export function createAuthenticator(secrets: AuthSecrets, now: () => number = Date.now): (header: string | undefined) => Promise<Viewer> {
+export function createAuthenticator(
+  secrets: AuthSecrets,
+  now: () => number = Date.now,
+): (header: string | undefined) => Promise<Viewer> {
   const verified = new Map<string, { readonly viewer: Viewer; readonly expiresAt: number }>();
   return async (header) => {
     const hit = header === undefined ? undefined : verified.get(header);
@@ -57,17 +60,24 @@ export async function viewerFromAuthorization(header: string | undefined, secret
 }
 
 /** The viewer, and for a JWT the instant it expires. */
-async function verify(header: string | undefined, secrets: AuthSecrets): Promise<{ viewer: Viewer; expiresAt?: number }> {
+async function verify(
+  header: string | undefined,
+  secrets: AuthSecrets,
+): Promise<{ viewer: Viewer; expiresAt?: number }> {
   if (header === undefined || header.trim() === '') return { viewer: ANONYMOUS };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
   const token = match[1]!;
   if (sameSecret(token, secrets.adminToken)) return { viewer: { kind: 'admin' } };
-  if (token.split('.').length !== 3) throw new UnauthenticatedError('The bearer token is neither the admin token nor a JWT.');
+  if (token.split('.').length !== 3)
+    throw new UnauthenticatedError('The bearer token is neither the admin token nor a JWT.');
 
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, secretKey(secrets.jwtSecret), { algorithms: ['HS256'], requiredClaims: ['exp'] }));
+    ({ payload } = await jwtVerify(token, secretKey(secrets.jwtSecret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+    }));
   } catch (error) {
     const reason = error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.';
     throw new UnauthenticatedError(reason);
@@ -82,7 +92,11 @@ async function verify(header: string | undefined, secrets: AuthSecrets): Promise
 }
 
 /** Signs a token the gateway accepts: for the start-up banner and tests. */
-export async function signToken(jwtSecret: string, claims: { sub: number; role?: 'analyst' }, expiresIn = '30d'): Promise<string> {
+export async function signToken(
+  jwtSecret: string,
+  claims: { sub: number; role?: 'analyst' },
+  expiresIn = '30d',
+): Promise<string> {
   return new SignJWT(claims.role ? { role: claims.role } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(claims.sub))

@@ -46,7 +46,8 @@ function parseArgs(argv: string[]) {
     else if (arg === '--to') to = day(argv[++i], '--to');
     else if (arg === '--older-than-days') {
       olderThanDays = Number(argv[++i]);
-      if (!Number.isInteger(olderThanDays) || olderThanDays < 0) throw new UsageError('--older-than-days takes a whole number of days');
+      if (!Number.isInteger(olderThanDays) || olderThanDays < 0)
+        throw new UsageError('--older-than-days takes a whole number of days');
     } else if (arg === '--url') url = argv[++i];
     else throw new UsageError(`unknown argument ${arg}`);
   }
@@ -66,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminToken}` },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json().catch(() => ({}))) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+    const body = (await response.json().catch(() => ({}))) as {
+      data?: any;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
     if (body.errors?.length) {
       const [error] = body.errors;
       throw new Error(`${error!.extensions?.code ?? `HTTP ${response.status}`}: ${error!.message}`);
@@ -79,13 +83,21 @@ async function main(argv: string[]): Promise<number> {
   let pending: Promise<{ run: Run }>;
   if (args.restore) {
     console.log(`restore: rows of ${args.restore.from} to ${args.restore.to} back to the hot store, via ${url}`);
-    pending = call(`mutation Restore($from: Date!, $to: Date!) { run: restoreArchive(from: $from, to: $to) { ${RUN_FIELDS} } }`, args.restore);
+    pending = call(
+      `mutation Restore($from: Date!, $to: Date!) { run: restoreArchive(from: $from, to: $to) { ${RUN_FIELDS} } }`,
+      args.restore,
+    );
   } else {
     console.log(`archival${args.dryRun ? ' (dry run)' : ''}: rows older than ${olderThanDays} days, via ${url}`);
-    pending = call(`mutation Run($input: RunArchivalInput) { run: runArchival(input: $input) { ${RUN_FIELDS} } }`, { input: { olderThanDays, dryRun: args.dryRun } });
+    pending = call(`mutation Run($input: RunArchivalInput) { run: runArchival(input: $input) { ${RUN_FIELDS} } }`, {
+      input: { olderThanDays, dryRun: args.dryRun },
+    });
   }
   let finished = false;
-  pending.then(() => (finished = true), () => (finished = true));
+  pending.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
   let shown = '';
   while (!finished) {
     await Promise.race([pending.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
@@ -99,7 +111,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const { run } = await pending;
-  console.log(`run ${run.id} ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s, cutoff ${run.cutoff}: ${progress(run)}`);
+  console.log(
+    `run ${run.id} ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s, cutoff ${run.cutoff}: ${progress(run)}`,
+  );
   return run.status === 'SUCCEEDED' ? 0 : 1;
 }
 

@@ -15,7 +15,13 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type StoreConfig } from '../config.js';
 import { EmbeddedPostgresError } from '../db/embedded.js';
 import { migrate, MigrationError, readStatus, reset, rollback } from '../db/migrations.js';
-import { describeStore, ensureDatabase, locateStores, StoreUnreachableError, withMigrationSession } from '../db/stores.js';
+import {
+  describeStore,
+  ensureDatabase,
+  locateStores,
+  StoreUnreachableError,
+  withMigrationSession,
+} from '../db/stores.js';
 
 const COMMANDS = ['setup', 'check', 'status', 'migrate', 'rollback', 'reset'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -34,7 +40,12 @@ async function run(argv: string[]): Promise<number> {
     console.error('--store must be hot or cold');
     return 2;
   }
-  if (command === 'reset' && config.nodeEnv !== 'development' && config.nodeEnv !== 'test' && !flags.includes('--force')) {
+  if (
+    command === 'reset' &&
+    config.nodeEnv !== 'development' &&
+    config.nodeEnv !== 'test' &&
+    !flags.includes('--force')
+  ) {
     console.error(`db:reset drops every table; NODE_ENV=${config.nodeEnv}, so pass --force to confirm`);
     return 1;
   }
@@ -42,7 +53,9 @@ async function run(argv: string[]): Promise<number> {
   const located = await locateStores(config, out);
   try {
     // Single-store mode has no cold store to work on.
-    const stores = [located.hot, located.cold].filter((store): store is StoreConfig => store !== undefined && (storeFlag === undefined || store.name === storeFlag));
+    const stores = [located.hot, located.cold].filter(
+      (store): store is StoreConfig => store !== undefined && (storeFlag === undefined || store.name === storeFlag),
+    );
     let exitCode = 0;
     for (const store of stores) {
       exitCode = Math.max(exitCode, await runOn(command as Command, store));
@@ -78,7 +91,9 @@ async function runOn(command: Command, store: StoreConfig): Promise<number> {
           status.failed.length ? `${status.failed.length} failed` : '',
           status.modified.length ? `${status.modified.length} modified since applied` : '',
         ].filter(Boolean);
-        out(`${label}: reachable (connected in ${latency} ms), ${status.applied.length} applied${problems.length ? `, ${problems.join(', ')}` : ', up to date'}`);
+        out(
+          `${label}: reachable (connected in ${latency} ms), ${status.applied.length} applied${problems.length ? `, ${problems.join(', ')}` : ', up to date'}`,
+        );
         return status.pending.length || status.failed.length ? 1 : 0;
       }
       case 'status': {

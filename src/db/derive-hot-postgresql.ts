@@ -14,7 +14,10 @@ const HEADER = `// GENERATED from prisma-hot/schema.prisma by \`npm run prisma:d
 /** Each rule rewrites one SQL Server spelling into its PostgreSQL equivalent. */
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/provider\s*=\s*"sqlserver"/, 'provider = "postgresql"'],
-  [/output(\s*)=(\s*)"\.\.\/src\/stores\/hot\/generated\/sqlserver"/, 'output$1=$2"../../src/stores/hot/generated/postgresql"'],
+  [
+    /output(\s*)=(\s*)"\.\.\/src\/stores\/hot\/generated\/sqlserver"/,
+    'output$1=$2"../../src/stores/hot/generated/postgresql"',
+  ],
   // datetime2(3) in T-SQL; timestamptz(3) keeps the same millisecond sort key.
   [/@db\.DateTime2\b/g, '@db.Timestamptz(3)'],
   [/@db\.NVarChar\(Max\)/g, '@db.Text'],
@@ -28,7 +31,9 @@ export function deriveHotPostgresqlSchema(sqlServerSchema: string): string {
   // Drop the leading comment block: it describes the SQL Server file.
   const body = sqlServerSchema.replace(/^(\/\/[^\n]*\n)+\n?/, '');
   const derived = RULES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), body);
-  const leftover = derived.match(/@db\.(NVarChar|NText|DateTime2|DateTimeOffset|SmallDateTime|Money|UniqueIdentifier|Bit)\b/);
+  const leftover = derived.match(
+    /@db\.(NVarChar|NText|DateTime2|DateTimeOffset|SmallDateTime|Money|UniqueIdentifier|Bit)\b/,
+  );
   if (leftover) throw new Error(`no PostgreSQL rule for @db.${leftover[1]}`);
   return HEADER + '\n' + derived;
 }

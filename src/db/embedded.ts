@@ -86,7 +86,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
     }
     await server.start();
   } catch (error) {
-    const detail = recent.filter(Boolean).slice(-3).join(' | ') || (error instanceof Error ? error.message : 'no output');
+    const detail =
+      recent.filter(Boolean).slice(-3).join(' | ') || (error instanceof Error ? error.message : 'no output');
     throw new EmbeddedPostgresError(`embedded PostgreSQL failed to start in ${clusterDir} on port ${port}: ${detail}`);
   }
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
@@ -100,7 +101,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
   return result;
 }
 
-function cluster(port: number, options: EmbeddedOptions, initialised: boolean, stop: () => Promise<void>): EmbeddedCluster {
+function cluster(
+  port: number,
+  options: EmbeddedOptions,
+  initialised: boolean,
+  stop: () => Promise<void>,
+): EmbeddedCluster {
   const store = (name: 'hot' | 'cold', tuning: StoreTuning): StoreConfig => ({
     name,
     provider: 'postgresql',
@@ -123,7 +129,13 @@ function cluster(port: number, options: EmbeddedOptions, initialised: boolean, s
 }
 
 async function createDatabases(store: StoreConfig): Promise<void> {
-  const client = new pg.Client({ host: store.host, port: store.port, user: USER, password: PASSWORD, database: 'postgres' });
+  const client = new pg.Client({
+    host: store.host,
+    port: store.port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     for (const name of Object.values(EMBEDDED_DATABASES)) {
@@ -165,7 +177,9 @@ function binariesPackageDir(): string {
 function assertTraversableByOthers(dir: string): void {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     if ((statSync(current).mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(`${current} is not traversable by the postgres OS user that the embedded PostgreSQL runs as when started by root: chmod o+x ${current}`);
+      throw new EmbeddedPostgresError(
+        `${current} is not traversable by the postgres OS user that the embedded PostgreSQL runs as when started by root: chmod o+x ${current}`,
+      );
     }
     if (current === path.dirname(current)) return;
   }

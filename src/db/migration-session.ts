@@ -84,13 +84,20 @@ export async function openPostgresMigrationSession(config: pg.ClientConfig): Pro
       await client.query('DROP TABLE IF EXISTS "_prisma_migrations"');
     },
     async listApplied() {
-      return (await rows(`SELECT ${LIST_COLUMNS} FROM "_prisma_migrations" ORDER BY started_at, migration_name`)).map(toApplied);
+      return (await rows(`SELECT ${LIST_COLUMNS} FROM "_prisma_migrations" ORDER BY started_at, migration_name`)).map(
+        toApplied,
+      );
     },
     async recordStarted(id, name, checksum) {
-      await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [id, checksum, name]);
+      await client.query(
+        'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
+        [id, checksum, name],
+      );
     },
     async recordFinished(id) {
-      await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+      await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+        id,
+      ]);
     },
     async recordFailed(id, logs) {
       await client.query('UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1', [id, logs]);
@@ -128,7 +135,9 @@ export async function openSqlServerMigrationSession(factory: SqlDriverAdapterFac
     async withLock(fn) {
       tx = await adapter.startTransaction();
       try {
-        await exec(`EXEC sp_getapplock @Resource = N'prisma_migrate', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 600000`);
+        await exec(
+          `EXEC sp_getapplock @Resource = N'prisma_migrate', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 600000`,
+        );
         const result = await fn();
         await tx.commit();
         return result;
@@ -140,7 +149,9 @@ export async function openSqlServerMigrationSession(factory: SqlDriverAdapterFac
       }
     },
     async tableExists() {
-      const [row] = await rows(`SELECT CASE WHEN OBJECT_ID(N'[dbo].[_prisma_migrations]', N'U') IS NULL THEN 0 ELSE 1 END AS present`);
+      const [row] = await rows(
+        `SELECT CASE WHEN OBJECT_ID(N'[dbo].[_prisma_migrations]', N'U') IS NULL THEN 0 ELSE 1 END AS present`,
+      );
       return Number(row?.present) === 1;
     },
     async ensureTable() {
@@ -160,16 +171,27 @@ CREATE TABLE [dbo].[_prisma_migrations] (
       await exec(`DROP TABLE IF EXISTS [dbo].[_prisma_migrations]`);
     },
     async listApplied() {
-      return (await rows(`SELECT ${LIST_COLUMNS} FROM [dbo].[_prisma_migrations] ORDER BY started_at, migration_name`)).map(toApplied);
+      return (
+        await rows(`SELECT ${LIST_COLUMNS} FROM [dbo].[_prisma_migrations] ORDER BY started_at, migration_name`)
+      ).map(toApplied);
     },
     async recordStarted(id, name, checksum) {
-      await exec(`INSERT INTO [dbo].[_prisma_migrations] (id, checksum, migration_name, started_at, applied_steps_count) VALUES (@P1, @P2, @P3, SYSDATETIMEOFFSET(), 0)`, [id, checksum, name]);
+      await exec(
+        `INSERT INTO [dbo].[_prisma_migrations] (id, checksum, migration_name, started_at, applied_steps_count) VALUES (@P1, @P2, @P3, SYSDATETIMEOFFSET(), 0)`,
+        [id, checksum, name],
+      );
     },
     async recordFinished(id) {
-      await exec(`UPDATE [dbo].[_prisma_migrations] SET finished_at = SYSDATETIMEOFFSET(), applied_steps_count = 1 WHERE id = @P1`, [id]);
+      await exec(
+        `UPDATE [dbo].[_prisma_migrations] SET finished_at = SYSDATETIMEOFFSET(), applied_steps_count = 1 WHERE id = @P1`,
+        [id],
+      );
     },
     async recordFailed(id, logs) {
-      await exec(`UPDATE [dbo].[_prisma_migrations] SET logs = @P2, rolled_back_at = SYSDATETIMEOFFSET() WHERE id = @P1`, [id, logs]);
+      await exec(
+        `UPDATE [dbo].[_prisma_migrations] SET logs = @P2, rolled_back_at = SYSDATETIMEOFFSET() WHERE id = @P1`,
+        [id, logs],
+      );
     },
     async recordRolledBack(id) {
       await exec(`UPDATE [dbo].[_prisma_migrations] SET rolled_back_at = SYSDATETIMEOFFSET() WHERE id = @P1`, [id]);

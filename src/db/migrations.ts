@@ -59,7 +59,10 @@ export function loadMigrations(dir: string): Migration[] {
     });
 }
 
-export async function readStatus(session: MigrationSession, migrations: readonly Migration[]): Promise<MigrationStatus> {
+export async function readStatus(
+  session: MigrationSession,
+  migrations: readonly Migration[],
+): Promise<MigrationStatus> {
   const records = (await session.tableExists()) ? await session.listApplied() : [];
   return compare(records, migrations);
 }
@@ -72,7 +75,9 @@ function compare(records: readonly AppliedMigration[], migrations: readonly Migr
     applied: migrations.filter((m) => finished.has(m.name)).map((m) => m.name),
     pending: migrations.filter((m) => !finished.has(m.name)).map((m) => m.name),
     failed: live.filter((r) => r.finishedAt === null).map((r) => r.name),
-    modified: migrations.filter((m) => finished.has(m.name) && finished.get(m.name)!.checksum !== m.checksum).map((m) => m.name),
+    modified: migrations
+      .filter((m) => finished.has(m.name) && finished.get(m.name)!.checksum !== m.checksum)
+      .map((m) => m.name),
     unknown: [...new Set(live.map((r) => r.name).filter((name) => !known.has(name)))],
   };
 }
@@ -89,7 +94,9 @@ export async function migrate(session: MigrationSession, migrations: readonly Mi
     await session.ensureTable();
     const status = compare(await session.listApplied(), migrations);
     if (status.failed.length > 0) {
-      throw new MigrationError(`migration ${status.failed[0]} failed earlier and was never resolved; fix it, then run db:migrate again`);
+      throw new MigrationError(
+        `migration ${status.failed[0]} failed earlier and was never resolved; fix it, then run db:migrate again`,
+      );
     }
     const done: string[] = [];
     for (const migration of migrations.filter((m) => status.pending.includes(m.name))) {
@@ -111,7 +118,10 @@ export async function migrate(session: MigrationSession, migrations: readonly Mi
 }
 
 /** Runs the down.sql of the last applied migration and marks it rolled back. */
-export async function rollback(session: MigrationSession, migrations: readonly Migration[]): Promise<string | undefined> {
+export async function rollback(
+  session: MigrationSession,
+  migrations: readonly Migration[],
+): Promise<string | undefined> {
   return session.withLock(async () => {
     if (!(await session.tableExists())) return undefined;
     const live = (await session.listApplied()).filter((r) => r.rolledBackAt === null && r.finishedAt !== null);

@@ -9,7 +9,11 @@ import { hotAdapter } from '../stores/hot/index.js';
 import { pgConnectionConfig } from '../stores/pg-pool.js';
 import { startEmbedded, type EmbeddedCluster } from './embedded.js';
 import { loadMigrations, type Migration } from './migrations.js';
-import { openPostgresMigrationSession, openSqlServerMigrationSession, type MigrationSession } from './migration-session.js';
+import {
+  openPostgresMigrationSession,
+  openSqlServerMigrationSession,
+  type MigrationSession,
+} from './migration-session.js';
 
 /** prisma-hot/migrations (T-SQL), prisma-hot/postgresql/migrations, or prisma-cold/migrations. */
 export function migrationsDir(store: Pick<StoreConfig, 'name' | 'provider'>): string {
@@ -72,7 +76,12 @@ export async function locateStores(config: Config, log: (line: string) => void):
     return { hot: config.stores.hot, cold: config.stores.cold, embedded: undefined, release: async () => undefined };
   }
   const embedded = await startEmbedded({ ...config.stores, log });
-  return { hot: embedded.hot, cold: config.singleStore ? undefined : embedded.cold, embedded, release: () => embedded.stop() };
+  return {
+    hot: embedded.hot,
+    cold: config.singleStore ? undefined : embedded.cold,
+    embedded,
+    release: () => embedded.stop(),
+  };
 }
 
 /** A short description for logs: engine, host, port and database, never credentials. */
@@ -83,12 +92,18 @@ export function describeStore(store: StoreConfig): string {
 export class StoreUnreachableError extends Error {
   override readonly name = 'StoreUnreachableError';
   constructor(store: StoreConfig, cause: unknown) {
-    super(`${describeStore(store)} is unreachable: ${cause instanceof Error ? cause.message || cause.name : String(cause)}`, { cause });
+    super(
+      `${describeStore(store)} is unreachable: ${cause instanceof Error ? cause.message || cause.name : String(cause)}`,
+      { cause },
+    );
   }
 }
 
 /** Runs `fn` with a migration session on `store`; an unreachable store is one clear error. */
-export async function withMigrationSession<T>(store: StoreConfig, fn: (session: MigrationSession, migrations: Migration[]) => Promise<T>): Promise<T> {
+export async function withMigrationSession<T>(
+  store: StoreConfig,
+  fn: (session: MigrationSession, migrations: Migration[]) => Promise<T>,
+): Promise<T> {
   const migrations = migrationsFor(store);
   let session: MigrationSession;
   try {

@@ -178,16 +178,79 @@ class Random {
 // Reference data
 
 const FIRST_NAMES = [
-  'Alice', 'Brian', 'Chloe', 'Daniel', 'Emily', 'Frank', 'Grace', 'Henry', 'Iris', 'Jason',
-  'Karen', 'Leo', 'Mia', 'Nathan', 'Olivia', 'Peter', 'Queenie', 'Ryan', 'Sophia', 'Tony',
-  'Ursula', 'Vincent', 'Wendy', 'Xavier', 'Yvonne', 'Zack', 'Amber', 'Ben', 'Cindy', 'David',
-  'Eva', 'Felix', 'Gina', 'Howard', 'Ivy', 'Jerry', 'Kevin', 'Lily', 'Michael', 'Nina',
+  'Alice',
+  'Brian',
+  'Chloe',
+  'Daniel',
+  'Emily',
+  'Frank',
+  'Grace',
+  'Henry',
+  'Iris',
+  'Jason',
+  'Karen',
+  'Leo',
+  'Mia',
+  'Nathan',
+  'Olivia',
+  'Peter',
+  'Queenie',
+  'Ryan',
+  'Sophia',
+  'Tony',
+  'Ursula',
+  'Vincent',
+  'Wendy',
+  'Xavier',
+  'Yvonne',
+  'Zack',
+  'Amber',
+  'Ben',
+  'Cindy',
+  'David',
+  'Eva',
+  'Felix',
+  'Gina',
+  'Howard',
+  'Ivy',
+  'Jerry',
+  'Kevin',
+  'Lily',
+  'Michael',
+  'Nina',
 ] as const;
 
 const LAST_NAMES = [
-  'Chen', 'Lin', 'Huang', 'Chang', 'Lee', 'Wang', 'Wu', 'Liu', 'Tsai', 'Yang',
-  'Hsu', 'Cheng', 'Hsieh', 'Kuo', 'Hung', 'Tseng', 'Chiu', 'Liao', 'Lai', 'Chou',
-  'Yeh', 'Su', 'Chuang', 'Lu', 'Chiang', 'Ho', 'Lo', 'Kao', 'Hsiao', 'Pan',
+  'Chen',
+  'Lin',
+  'Huang',
+  'Chang',
+  'Lee',
+  'Wang',
+  'Wu',
+  'Liu',
+  'Tsai',
+  'Yang',
+  'Hsu',
+  'Cheng',
+  'Hsieh',
+  'Kuo',
+  'Hung',
+  'Tseng',
+  'Chiu',
+  'Liao',
+  'Lai',
+  'Chou',
+  'Yeh',
+  'Su',
+  'Chuang',
+  'Lu',
+  'Chiang',
+  'Ho',
+  'Lo',
+  'Kao',
+  'Hsiao',
+  'Pan',
 ] as const;
 
 /** [symbol, English name, short name used in chat, approximate starting price]. */
@@ -245,16 +308,109 @@ const TWSE_STOCKS: readonly (readonly [string, string, string, number])[] = [
 ];
 
 const CHAT_WORDS = [
-  'buy', 'sell', 'hold', 'dip', 'rally', 'breakout', 'support', 'resistance', 'volume', 'earnings',
-  'guidance', 'dividend', 'yield', 'margin', 'revenue', 'forecast', 'foreign', 'investors', 'futures',
-  'options', 'today', 'tomorrow', 'this', 'week', 'opened', 'closed', 'higher', 'lower', 'flat',
-  'gap', 'up', 'down', 'again', 'finally', 'maybe', 'really', 'think', 'looks', 'strong', 'weak',
-  'target', 'price', 'chart', 'trend', 'moving', 'average', 'the', 'a', 'is', 'on', 'at', 'for',
-  'and', 'but', 'so', 'I', 'we', 'you', 'still', 'just', 'added', 'trimmed', 'position', 'shares',
-  'lots', 'AI', 'servers', 'chips', 'wafer', 'capex', 'demand', 'inventory', 'export', 'orders',
-  'Fed', 'rates', 'TAIEX', 'index', 'ETF', '0050', 'market', 'close', 'morning', 'session', 'red',
-  'green', 'bullish', 'bearish', 'oversold', 'overbought', 'news', 'report', 'quarter', 'monthly',
-  'sales', 'beat', 'miss', 'expectations', 'conference', 'call', 'ex-dividend', 'date', 'payout',
+  'buy',
+  'sell',
+  'hold',
+  'dip',
+  'rally',
+  'breakout',
+  'support',
+  'resistance',
+  'volume',
+  'earnings',
+  'guidance',
+  'dividend',
+  'yield',
+  'margin',
+  'revenue',
+  'forecast',
+  'foreign',
+  'investors',
+  'futures',
+  'options',
+  'today',
+  'tomorrow',
+  'this',
+  'week',
+  'opened',
+  'closed',
+  'higher',
+  'lower',
+  'flat',
+  'gap',
+  'up',
+  'down',
+  'again',
+  'finally',
+  'maybe',
+  'really',
+  'think',
+  'looks',
+  'strong',
+  'weak',
+  'target',
+  'price',
+  'chart',
+  'trend',
+  'moving',
+  'average',
+  'the',
+  'a',
+  'is',
+  'on',
+  'at',
+  'for',
+  'and',
+  'but',
+  'so',
+  'I',
+  'we',
+  'you',
+  'still',
+  'just',
+  'added',
+  'trimmed',
+  'position',
+  'shares',
+  'lots',
+  'AI',
+  'servers',
+  'chips',
+  'wafer',
+  'capex',
+  'demand',
+  'inventory',
+  'export',
+  'orders',
+  'Fed',
+  'rates',
+  'TAIEX',
+  'index',
+  'ETF',
+  '0050',
+  'market',
+  'close',
+  'morning',
+  'session',
+  'red',
+  'green',
+  'bullish',
+  'bearish',
+  'oversold',
+  'overbought',
+  'news',
+  'report',
+  'quarter',
+  'monthly',
+  'sales',
+  'beat',
+  'miss',
+  'expectations',
+  'conference',
+  'call',
+  'ex-dividend',
+  'date',
+  'payout',
 ] as const;
 
 const CONVERSATION_TITLES: readonly ((symbol: string, short: string, n: number) => string)[] = [
@@ -308,7 +464,8 @@ function sortedTimes(rng: Random, count: number, endMs: number, spanMs: number):
 export function generateDemoData(anchor: Date, scale = 1): DemoData {
   const anchorMs = anchor.getTime();
   if (!Number.isFinite(anchorMs)) throw new RangeError('generateDemoData: invalid anchor date');
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError('generateDemoData: scale must be a positive number');
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new RangeError('generateDemoData: scale must be a positive number');
   // Each section draws from its own stream, so that the length of one (the number of trading
   // days depends on the anchor; message and post counts on the scale) does not shift the others:
   // users, conversations and participants are the same for every anchor and scale.
@@ -318,7 +475,8 @@ export function generateDemoData(anchor: Date, scale = 1): DemoData {
   // Stock references used inside text, weighted towards the popular names.
   const stockWeights = TWSE_STOCKS.map((_, i) => 1 / Math.pow(i + 1, 0.9));
   const stockCumulative = cumulative(stockWeights);
-  const pickStockIndex = (): number => bisect(stockCumulative, rng.float() * stockCumulative[stockCumulative.length - 1]);
+  const pickStockIndex = (): number =>
+    bisect(stockCumulative, rng.float() * stockCumulative[stockCumulative.length - 1]);
   const stockWord = (): string => {
     const [symbol, , short] = TWSE_STOCKS[pickStockIndex()];
     return rng.chance(0.5) ? symbol : short;
@@ -335,7 +493,12 @@ export function generateDemoData(anchor: Date, scale = 1): DemoData {
   stream(1);
   const userTimes = sortedTimes(rng, USER_COUNT, anchorMs - 185 * DAY_MS, 545 * DAY_MS);
   const users: DemoUser[] = [
-    { id: DEMO_USER.id, username: DEMO_USER.username, displayName: DEMO_USER.displayName, createdAt: new Date(userTimes[0]) },
+    {
+      id: DEMO_USER.id,
+      username: DEMO_USER.username,
+      displayName: DEMO_USER.displayName,
+      createdAt: new Date(userTimes[0]),
+    },
   ];
   const usedNames = new Set<string>([DEMO_USER.username]);
   for (let id = 2; id <= USER_COUNT; id++) {
@@ -508,7 +671,18 @@ export function generateDemoData(anchor: Date, scale = 1): DemoData {
   const comments: DemoComment[] = pendingComments.map((p, i) => ({ id: i + 1, ...p.row, createdAt: new Date(p.at) }));
   const likes: DemoLike[] = pendingLikes.map((p, i) => ({ id: i + 1, ...p.row, createdAt: new Date(p.at) }));
 
-  return { anchor: new Date(anchorMs), users, stocks, conversations, participants, messages, posts, comments, likes, prices };
+  return {
+    anchor: new Date(anchorMs),
+    users,
+    stocks,
+    conversations,
+    participants,
+    messages,
+    posts,
+    comments,
+    likes,
+    prices,
+  };
 }
 
 function cumulative(weights: readonly number[]): Float64Array {

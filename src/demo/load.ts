@@ -73,25 +73,40 @@ export interface DemoSummary {
 }
 
 const DAY_MS = 86_400_000;
-const COLD_TABLES = ['messages_archive', 'posts_archive', 'comments_archive', 'post_likes_archive', 'stock_prices_history', 'user_activity', 'archival_runs'];
+const COLD_TABLES = [
+  'messages_archive',
+  'posts_archive',
+  'comments_archive',
+  'post_likes_archive',
+  'stock_prices_history',
+  'user_activity',
+  'archival_runs',
+];
 const CHUNK_ROWS = 10_000;
 
 type ActionType = 'MESSAGE' | 'POST' | 'COMMENT' | 'LIKE';
 
-export async function loadDemoData(hot: pg.ClientBase, cold: pg.ClientBase, options: LoadDemoOptions): Promise<DemoSummary> {
+export async function loadDemoData(
+  hot: pg.ClientBase,
+  cold: pg.ClientBase,
+  options: LoadDemoOptions,
+): Promise<DemoSummary> {
   const started = performance.now();
   const { anchor } = options;
   const hotDays = options.hotDays ?? 35;
   const scale = options.scale ?? 1;
   const log = options.log ?? (() => {});
   if (!Number.isFinite(anchor.getTime())) throw new RangeError('loadDemoData: invalid anchor');
-  if (!Number.isFinite(hotDays) || hotDays < 0) throw new RangeError('loadDemoData: hotDays must be a non-negative number');
+  if (!Number.isFinite(hotDays) || hotDays < 0)
+    throw new RangeError('loadDemoData: hotDays must be a non-negative number');
 
   const data = generateDemoData(anchor, scale);
   const generateMs = Math.round(performance.now() - started);
   const cutoff = new Date(anchor.getTime() - hotDays * DAY_MS);
   const split = splitByCutoff(data, cutoff);
-  log(`demo data: generated in ${generateMs} ms; cutoff ${cutoff.toISOString()} (${hotDays} days before ${anchor.toISOString()})`);
+  log(
+    `demo data: generated in ${generateMs} ms; cutoff ${cutoff.toISOString()} (${hotDays} days before ${anchor.toISOString()})`,
+  );
 
   // The demo loads only while the hot store is empty; cold rows then can only be left by a load
   // whose hot half failed, and are replaced in the same transaction.
@@ -105,7 +120,16 @@ export async function loadDemoData(hot: pg.ClientBase, cold: pg.ClientBase, opti
 
   const elapsedMs = Math.round(performance.now() - started);
   log(`demo data: loaded in ${elapsedMs} ms`);
-  return { anchor: new Date(anchor.getTime()), cutoff, hotDays, scale, hot: hotCounts, cold: coldCounts, generateMs, elapsedMs };
+  return {
+    anchor: new Date(anchor.getTime()),
+    cutoff,
+    hotDays,
+    scale,
+    hot: hotCounts,
+    cold: coldCounts,
+    generateMs,
+    elapsedMs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +158,18 @@ function splitByCutoff(data: DemoData, cutoff: Date): Split {
   const [coldComments, hotComments] = partition(data.comments, (comment) => archivedPost.has(comment.postId));
   const [coldLikes, hotLikes] = partition(data.likes, (like) => archivedPost.has(like.postId));
   const [coldPrices, hotPrices] = partition(data.prices, (price) => price.tradeDate < cutoffDate);
-  return { hotMessages, coldMessages, hotPosts, coldPosts, hotComments, coldComments, hotLikes, coldLikes, hotPrices, coldPrices };
+  return {
+    hotMessages,
+    coldMessages,
+    hotPosts,
+    coldPosts,
+    hotComments,
+    coldComments,
+    hotLikes,
+    coldLikes,
+    hotPrices,
+    coldPrices,
+  };
 }
 
 function partition<T>(rows: readonly T[], predicate: (row: T) => boolean): [T[], T[]] {
@@ -144,7 +179,12 @@ function partition<T>(rows: readonly T[], predicate: (row: T) => boolean): [T[],
   return [yes, no];
 }
 
-async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff: Date): Promise<Record<ColdTable, number>> {
+async function writeCold(
+  cold: pg.ClientBase,
+  split: Split,
+  anchor: Date,
+  cutoff: Date,
+): Promise<Record<ColdTable, number>> {
   const archivedAt = anchor.toISOString();
 
   const counts: Record<ColdTable, number> = {
@@ -161,13 +201,7 @@ async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff
       `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
        SELECT u.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[]) AS u`,
       split.coldPosts,
-      [
-        (p) => p.id,
-        (p) => p.authorId,
-        (p) => p.title,
-        (p) => p.body,
-        (p) => iso(p.createdAt),
-      ],
+      [(p) => p.id, (p) => p.authorId, (p) => p.title, (p) => p.body, (p) => iso(p.createdAt)],
       [archivedAt],
     ),
     comments_archive: await insertRows(
@@ -239,7 +273,12 @@ async function writeCold(cold: pg.ClientBase, split: Split, anchor: Date, cutoff
   return counts;
 }
 
-async function writeHot(hot: pg.ClientBase, data: DemoData, split: Split, cutoff: Date): Promise<Record<HotTable, number>> {
+async function writeHot(
+  hot: pg.ClientBase,
+  data: DemoData,
+  split: Split,
+  cutoff: Date,
+): Promise<Record<HotTable, number>> {
   const counts: Omit<Record<HotTable, number>, 'archive_bounds'> = {
     users: await insertRows(
       hot,
@@ -391,7 +430,6 @@ function maxId(rows: readonly { id: number }[]): number {
   for (const row of rows) if (row.id > max) max = row.id;
   return max;
 }
-
 
 function formatCounts(counts: Record<string, number>): string {
   return Object.entries(counts)

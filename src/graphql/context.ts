@@ -51,6 +51,11 @@ export interface GatewayContext extends Stores {
   readonly request: RequestState;
 }
 
-export function createContext(stores: Stores, viewer: Viewer, request: RequestState = newRequestState(), observeBatch?: BatchObserver): GatewayContext {
+export function createContext(
+  stores: Stores,
+  viewer: Viewer,
+  request: RequestState = newRequestState(),
+  observeBatch?: BatchObserver,
+): GatewayContext {
   return { ...stores, viewer, request, loaders: createLoaders(stores, observeBatch) };
 }

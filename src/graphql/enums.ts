@@ -25,4 +25,7 @@ export enum ArchivalKind {
   ARCHIVE = 'ARCHIVE',
   RESTORE = 'RESTORE',
 }
-registerEnumType(ArchivalKind, { name: 'ArchivalKind', description: 'ARCHIVE moves rows to the cold store; RESTORE moves a range back to the hot store.' });
+registerEnumType(ArchivalKind, {
+  name: 'ArchivalKind',
+  description: 'ARCHIVE moves rows to the cold store; RESTORE moves a range back to the hot store.',
+});

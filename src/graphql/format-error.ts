@@ -30,12 +30,23 @@ export function createErrorFormatter(logger: Logger, metrics: GatewayMetrics, pr
   };
 }
 
-function format(logger: Logger, production: boolean, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+function format(
+  logger: Logger,
+  production: boolean,
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const cause = unwrapResolverError(error);
-  const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  const where = {
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
   const store = unavailableStore(cause);
   if (store) {
-    logger.warn({ store, path: formatted.path, reason: (cause as { message?: string }).message?.split('\n').at(-1) }, 'store unavailable');
+    logger.warn(
+      { store, path: formatted.path, reason: (cause as { message?: string }).message?.split('\n').at(-1) },
+      'store unavailable',
+    );
     const code = store === 'hot' ? ErrorCode.HOT_STORE_UNAVAILABLE : ErrorCode.COLD_STORE_UNAVAILABLE;
     return { message: `The ${store} store is unavailable; try again shortly.`, ...where, extensions: { code } };
   }

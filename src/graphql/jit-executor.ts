@@ -34,7 +34,9 @@ function asGraphQLError(error: GraphQLError, extensions: Record<string, unknown>
 }
 
 function badUserInput(error: GraphQLError): GraphQLError {
-  return error.extensions?.code !== undefined ? asGraphQLError(error) : asGraphQLError(error, { code: ErrorCode.BAD_USER_INPUT });
+  return error.extensions?.code !== undefined
+    ? asGraphQLError(error)
+    : asGraphQLError(error, { code: ErrorCode.BAD_USER_INPUT });
 }
 
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
@@ -53,7 +55,15 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     // Apollo turns these, which graphql-js's execute would have returned, into OPERATION_RESOLUTION_FAILURE.
     if (!requestContext.operation) {
       const { operationName } = requestContext;
-      return { errors: [new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.')] };
+      return {
+        errors: [
+          new GraphQLError(
+            operationName
+              ? `Unknown operation named "${operationName}".`
+              : 'Must provide operation name if query contains multiple operations.',
+          ),
+        ],
+      };
     }
     const query = compile(requestContext.document, requestContext.operationName);
     if (!isCompiledQuery(query)) return query;
@@ -66,7 +76,13 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
       return { ...result, errors: result.errors.map((error) => asGraphQLError(error)) };
     } catch (error) {
       // graphql-jit reports resolver errors in the result; anything thrown is its own failure.
-      return { errors: [error instanceof GraphQLError ? error : new GraphQLError('execution failed', { originalError: error as Error })] };
+      return {
+        errors: [
+          error instanceof GraphQLError
+            ? error
+            : new GraphQLError('execution failed', { originalError: error as Error }),
+        ],
+      };
     }
   };
   return {

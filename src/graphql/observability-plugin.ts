@@ -10,7 +10,10 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
-export function observabilityPlugin(metrics: GatewayMetrics, format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError): ApolloServerPlugin<GatewayContext> {
+export function observabilityPlugin(
+  metrics: GatewayMetrics,
+  format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -20,7 +23,10 @@ export function observabilityPlugin(metrics: GatewayMetrics, format: (formatted:
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (state.partialErrors.length > 0) {
-            result.errors = [...(result.errors ?? []), ...state.partialErrors.map((error) => format(error.toJSON(), error))];
+            result.errors = [
+              ...(result.errors ?? []),
+              ...state.partialErrors.map((error) => format(error.toJSON(), error)),
+            ];
           }
           state.operationName = operationName ?? null;
           for (const error of result.errors ?? []) state.errorCodes.push(String(error.extensions?.code));

@@ -16,7 +16,8 @@ export const DateTimeScalar = new GraphQLScalarType({
   ...dateTimeISO,
   name: 'DateTime',
   description: 'ISO-8601 in UTC with millisecond precision, e.g. 2026-01-02T03:04:05.678Z.',
-  serialize: (value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : dateTimeISO.serialize(value)),
+  serialize: (value) =>
+    value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : dateTimeISO.serialize(value),
 });
 
 /** A Prisma Decimal, a decimal string, or a number. */
@@ -45,12 +46,17 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
   parseValue(value) {
     if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return value;
-    if (typeof value === 'number' && Number.isSafeInteger(value) && DECIMAL_TEXT.test(String(value))) return String(value);
-    throw new GraphQLError('Decimal must be a string such as "612.50" (at most 14 integer and 4 decimal digits).', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (typeof value === 'number' && Number.isSafeInteger(value) && DECIMAL_TEXT.test(String(value)))
+      return String(value);
+    throw new GraphQLError('Decimal must be a string such as "612.50" (at most 14 integer and 4 decimal digits).', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   },
   parseLiteral(ast) {
     if ((ast.kind === Kind.STRING || ast.kind === Kind.INT) && DECIMAL_TEXT.test(ast.value)) return ast.value;
-    throw new GraphQLError('Decimal must be a string such as "612.50" (at most 14 integer and 4 decimal digits).', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('Decimal must be a string such as "612.50" (at most 14 integer and 4 decimal digits).', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   },
 });
 

@@ -35,7 +35,10 @@ export function createAdmission(limits: ConcurrencyLimits): Admission {
     enter(address) {
       let entry = addresses.get(address);
       if (!entry) {
-        const created = { requests: 0, statements: new Slots(limits.addressStatements, () => forget(address, created)) };
+        const created = {
+          requests: 0,
+          statements: new Slots(limits.addressStatements, () => forget(address, created)),
+        };
         addresses.set(address, (entry = created));
       }
       if (entry.requests >= limits.addressRequests) return undefined;

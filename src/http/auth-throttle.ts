@@ -20,7 +20,12 @@ export interface AuthThrottle {
   recordFailure(address: string): void;
 }
 
-export function createAuthThrottle({ limit, windowMs, maxAddresses = 10_000, now = Date.now }: AuthThrottleOptions): AuthThrottle {
+export function createAuthThrottle({
+  limit,
+  windowMs,
+  maxAddresses = 10_000,
+  now = Date.now,
+}: AuthThrottleOptions): AuthThrottle {
   // Failure times per address, oldest first, at most `limit` kept; Map order is recency.
   const failures = new Map<string, number[]>();
   const recent = (address: string): number[] => {

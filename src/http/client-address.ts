@@ -13,7 +13,10 @@
 import { BlockList, isIP, SocketAddress } from 'node:net';
 import type { TrustProxy } from '../config.js';
 
-export type ClientAddressOf = (socketAddress: string | undefined, forwardedFor: string | string[] | undefined) => string;
+export type ClientAddressOf = (
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+) => string;
 
 /** What the socket of a closed or odd connection reports: one shared key rather than a crash. */
 const UNKNOWN = 'unknown';
@@ -24,7 +27,7 @@ export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
     let client = normalise(socketAddress);
     if (client === undefined) return UNKNOWN;
     if (trust.kind === 'none') return client;
-    const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '';
+    const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
     const entries = header.split(',').reverse();
     for (let hop = 0; trusted(client, hop) && hop < entries.length; hop++) {
       const next = normalise(entries[hop]!.trim());

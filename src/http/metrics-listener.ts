@@ -8,10 +8,20 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { sameSecret } from '../auth/viewer.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
-export async function answerMetrics(metrics: GatewayMetrics, token: string | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function answerMetrics(
+  metrics: GatewayMetrics,
+  token: string | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
     response.setHeader('www-authenticate', 'Bearer');
-    return sendText(response, 401, 'application/json; charset=utf-8', JSON.stringify({ error: 'metrics need the METRICS_TOKEN bearer token' }));
+    return sendText(
+      response,
+      401,
+      'application/json; charset=utf-8',
+      JSON.stringify({ error: 'metrics need the METRICS_TOKEN bearer token' }),
+    );
   }
   sendText(response, 200, metrics.registry.contentType, await metrics.registry.metrics());
 }
@@ -22,10 +32,16 @@ export function createMetricsServer(metrics: GatewayMetrics, token: string | und
     // Only the path is compared, so no client-sent target is ever parsed here.
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      return sendText(response, 404, 'application/json; charset=utf-8', JSON.stringify({ error: 'only GET /metrics is served here' }));
+      return sendText(
+        response,
+        404,
+        'application/json; charset=utf-8',
+        JSON.stringify({ error: 'only GET /metrics is served here' }),
+      );
     }
     answerMetrics(metrics, token, request, response).catch(() => {
-      if (!response.headersSent) sendText(response, 500, 'application/json; charset=utf-8', JSON.stringify({ error: 'metrics failed' }));
+      if (!response.headersSent)
+        sendText(response, 500, 'application/json; charset=utf-8', JSON.stringify({ error: 'metrics failed' }));
       else response.destroy();
     });
   });

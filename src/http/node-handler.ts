@@ -68,7 +68,9 @@ export function createRequestHandler(options: HandlerOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
     const incomingId = request.headers['x-request-id'];
-    const state = newRequestState(typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID());
+    const state = newRequestState(
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID(),
+    );
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const route = routeOf(url.pathname);
     response.setHeader('x-request-id', state.id);
@@ -91,7 +93,8 @@ export function createRequestHandler(options: HandlerOptions) {
     handle(options, { request, response, state, route }, url).catch((error: unknown) => {
       const errorId = randomUUID();
       options.logger.error({ requestId: state.id, errorId, err: error }, 'request failed');
-      if (!response.headersSent) sendErrors(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { errorId });
+      if (!response.headersSent)
+        sendErrors(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { errorId });
       else response.destroy();
     });
   };
@@ -102,7 +105,13 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
   if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
   if (!options.accepting()) {
     response.setHeader('connection', 'close');
-    return refuse(options, exchange, 503, ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another instance.');
+    return refuse(
+      options,
+      exchange,
+      503,
+      ErrorCode.SHUTTING_DOWN,
+      'The gateway is shutting down; retry on another instance.',
+    );
   }
   if (url.pathname === '/readyz') {
     const readiness = await options.readiness();
@@ -113,14 +122,34 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
     response.writeHead(302, { location: GRAPHQL_PATH });
     return void response.end();
   }
-  if (url.pathname !== GRAPHQL_PATH) return refuse(options, exchange, 404, ErrorCode.NOT_FOUND, `Nothing is served at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.`);
+  if (url.pathname !== GRAPHQL_PATH)
+    return refuse(
+      options,
+      exchange,
+      404,
+      ErrorCode.NOT_FOUND,
+      `Nothing is served at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.`,
+    );
   if (request.method !== 'GET' && request.method !== 'POST') {
     response.setHeader('allow', 'GET, POST');
-    return refuse(options, exchange, 405, ErrorCode.METHOD_NOT_ALLOWED, `${request.method} is not supported; send GraphQL as POST (or queries as GET).`);
+    return refuse(
+      options,
+      exchange,
+      405,
+      ErrorCode.METHOD_NOT_ALLOWED,
+      `${request.method} is not supported; send GraphQL as POST (or queries as GET).`,
+    );
   }
 
   const body = await readBody(request, options.maxBodyBytes);
-  if (body === undefined) return refuse(options, exchange, 413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${options.maxBodyBytes} bytes (MAX_BODY_BYTES).`);
+  if (body === undefined)
+    return refuse(
+      options,
+      exchange,
+      413,
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `The request body is larger than ${options.maxBodyBytes} bytes (MAX_BODY_BYTES).`,
+    );
 
   const viewer = await authenticate(options, exchange);
   if (!viewer) return;
@@ -130,7 +159,11 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   let parsedBody: unknown = body;
-  if (request.method === 'POST' && /^application\/(graphql-response\+)?json/i.test(headers.get('content-type') ?? '') && body !== '') {
+  if (
+    request.method === 'POST' &&
+    /^application\/(graphql-response\+)?json/i.test(headers.get('content-type') ?? '') &&
+    body !== ''
+  ) {
     try {
       parsedBody = JSON.parse(body);
     } catch {
@@ -139,14 +172,26 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
     const variables = (parsedBody as { variables?: unknown } | null)?.variables;
     const variablesBytes = variables == null ? 0 : Buffer.byteLength(JSON.stringify(variables), 'utf8');
     if (variablesBytes > options.maxVariablesBytes) {
-      return refuse(options, exchange, 413, ErrorCode.VARIABLES_TOO_LARGE, `The variables take ${variablesBytes} bytes; at most ${options.maxVariablesBytes} are allowed (MAX_VARIABLES_BYTES).`);
+      return refuse(
+        options,
+        exchange,
+        413,
+        ErrorCode.VARIABLES_TOO_LARGE,
+        `The variables take ${variablesBytes} bytes; at most ${options.maxVariablesBytes} are allowed (MAX_VARIABLES_BYTES).`,
+      );
     }
   }
 
   const ticket = options.admission.enter(clientAddress(request, options.clientAddress));
   if (!ticket) {
     response.setHeader('retry-after', '1');
-    return refuse(options, exchange, 429, ErrorCode.RATE_LIMITED, 'Too many requests in flight from this address (ADDRESS_MAX_REQUESTS); retry in 1 s.');
+    return refuse(
+      options,
+      exchange,
+      429,
+      ErrorCode.RATE_LIMITED,
+      'Too many requests in flight from this address (ADDRESS_MAX_REQUESTS); retry in 1 s.',
+    );
   }
   try {
     await execute(options, exchange, url, headers, parsedBody, viewer, ticket);
@@ -155,7 +200,15 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
   }
 }
 
-async function execute(options: HandlerOptions, exchange: Exchange, url: URL, headers: HeaderMap, parsedBody: unknown, viewer: Viewer, ticket: Ticket): Promise<void> {
+async function execute(
+  options: HandlerOptions,
+  exchange: Exchange,
+  url: URL,
+  headers: HeaderMap,
+  parsedBody: unknown,
+  viewer: Viewer,
+  ticket: Ticket,
+): Promise<void> {
   const { request, response, state } = exchange;
   let timer: NodeJS.Timeout | undefined;
   const execution = ticket.run(() =>
@@ -170,8 +223,16 @@ async function execute(options: HandlerOptions, exchange: Exchange, url: URL, he
   const result = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
   if (result === 'timeout') {
     // Whatever still runs is bounded by the stores' statement timeouts; its answer is dropped.
-    execution.catch((error: unknown) => options.logger.warn({ requestId: state.id, err: error }, 'timed-out request failed later'));
-    return refuse(options, exchange, 504, ErrorCode.REQUEST_TIMEOUT, `The request did not finish within ${options.requestTimeoutMs} ms (REQUEST_TIMEOUT_MS); try a smaller page.`);
+    execution.catch((error: unknown) =>
+      options.logger.warn({ requestId: state.id, err: error }, 'timed-out request failed later'),
+    );
+    return refuse(
+      options,
+      exchange,
+      504,
+      ErrorCode.REQUEST_TIMEOUT,
+      `The request did not finish within ${options.requestTimeoutMs} ms (REQUEST_TIMEOUT_MS); try a smaller page.`,
+    );
   }
   response.statusCode = result.status ?? 200;
   for (const [name, value] of result.headers) response.setHeader(name, value);
@@ -188,7 +249,13 @@ async function authenticate(options: HandlerOptions, exchange: Exchange): Promis
   const retryAfterMs = options.throttle.retryAfterMs(address);
   if (retryAfterMs > 0) {
     exchange.response.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
-    refuse(options, exchange, 429, ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s.`);
+    refuse(
+      options,
+      exchange,
+      429,
+      ErrorCode.RATE_LIMITED,
+      `Too many failed authentications from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+    );
     return undefined;
   }
   try {
@@ -213,7 +280,13 @@ function refuse(options: HandlerOptions, exchange: Exchange, status: number, cod
   sendErrors(exchange.response, status, code, message);
 }
 
-function sendErrors(response: ServerResponse, status: number, code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): void {
+function sendErrors(
+  response: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
   sendJson(response, status, { errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
@@ -243,12 +316,17 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string | 
 
 function sendJson(response: ServerResponse, status: number, payload: unknown): void {
   const text = JSON.stringify(payload);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
 function routeOf(pathname: string): string {
-  return pathname === GRAPHQL_PATH || pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics' ? pathname.slice(1) : 'other';
+  return pathname === GRAPHQL_PATH || pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics'
+    ? pathname.slice(1)
+    : 'other';
 }
 
 function clientAddress(request: IncomingMessage, of: ClientAddressOf): string {

@@ -20,16 +20,29 @@ export interface Readiness {
   readonly stores: Record<string, StoreReadiness>;
 }
 
-export async function checkReadiness(probes: Readonly<Record<string, StoreProbe | undefined>>, timeoutMs: number): Promise<Readiness> {
+export async function checkReadiness(
+  probes: Readonly<Record<string, StoreProbe | undefined>>,
+  timeoutMs: number,
+): Promise<Readiness> {
   const entries = await Promise.all(
-    Object.entries(probes).flatMap(([name, probe]) => (probe ? [(async () => [name, await checkStore(probe, timeoutMs)] as const)()] : [])),
+    Object.entries(probes).flatMap(([name, probe]) =>
+      probe ? [(async () => [name, await checkStore(probe, timeoutMs)] as const)()] : [],
+    ),
   );
   return { ready: entries.every(([, store]) => store.ready), stores: Object.fromEntries(entries) };
 }
 
 async function checkStore(probe: StoreProbe, timeoutMs: number): Promise<StoreReadiness> {
   const breaker = probe.breaker();
-  if (breaker !== 'closed') return { ready: false, reachable: false, breaker, latencyMs: null, pendingMigrations: [], error: 'circuit open: failing fast until the store answers again' };
+  if (breaker !== 'closed')
+    return {
+      ready: false,
+      reachable: false,
+      breaker,
+      latencyMs: null,
+      pendingMigrations: [],
+      error: 'circuit open: failing fast until the store answers again',
+    };
   const started = performance.now();
   try {
     await withTimeout(probe.ping(), timeoutMs);

@@ -10,7 +10,16 @@ import type { LogLevel } from '../config.js';
 
 export type { Logger } from 'pino';
 
-const REDACTED_PATHS = ['authorization', 'token', 'password', '*.authorization', '*.token', '*.password', 'headers.authorization', 'req.headers.authorization'];
+const REDACTED_PATHS = [
+  'authorization',
+  'token',
+  'password',
+  '*.authorization',
+  '*.token',
+  '*.password',
+  'headers.authorization',
+  'req.headers.authorization',
+];
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(

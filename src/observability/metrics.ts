@@ -43,8 +43,18 @@ export function createMetrics(): GatewayMetrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const errors = new Counter({ name: 'gateway_graphql_errors_total', help: 'Errors sent to clients, by extensions.code.', labelNames: ['code'], registers });
-  const httpResponses = new Counter({ name: 'gateway_http_responses_total', help: 'HTTP responses by route and status.', labelNames: ['route', 'status'], registers });
+  const errors = new Counter({
+    name: 'gateway_graphql_errors_total',
+    help: 'Errors sent to clients, by extensions.code.',
+    labelNames: ['code'],
+    registers,
+  });
+  const httpResponses = new Counter({
+    name: 'gateway_http_responses_total',
+    help: 'HTTP responses by route and status.',
+    labelNames: ['route', 'status'],
+    registers,
+  });
   const statements = new Counter({
     name: 'gateway_store_statements_total',
     help: 'SQL statements per store: ok, error (refused by the store), unavailable (unreachable or timed out), rejected (breaker open).',
@@ -58,7 +68,12 @@ export function createMetrics(): GatewayMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const breaker = new Gauge({ name: 'gateway_store_breaker_state', help: 'Circuit breaker per store: 0 closed, 1 half-open, 2 open.', labelNames: ['store'], registers });
+  const breaker = new Gauge({
+    name: 'gateway_store_breaker_state',
+    help: 'Circuit breaker per store: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['store'],
+    registers,
+  });
   breaker.set({ store: 'hot' }, 0);
   breaker.set({ store: 'cold' }, 0);
   const batchSize = new Histogram({
@@ -68,15 +83,28 @@ export function createMetrics(): GatewayMetrics {
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers,
   });
-  const archivalRuns = new Counter({ name: 'gateway_archival_runs_total', help: 'Archival runs and restores finished by this process.', labelNames: ['kind', 'status'], registers });
-  const rowsMoved = new Counter({ name: 'gateway_archival_rows_moved_total', help: 'Rows moved by archival runs and restores of this process, per dataset.', labelNames: ['kind', 'dataset'], registers });
+  const archivalRuns = new Counter({
+    name: 'gateway_archival_runs_total',
+    help: 'Archival runs and restores finished by this process.',
+    labelNames: ['kind', 'status'],
+    registers,
+  });
+  const rowsMoved = new Counter({
+    name: 'gateway_archival_rows_moved_total',
+    help: 'Rows moved by archival runs and restores of this process, per dataset.',
+    labelNames: ['kind', 'dataset'],
+    registers,
+  });
 
   let archivalSource: (() => Promise<ArchivalSnapshot>) | undefined;
   let snapshot: { readonly at: number; readonly value: Promise<ArchivalSnapshot | undefined> } | undefined;
   // The three archival gauges share one read per scrape (and per second, whoever scrapes).
   const readSnapshot = () => {
     if (!snapshot || performance.now() - snapshot.at > SNAPSHOT_TTL_MS) {
-      snapshot = { at: performance.now(), value: archivalSource ? archivalSource().catch(() => undefined) : Promise.resolve(undefined) };
+      snapshot = {
+        at: performance.now(),
+        value: archivalSource ? archivalSource().catch(() => undefined) : Promise.resolve(undefined),
+      };
     }
     return snapshot.value;
   };
@@ -124,7 +152,8 @@ export function createMetrics(): GatewayMetrics {
 
   return {
     registry,
-    observeRequest: (name, type, seconds) => requestDuration.observe({ operation: operationLabel(name), type: type ?? 'none' }, seconds),
+    observeRequest: (name, type, seconds) =>
+      requestDuration.observe({ operation: operationLabel(name), type: type ?? 'none' }, seconds),
     countError: (code) => errors.inc({ code }),
     countHttpResponse: (route, status) => httpResponses.inc({ route, status: String(status) }),
     observeStatement(store, outcome, seconds) {

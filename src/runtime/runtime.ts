@@ -47,21 +47,29 @@ export interface RuntimeOptions {
   readonly archivalOlderThanDays: number;
 }
 
-export function openRuntime(config: { readonly hot: StoreConfig; readonly cold: StoreConfig | undefined }, options: RuntimeOptions): Runtime {
+export function openRuntime(
+  config: { readonly hot: StoreConfig; readonly cold: StoreConfig | undefined },
+  options: RuntimeOptions,
+): Runtime {
   const { metrics } = options;
   const guards = {
     breaker: options.breaker,
     onBreakerChange: (store: StoreName, state: BreakerState) => metrics.setBreakerState(store, state),
-    observeStatement: (store: StoreName, outcome: StatementOutcome, seconds: number) => metrics.observeStatement(store, outcome, seconds),
+    observeStatement: (store: StoreName, outcome: StatementOutcome, seconds: number) =>
+      metrics.observeStatement(store, outcome, seconds),
   };
   // Serving statements are prepared and bounded by the store's statement timeout.
   const serving = (store: StoreConfig) => ({ statementTimeoutMs: store.queryTimeoutMs, preparedStatements: true });
   const hotGuard = guardStore(config.hot, hotAdapter(config.hot, serving(config.hot)), guards);
-  const coldGuard = config.cold ? guardStore(config.cold, coldAdapter(config.cold, serving(config.cold)), guards) : null;
+  const coldGuard = config.cold
+    ? guardStore(config.cold, coldAdapter(config.cold, serving(config.cold)), guards)
+    : null;
   const clients = storeClients(hotGuard.factory, coldGuard?.factory ?? null);
   const { hot, cold, hotSql, coldSql } = clients;
 
-  const probes: Partial<Record<StoreName, StoreProbe>> = { hot: storeProbe(hotGuard, hot, options.expectedMigrations.hot) };
+  const probes: Partial<Record<StoreName, StoreProbe>> = {
+    hot: storeProbe(hotGuard, hot, options.expectedMigrations.hot),
+  };
   if (cold && coldGuard) probes.cold = storeProbe(coldGuard, cold, options.expectedMigrations.cold);
   metrics.setArchivalSource(() => archivalSnapshot(hot, cold, options.archivalOlderThanDays));
 
@@ -70,7 +78,15 @@ export function openRuntime(config: { readonly hot: StoreConfig; readonly cold: 
     await clients.disconnect();
   };
   if (!cold || !coldGuard || !config.cold || !coldSql) {
-    return { hot, cold: null, hotSql, coldSql: null, bounds: fixedBounds({ coldBefore: null, hotFrom: null }), probes, disconnect };
+    return {
+      hot,
+      cold: null,
+      hotSql,
+      coldSql: null,
+      bounds: fixedBounds({ coldBefore: null, hotFrom: null }),
+      probes,
+      disconnect,
+    };
   }
 
   const bounds = createArchiveBounds({ hot, cold });
@@ -81,7 +97,13 @@ export function openRuntime(config: { readonly hot: StoreConfig; readonly cold: 
     await requireAnswering([hotGuard, coldGuard]);
     try {
       const run = await runInArchivalWorker(stores, task);
-      metrics.countArchivalRun(run.kind, run.status, { messages: run.messages, posts: run.posts, comments: run.comments, likes: run.likes, stockPrices: run.stockPrices });
+      metrics.countArchivalRun(run.kind, run.status, {
+        messages: run.messages,
+        posts: run.posts,
+        comments: run.comments,
+        likes: run.likes,
+        stockPrices: run.stockPrices,
+      });
       return run;
     } finally {
       // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.

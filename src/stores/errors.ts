@@ -22,7 +22,10 @@ export const UNAVAILABLE_CODE: Record<StoreName, ErrorCode.HOT_STORE_UNAVAILABLE
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
   readonly code: ErrorCode.HOT_STORE_UNAVAILABLE | ErrorCode.COLD_STORE_UNAVAILABLE;
-  constructor(readonly store: StoreName, readonly reason: UnavailableReason) {
+  constructor(
+    readonly store: StoreName,
+    readonly reason: UnavailableReason,
+  ) {
     super(`the ${store} store is unavailable (${reason})`);
     this.code = UNAVAILABLE_CODE[store];
   }
@@ -49,11 +52,24 @@ const UNAVAILABLE_KINDS = new Set([
 ]);
 /** PostgreSQL: connection exceptions, shutdown, cannot connect now, statement timeout, out of connections. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|57014|53300)$/;
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ESOCKET', 'ETIMEOUT', 'ECONNCLOSED']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ESOCKET',
+  'ETIMEOUT',
+  'ECONNCLOSED',
+]);
 /** node-postgres and tedious failures that carry no code of their own. */
-const CONNECTION_MESSAGE = /connection (terminated|timeout|closed|ended|refused)|not queryable|socket hang up|Connection lost|Failed to connect/i;
+const CONNECTION_MESSAGE =
+  /connection (terminated|timeout|closed|ended|refused)|not queryable|socket hang up|Connection lost|Failed to connect/i;
 /** node-postgres's pool and tarn (mssql): every connection busy for the whole wait. */
-const POOL_EXHAUSTED = /timeout exceeded when trying to connect|operation timed out for an unknown reason|Timeout acquiring a connection|ResourceRequest timed out/i;
+const POOL_EXHAUSTED =
+  /timeout exceeded when trying to connect|operation timed out for an unknown reason|Timeout acquiring a connection|ResourceRequest timed out/i;
 
 /**
  * Whether a statement failed because every pooled connection stayed busy: this process is
@@ -70,7 +86,12 @@ export function isPoolExhausted(error: unknown): boolean {
  */
 export function isUnavailableCause(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { name, cause, code, message } = error as { name?: unknown; cause?: { kind?: unknown; code?: unknown }; code?: unknown; message?: unknown };
+  const { name, cause, code, message } = error as {
+    name?: unknown;
+    cause?: { kind?: unknown; code?: unknown };
+    code?: unknown;
+    message?: unknown;
+  };
   if (name === 'DriverAdapterError' && typeof cause === 'object' && cause !== null) {
     if (UNAVAILABLE_KINDS.has(String(cause.kind))) return true;
     return cause.kind === 'postgres' && typeof cause.code === 'string' && UNAVAILABLE_SQLSTATE.test(cause.code);

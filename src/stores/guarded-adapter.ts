@@ -48,10 +48,13 @@ export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard):
   let disposed: Promise<void> | undefined;
   // Prisma connects once, lazily; the probe and the SQL reader share that adapter (and its
   // pool), which is released once, whoever disposes it first.
-  const connect = () => (connected ??= withTimeout(guard, inner.connect()).catch((error: unknown) => {
-    connected = undefined;
-    throw isUnavailableCause(error) || error instanceof StoreUnavailableError ? new StoreUnavailableError(guard.store, 'unreachable') : error;
-  }));
+  const connect = () =>
+    (connected ??= withTimeout(guard, inner.connect()).catch((error: unknown) => {
+      connected = undefined;
+      throw isUnavailableCause(error) || error instanceof StoreUnavailableError
+        ? new StoreUnavailableError(guard.store, 'unreachable')
+        : error;
+    }));
   const factory: SqlDriverAdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
@@ -82,7 +85,9 @@ export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard):
     async probe() {
       const adapter = await connect();
       await withTimeout(guard, adapter.queryRaw(PROBE)).catch((error: unknown) => {
-        throw isUnavailableCause(error) || error instanceof StoreUnavailableError ? new StoreUnavailableError(guard.store, 'unreachable') : error;
+        throw isUnavailableCause(error) || error instanceof StoreUnavailableError
+          ? new StoreUnavailableError(guard.store, 'unreachable')
+          : error;
       });
     },
   };
@@ -98,7 +103,11 @@ async function shared<T>(statement: () => Promise<T>): Promise<T> {
 }
 
 /** `giveBack` returns the transaction's share once it commits or rolls back. */
-function guardTransaction(transaction: Transaction, run: <T>(statement: () => Promise<T>) => Promise<T>, giveBack: () => void): Transaction {
+function guardTransaction(
+  transaction: Transaction,
+  run: <T>(statement: () => Promise<T>) => Promise<T>,
+  giveBack: () => void,
+): Transaction {
   return {
     provider: transaction.provider,
     adapterName: transaction.adapterName,
@@ -107,9 +116,15 @@ function guardTransaction(transaction: Transaction, run: <T>(statement: () => Pr
     executeRaw: (query) => run(() => transaction.executeRaw(query)),
     commit: () => run(() => transaction.commit()).finally(giveBack),
     rollback: () => transaction.rollback().finally(giveBack),
-    ...(transaction.createSavepoint ? { createSavepoint: (name: string) => run(() => transaction.createSavepoint!(name)) } : {}),
-    ...(transaction.rollbackToSavepoint ? { rollbackToSavepoint: (name: string) => run(() => transaction.rollbackToSavepoint!(name)) } : {}),
-    ...(transaction.releaseSavepoint ? { releaseSavepoint: (name: string) => run(() => transaction.releaseSavepoint!(name)) } : {}),
+    ...(transaction.createSavepoint
+      ? { createSavepoint: (name: string) => run(() => transaction.createSavepoint!(name)) }
+      : {}),
+    ...(transaction.rollbackToSavepoint
+      ? { rollbackToSavepoint: (name: string) => run(() => transaction.rollbackToSavepoint!(name)) }
+      : {}),
+    ...(transaction.releaseSavepoint
+      ? { releaseSavepoint: (name: string) => run(() => transaction.releaseSavepoint!(name)) }
+      : {}),
   };
 }
 

@@ -60,7 +60,11 @@ interface MigrationsReader {
   $queryRawUnsafe<T>(sql: string): Promise<T>;
 }
 
-export function storeProbe(guard: GuardedStore, client: MigrationsReader, expectedMigrations: readonly string[] = []): StoreProbe {
+export function storeProbe(
+  guard: GuardedStore,
+  client: MigrationsReader,
+  expectedMigrations: readonly string[] = [],
+): StoreProbe {
   return {
     breaker: () => guard.breaker.state,
     // A readiness ping that fails is evidence like any statement's: it counts toward the breaker.

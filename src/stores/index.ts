@@ -17,7 +17,10 @@ export interface StoreClients {
   disconnect(): Promise<void>;
 }
 
-export function storeClients(hotFactory: SqlDriverAdapterFactory, coldFactory: SqlDriverAdapterFactory | null): StoreClients {
+export function storeClients(
+  hotFactory: SqlDriverAdapterFactory,
+  coldFactory: SqlDriverAdapterFactory | null,
+): StoreClients {
   const hot = createHotClient(hotFactory);
   const cold = coldFactory ? createColdClient(coldFactory) : null;
   const hotSql = createSqlReader(hotFactory);

@@ -22,7 +22,10 @@ export function mssqlConfig(store: StoreConfig, serving: ServingOptions = {}): M
       max: store.pool.max,
       min: 0,
       idleTimeoutMillis: store.pool.idleTimeoutMs,
-      acquireTimeoutMillis: serving.statementTimeoutMs === undefined ? store.pool.acquireTimeoutMs : Math.min(store.pool.acquireTimeoutMs, serving.statementTimeoutMs),
+      acquireTimeoutMillis:
+        serving.statementTimeoutMs === undefined
+          ? store.pool.acquireTimeoutMs
+          : Math.min(store.pool.acquireTimeoutMs, serving.statementTimeoutMs),
     },
     options: {
       encrypt: store.tls !== 'disable',

@@ -18,7 +18,9 @@ export const MAX_PREPARED_STATEMENTS = 500;
  * statement once per connection and reuses it). Statements with an IN list are left unnamed:
  * their text changes with the list's length, and primary-key lookups plan in microseconds.
  */
-export function preparedStatementNames(max = MAX_PREPARED_STATEMENTS): { statementNameGenerator: (query: { readonly sql: string }) => string } {
+export function preparedStatementNames(max = MAX_PREPARED_STATEMENTS): {
+  statementNameGenerator: (query: { readonly sql: string }) => string;
+} {
   const names = new Map<string, string>();
   // adapter-pg's type says a name is always returned; node-postgres runs a nameless one unprepared.
   const unnamed = undefined as unknown as string;
@@ -39,7 +41,10 @@ export function pgPoolConfig(store: StoreConfig, serving: ServingOptions = {}): 
     ...pgConnectionConfig(store),
     max: store.pool.max,
     // pg waits this long for a pooled connection, including opening a new one.
-    connectionTimeoutMillis: statementTimeoutMs === undefined ? store.pool.acquireTimeoutMs : Math.min(store.pool.acquireTimeoutMs, statementTimeoutMs),
+    connectionTimeoutMillis:
+      statementTimeoutMs === undefined
+        ? store.pool.acquireTimeoutMs
+        : Math.min(store.pool.acquireTimeoutMs, statementTimeoutMs),
     idleTimeoutMillis: store.pool.idleTimeoutMs,
     maxLifetimeSeconds: store.pool.maxLifetimeSeconds,
     ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),

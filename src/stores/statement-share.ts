@@ -29,7 +29,10 @@ export class Slots {
   private readonly waiting: { readonly grant: () => void; readonly signal: AbortSignal }[] = [];
 
   /** `onIdle` runs whenever the last slot is given back with nobody waiting. */
-  constructor(readonly limit: number, private readonly onIdle?: () => void) {}
+  constructor(
+    readonly limit: number,
+    private readonly onIdle?: () => void,
+  ) {}
 
   /** True when no slot is taken and nobody waits: the owner may forget it. */
   get idle(): boolean {

@@ -31,16 +31,32 @@ let stores: Stores;
 let gateway: TestGateway;
 
 const restore = (options: Partial<RestoreOptions> = {}) =>
-  runRestore({ hot: stores.hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds: stores.bounds }, { from: RESTORE_FROM, to: RESTORE_TO, deleteDelayMs: 0, ...options });
+  runRestore(
+    { hot: stores.hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds: stores.bounds },
+    { from: RESTORE_FROM, to: RESTORE_TO, deleteDelayMs: 0, ...options },
+  );
 /** The ten days before the first run's cutoff day: rows the demo archived and rows the run moved. */
 const RESTORE_FROM = new Date(NOW().getTime() - 40 * 86_400_000).toISOString().slice(0, 10);
 const RESTORE_TO = new Date(NOW().getTime() - 31 * 86_400_000).toISOString().slice(0, 10);
 
 const archive = (options: Partial<ArchivalOptions> = {}) =>
-  runArchival({ hot: stores.hot, hotSql: stores.hotSql, cold: fresh.cold, bounds: stores.bounds }, { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options });
+  runArchival(
+    { hot: stores.hot, hotSql: stores.hotSql, cold: fresh.cold, bounds: stores.bounds },
+    { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options },
+  );
 
 async function resetData(): Promise<void> {
-  const hotTables = ['messages', 'post_likes', 'comments', 'posts', 'stock_prices', 'conversation_participants', 'conversations', 'stocks', 'users'];
+  const hotTables = [
+    'messages',
+    'post_likes',
+    'comments',
+    'posts',
+    'stock_prices',
+    'conversation_participants',
+    'conversations',
+    'stocks',
+    'users',
+  ];
   await hotDb.query(`TRUNCATE ${hotTables.join(', ')}`);
   await loadDemoData(hotDb, coldDb, { anchor: ANCHOR, scale: SCALE });
   stores.bounds.invalidate();
@@ -48,13 +64,29 @@ async function resetData(): Promise<void> {
 
 /** Every archivable row, wherever it is, with what identifies its content. */
 async function snapshot() {
-  const rows = async (client: pg.Client, sql: string) => (await client.query<{ id: number; v: string }>(sql)).rows.map((r) => [r.id, r.v] as const);
+  const rows = async (client: pg.Client, sql: string) =>
+    (await client.query<{ id: number; v: string }>(sql)).rows.map((r) => [r.id, r.v] as const);
   const datasets = {
-    messages: [`SELECT id, content || created_at::text AS v FROM messages`, `SELECT original_id AS id, content || created_at::text AS v FROM messages_archive`],
-    posts: [`SELECT id, title || body || created_at::text AS v FROM posts`, `SELECT original_id AS id, title || body || created_at::text AS v FROM posts_archive`],
-    comments: [`SELECT id, post_id || body || created_at::text AS v FROM comments`, `SELECT original_id AS id, post_id || body || created_at::text AS v FROM comments_archive`],
-    likes: [`SELECT id, post_id || ':' || user_id AS v FROM post_likes`, `SELECT original_id AS id, post_id || ':' || user_id AS v FROM post_likes_archive`],
-    prices: [`SELECT id, trade_date::text || close::text AS v FROM stock_prices`, `SELECT original_id AS id, trade_date::text || close::text AS v FROM stock_prices_history`],
+    messages: [
+      `SELECT id, content || created_at::text AS v FROM messages`,
+      `SELECT original_id AS id, content || created_at::text AS v FROM messages_archive`,
+    ],
+    posts: [
+      `SELECT id, title || body || created_at::text AS v FROM posts`,
+      `SELECT original_id AS id, title || body || created_at::text AS v FROM posts_archive`,
+    ],
+    comments: [
+      `SELECT id, post_id || body || created_at::text AS v FROM comments`,
+      `SELECT original_id AS id, post_id || body || created_at::text AS v FROM comments_archive`,
+    ],
+    likes: [
+      `SELECT id, post_id || ':' || user_id AS v FROM post_likes`,
+      `SELECT original_id AS id, post_id || ':' || user_id AS v FROM post_likes_archive`,
+    ],
+    prices: [
+      `SELECT id, trade_date::text || close::text AS v FROM stock_prices`,
+      `SELECT original_id AS id, trade_date::text || close::text AS v FROM stock_prices_history`,
+    ],
   };
   const result: Record<string, { hot: number[]; cold: number[]; content: Map<number, string> }> = {};
   for (const [name, [hotSql, coldSql]] of Object.entries(datasets)) {
@@ -63,7 +95,9 @@ async function snapshot() {
     result[name] = { hot: hot.map(([id]) => id), cold: cold.map(([id]) => id), content: new Map([...hot, ...cold]) };
   }
   // Activity as the API computes it: archived counts plus the rows still hot.
-  const { rows: archived } = await coldDb.query<{ k: string; n: number }>(`SELECT user_id || '|' || activity_date || '|' || action_type AS k, count AS n FROM user_activity`);
+  const { rows: archived } = await coldDb.query<{ k: string; n: number }>(
+    `SELECT user_id || '|' || activity_date || '|' || action_type AS k, count AS n FROM user_activity`,
+  );
   const { rows: live } = await hotDb.query<{ k: string; n: string }>(`
     SELECT k, count(*) AS n FROM (
       SELECT sender_id || '|' || (created_at AT TIME ZONE 'UTC')::date || '|MESSAGE' AS k FROM messages
@@ -99,8 +133,10 @@ beforeAll(async () => {
     hotSql,
     coldSql,
     bounds,
-    archive: (options) => runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
-    restore: (options) => runRestore({ hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),
+    archive: (options) =>
+      runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
+    restore: (options) =>
+      runRestore({ hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),
   };
   gateway = await startTestGateway(stores);
 });
@@ -119,18 +155,41 @@ describe.runIf(hotIsPostgres())('archival', () => {
     expect(await snapshot()).toEqual(before);
     const run = await archive();
     expect(run).toMatchObject({ status: 'SUCCEEDED', dryRun: false, error: null });
-    expect({ messages: run.messages, posts: run.posts, comments: run.comments, likes: run.likes, stockPrices: run.stockPrices }).toEqual({
-      messages: dry.messages, posts: dry.posts, comments: dry.comments, likes: dry.likes, stockPrices: dry.stockPrices,
+    expect({
+      messages: run.messages,
+      posts: run.posts,
+      comments: run.comments,
+      likes: run.likes,
+      stockPrices: run.stockPrices,
+    }).toEqual({
+      messages: dry.messages,
+      posts: dry.posts,
+      comments: dry.comments,
+      likes: dry.likes,
+      stockPrices: dry.stockPrices,
     });
     expect(run.messages).toBeGreaterThan(40); // several batches of 40
     expect(run.posts).toBeGreaterThan(0);
     const after = await snapshot();
     expectIntact(before, after);
     const cutoff = new Date(NOW().getTime() - 30 * 86_400_000);
-    expect((await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE created_at < $1`, [cutoff])).rows[0].n).toBe(0);
-    expect((await hotDb.query(`SELECT count(*)::int AS n FROM posts WHERE created_at < $1`, [cutoff])).rows[0].n).toBe(0);
-    expect((await hotDb.query(`SELECT count(*)::int AS n FROM stock_prices WHERE trade_date < $1::date`, [cutoff.toISOString().slice(0, 10)])).rows[0].n).toBe(0);
-    expect((await coldDb.query(`SELECT count(*)::int AS n FROM messages_archive WHERE created_at >= $1`, [cutoff])).rows[0].n).toBe(0);
+    expect(
+      (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE created_at < $1`, [cutoff])).rows[0].n,
+    ).toBe(0);
+    expect((await hotDb.query(`SELECT count(*)::int AS n FROM posts WHERE created_at < $1`, [cutoff])).rows[0].n).toBe(
+      0,
+    );
+    expect(
+      (
+        await hotDb.query(`SELECT count(*)::int AS n FROM stock_prices WHERE trade_date < $1::date`, [
+          cutoff.toISOString().slice(0, 10),
+        ])
+      ).rows[0].n,
+    ).toBe(0);
+    expect(
+      (await coldDb.query(`SELECT count(*)::int AS n FROM messages_archive WHERE created_at >= $1`, [cutoff])).rows[0]
+        .n,
+    ).toBe(0);
     const again = await archive();
     expect(again).toMatchObject({ status: 'SUCCEEDED', messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 });
     expectIntact(before, await snapshot());
@@ -148,12 +207,15 @@ describe.runIf(hotIsPostgres())('archival', () => {
         const fault = (at: FaultPoint, where: Dataset) => {
           if (at === point && where === dataset && ++seen === 2) throw new Error(`injected crash ${point}`);
         };
-        await expect(archive({ fault, batchSize: dataset === 'posts' ? 2 : 40 })).rejects.toThrow(`injected crash ${point}`);
+        await expect(archive({ fault, batchSize: dataset === 'posts' ? 2 : 40 })).rejects.toThrow(
+          `injected crash ${point}`,
+        );
         const { rows } = await coldDb.query(`SELECT status, error FROM archival_runs ORDER BY id DESC LIMIT 1`);
         expect(rows[0]).toEqual({ status: 'FAILED', error: `injected crash ${point}` });
         // Mid-run, rows may be in both stores, but none is lost.
         const middle = await snapshot();
-        for (const [name, { content }] of Object.entries(middle.datasets)) expect(content).toEqual(before.datasets[name]!.content);
+        for (const [name, { content }] of Object.entries(middle.datasets))
+          expect(content).toEqual(before.datasets[name]!.content);
         const rerun = await archive();
         expect(rerun.status).toBe('SUCCEEDED');
         expectIntact(before, await snapshot());
@@ -167,7 +229,14 @@ describe.runIf(hotIsPostgres())('archival', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    const first = archive({ fault: async (point) => { if (point === 'afterRead') { started(); await held; } } });
+    const first = archive({
+      fault: async (point) => {
+        if (point === 'afterRead') {
+          started();
+          await held;
+        }
+      },
+    });
     await running;
     await expect(archive()).rejects.toMatchObject({ extensions: { code: 'ARCHIVAL_IN_PROGRESS' } });
     const viaApi = await gateway.execute('mutation { runArchival { status } }', { kind: 'admin' });
@@ -208,8 +277,14 @@ describe.runIf(hotIsPostgres())('archival', () => {
     // once this conversation's rows have started to move (they go oldest first, 7 at a time),
     // so the reader's cursor row itself moves under it.
     for (let i = 0; i < 22; i++) await step();
-    const moving = async () => (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE id BETWEEN 1000001 AND 1000030`)).rows[0].n < 30;
-    await archive({ batchSize: 7, fault: async (point, dataset) => (dataset === 'messages' && point === 'afterHotDelete' && (await moving()) ? step() : undefined) });
+    const moving = async () =>
+      (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE id BETWEEN 1000001 AND 1000030`)).rows[0].n <
+      30;
+    await archive({
+      batchSize: 7,
+      fault: async (point, dataset) =>
+        dataset === 'messages' && point === 'afterHotDelete' && (await moving()) ? step() : undefined,
+    });
     while (!done) await step();
     expect(seen.map((row) => row.id)).toEqual(expected);
     // The reads really crossed the move: some old rows were read before it, some after.
@@ -220,12 +295,17 @@ describe.runIf(hotIsPostgres())('archival', () => {
 
   it('loses no message sent while a run is moving rows', async () => {
     await resetData();
-    const { rows } = await hotDb.query<{ conversation_id: number; user_id: number }>(`SELECT conversation_id, user_id FROM conversation_participants LIMIT 1`);
+    const { rows } = await hotDb.query<{ conversation_id: number; user_id: number }>(
+      `SELECT conversation_id, user_id FROM conversation_participants LIMIT 1`,
+    );
     const viewer: Viewer = { kind: 'user', userId: rows[0]!.user_id };
     const sent: number[] = [];
     const send = async (point: FaultPoint) => {
       if (point !== 'afterColdCommit' && point !== 'afterHotDelete') return;
-      const result = await gateway.execute(`mutation { sendMessage(conversationId: "${toGlobalId('Conversation', rows[0]!.conversation_id)}", content: "during ${point}") { databaseId tier } }`, viewer);
+      const result = await gateway.execute(
+        `mutation { sendMessage(conversationId: "${toGlobalId('Conversation', rows[0]!.conversation_id)}", content: "during ${point}") { databaseId tier } }`,
+        viewer,
+      );
       expect(result.errors).toBeUndefined();
       sent.push(result.data.sendMessage.databaseId);
     };
@@ -237,9 +317,19 @@ describe.runIf(hotIsPostgres())('archival', () => {
 
   it('advances the watermark only on success, and reports the lag', async () => {
     await resetData();
-    const status = () => gateway.execute('{ archiveStatus { watermark oldestHotRecordAt lastRun { status dryRun } } }', { kind: 'analyst', userId: undefined });
+    const status = () =>
+      gateway.execute('{ archiveStatus { watermark oldestHotRecordAt lastRun { status dryRun } } }', {
+        kind: 'analyst',
+        userId: undefined,
+      });
     const before = (await status()).data.archiveStatus;
-    await expect(archive({ fault: (point) => { if (point === 'afterHotDelete') throw new Error('boom'); } })).rejects.toThrow('boom');
+    await expect(
+      archive({
+        fault: (point) => {
+          if (point === 'afterHotDelete') throw new Error('boom');
+        },
+      }),
+    ).rejects.toThrow('boom');
     const failed = (await status()).data.archiveStatus;
     expect(failed.watermark).toBe(before.watermark);
     expect(failed.lastRun).toEqual({ status: 'FAILED', dryRun: false });
@@ -253,7 +343,8 @@ describe.runIf(hotIsPostgres())('archival', () => {
 
   it('publishes its bounds to the hot store before it moves a row, so readers never need the cold store for them', async () => {
     await resetData();
-    const published = async () => (await hotDb.query(`SELECT cold_before, hot_from FROM archive_bounds WHERE id = 1`)).rows[0];
+    const published = async () =>
+      (await hotDb.query(`SELECT cold_before, hot_from FROM archive_bounds WHERE id = 1`)).rows[0];
     const cutoff = new Date(NOW().getTime() - 30 * 86_400_000);
     const seen: unknown[] = [];
     await archive({ fault: async (point) => void (point === 'afterRead' && seen.push(await published())) });
@@ -261,8 +352,18 @@ describe.runIf(hotIsPostgres())('archival', () => {
     expect(seen[0]).toEqual({ cold_before: cutoff, hot_from: new Date(ANCHOR.getTime() - 35 * 86_400_000) });
     expect(await published()).toEqual({ cold_before: cutoff, hot_from: cutoff });
     // A reader whose cold store refuses every statement still knows where rows are.
-    const noCold = new Proxy({}, { get: () => { throw new Error('the cold store must not be read'); } }) as never;
-    expect(await createArchiveBounds({ hot: stores.hot, cold: noCold }).get()).toEqual({ coldBefore: cutoff, hotFrom: cutoff });
+    const noCold = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('the cold store must not be read');
+        },
+      },
+    ) as never;
+    expect(await createArchiveBounds({ hot: stores.hot, cold: noCold }).get()).toEqual({
+      coldBefore: cutoff,
+      hotFrom: cutoff,
+    });
     // A restore unsets hotFrom before it copies a row back.
     await restore();
     expect(await published()).toEqual({ cold_before: cutoff, hot_from: null });
@@ -276,19 +377,32 @@ describe.runIf(hotIsPostgres())('archival', () => {
     expect(await code({ kind: 'analyst', userId: 1 })).toBe('FORBIDDEN');
     const admin = await gateway.execute(mutation, { kind: 'admin' });
     expect(admin.data).toEqual({ runArchival: { status: 'SUCCEEDED', dryRun: true } });
-    const bad = await gateway.execute('mutation { runArchival(input: { olderThanDays: -1 }) { status } }', { kind: 'admin' });
+    const bad = await gateway.execute('mutation { runArchival(input: { olderThanDays: -1 }) { status } }', {
+      kind: 'admin',
+    });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'olderThanDays' });
   });
 
   describe('restore (the rollback plan)', () => {
     const inRange = async () => {
-      const range = [`${RESTORE_FROM}T00:00:00Z`, new Date(new Date(`${RESTORE_TO}T00:00:00Z`).getTime() + 86_400_000).toISOString()];
+      const range = [
+        `${RESTORE_FROM}T00:00:00Z`,
+        new Date(new Date(`${RESTORE_TO}T00:00:00Z`).getTime() + 86_400_000).toISOString(),
+      ];
       const where = `created_at >= $1 AND created_at < $2`;
       return {
-        hotMessages: (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE ${where}`, range)).rows[0].n as number,
-        coldMessages: (await coldDb.query(`SELECT count(*)::int AS n FROM messages_archive WHERE ${where}`, range)).rows[0].n as number,
-        coldPosts: (await coldDb.query(`SELECT count(*)::int AS n FROM posts_archive WHERE ${where}`, range)).rows[0].n as number,
-        coldPrices: (await coldDb.query(`SELECT count(*)::int AS n FROM stock_prices_history WHERE trade_date BETWEEN $1 AND $2`, [RESTORE_FROM, RESTORE_TO])).rows[0].n as number,
+        hotMessages: (await hotDb.query(`SELECT count(*)::int AS n FROM messages WHERE ${where}`, range)).rows[0]
+          .n as number,
+        coldMessages: (await coldDb.query(`SELECT count(*)::int AS n FROM messages_archive WHERE ${where}`, range))
+          .rows[0].n as number,
+        coldPosts: (await coldDb.query(`SELECT count(*)::int AS n FROM posts_archive WHERE ${where}`, range)).rows[0]
+          .n as number,
+        coldPrices: (
+          await coldDb.query(`SELECT count(*)::int AS n FROM stock_prices_history WHERE trade_date BETWEEN $1 AND $2`, [
+            RESTORE_FROM,
+            RESTORE_TO,
+          ])
+        ).rows[0].n as number,
       };
     };
 
@@ -307,7 +421,9 @@ describe.runIf(hotIsPostgres())('archival', () => {
       expectIntact(before, await snapshot());
       // Old rows may be hot again: readers no longer skip hot for old ranges.
       expect((await stores.bounds.get()).hotFrom).toBeNull();
-      const status = await gateway.execute('{ archivalRuns(first: 1) { edges { node { kind status restoreTo } } } }', { kind: 'admin' });
+      const status = await gateway.execute('{ archivalRuns(first: 1) { edges { node { kind status restoreTo } } } }', {
+        kind: 'admin',
+      });
       expect(status.data.archivalRuns.edges[0].node).toMatchObject({ kind: 'RESTORE', status: 'SUCCEEDED' });
       // A later archival run moves them again, and takes hotFrom back.
       await archive();
@@ -326,7 +442,8 @@ describe.runIf(hotIsPostgres())('archival', () => {
         };
         await expect(restore({ fault })).rejects.toThrow(`injected crash ${point}`);
         const middle = await snapshot();
-        for (const [name, { content }] of Object.entries(middle.datasets)) expect(content).toEqual(before.datasets[name]!.content);
+        for (const [name, { content }] of Object.entries(middle.datasets))
+          expect(content).toEqual(before.datasets[name]!.content);
         expect((await restore()).status).toBe('SUCCEEDED');
         expect((await inRange()).coldMessages).toBe(0);
         expectIntact(before, await snapshot());
@@ -335,9 +452,16 @@ describe.runIf(hotIsPostgres())('archival', () => {
 
     it('is for the admin token only, and refuses from after to', async () => {
       const mutation = `mutation { restoreArchive(from: "${RESTORE_FROM}", to: "${RESTORE_TO}") { kind } }`;
-      expect((await gateway.execute(mutation, { kind: 'analyst', userId: 1 })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await gateway.execute(mutation, { kind: 'anonymous' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      const backwards = await gateway.execute(`mutation { restoreArchive(from: "${RESTORE_TO}", to: "${RESTORE_FROM}") { kind } }`, { kind: 'admin' });
+      expect((await gateway.execute(mutation, { kind: 'analyst', userId: 1 })).errors?.[0]?.extensions?.code).toBe(
+        'FORBIDDEN',
+      );
+      expect((await gateway.execute(mutation, { kind: 'anonymous' })).errors?.[0]?.extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
+      const backwards = await gateway.execute(
+        `mutation { restoreArchive(from: "${RESTORE_TO}", to: "${RESTORE_FROM}") { kind } }`,
+        { kind: 'admin' },
+      );
       expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'from' });
     });
   });

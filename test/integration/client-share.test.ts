@@ -20,8 +20,15 @@ const C1 = toGlobalId('Conversation', 1);
 let fresh: FreshStores;
 
 const attempt = async (gateway: HttpGateway, forwardedFor: string | undefined, token: string) => {
-  const { status, body, headers } = await gateway.post('{ viewer { id } }', { token, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
-  return { status, code: body.errors?.[0]?.extensions?.code as string | undefined, retryAfter: headers.get('retry-after') };
+  const { status, body, headers } = await gateway.post('{ viewer { id } }', {
+    token,
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  });
+  return {
+    status,
+    code: body.errors?.[0]?.extensions?.code as string | undefined,
+    retryAfter: headers.get('retry-after'),
+  };
 };
 
 describe.runIf(hotIsPostgres())('client addresses behind a trusted proxy', () => {
@@ -33,18 +40,26 @@ describe.runIf(hotIsPostgres())('client addresses behind a trusted proxy', () =>
   describe.each(['loopback', 'true', '1'])('TRUST_PROXY=%s', (trust) => {
     let gateway: HttpGateway;
     beforeAll(async () => {
-      gateway = await startHttpGateway(fresh, { trustProxy: loadConfig({ TRUST_PROXY: trust }).trustProxy, resilience: { authFailureLimit: 3, authFailureWindowMs: 60_000 } });
+      gateway = await startHttpGateway(fresh, {
+        trustProxy: loadConfig({ TRUST_PROXY: trust }).trustProxy,
+        resilience: { authFailureLimit: 3, authFailureWindowMs: 60_000 },
+      });
     });
     afterAll(() => gateway?.stop());
 
     it('throttles a guesser who rotates the X-Forwarded-For entries it writes itself', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push((await attempt(gateway, `10.9.${i}.1, 172.16.0.${i}, ${ATTACKER}`, BAD_TOKEN)).status);
+      for (let i = 0; i < 8; i++)
+        statuses.push((await attempt(gateway, `10.9.${i}.1, 172.16.0.${i}, ${ATTACKER}`, BAD_TOKEN)).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
-      expect(await attempt(gateway, `1.2.3.4, ${ATTACKER}`, HTTP_SECRETS.adminToken)).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfter: expect.stringMatching(/^\d+$/) });
+      expect(await attempt(gateway, `1.2.3.4, ${ATTACKER}`, HTTP_SECRETS.adminToken)).toMatchObject({
+        status: 429,
+        code: 'RATE_LIMITED',
+        retryAfter: expect.stringMatching(/^\d+$/),
+      });
     });
 
-    it("does not lock out a victim whose address a guesser writes into its own requests", async () => {
+    it('does not lock out a victim whose address a guesser writes into its own requests', async () => {
       for (let i = 0; i < 6; i++) await attempt(gateway, `${VICTIM}, ${ATTACKER}`, BAD_TOKEN);
       expect(await attempt(gateway, VICTIM, HTTP_SECRETS.adminToken)).toMatchObject({ status: 200, code: undefined });
       // Garbage in the header is never a key of its own: it counts against the hop that sent it.
@@ -77,7 +92,11 @@ describe.runIf(hotIsPostgres())('client addresses behind a trusted proxy', () =>
       proxy = await startTcpProxy({ host: fresh.cold.host, port: fresh.cold.port });
       gateway = await startHttpGateway(
         { hot: fresh.hot, cold: { ...fresh.cold, port: proxy.port, queryTimeoutMs: 120_000 } },
-        { trustProxy: loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy, concurrency: { addressRequests: LIMIT, addressStatements: 2 }, resilience: { requestTimeoutMs: 120_000 } },
+        {
+          trustProxy: loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy,
+          concurrency: { addressRequests: LIMIT, addressStatements: 2 },
+          resilience: { requestTimeoutMs: 120_000 },
+        },
       );
     });
     afterAll(async () => {
@@ -89,10 +108,15 @@ describe.runIf(hotIsPostgres())('client addresses behind a trusted proxy', () =>
     it('answers a flooding address 429 RATE_LIMITED past its share, while another address is served', async () => {
       const token = await gateway.analystToken();
       // Warm the archive bounds while the cold store answers.
-      expect((await gateway.post(`{ conversation(id: "${C1}") { messages(first: 5) { edges { cursor } } } }`, { token })).body.errors).toBeUndefined();
+      expect(
+        (await gateway.post(`{ conversation(id: "${C1}") { messages(first: 5) { edges { cursor } } } }`, { token }))
+          .body.errors,
+      ).toBeUndefined();
       proxy.stall();
       const page = `{ conversation(id: "${C1}") { messages(first: 40) { edges { node { tier } } } } }`;
-      const flood = Array.from({ length: LIMIT + 6 }, () => gateway.post(page, { token, headers: { 'x-forwarded-for': `10.0.0.1, ${ATTACKER}` } }));
+      const flood = Array.from({ length: LIMIT + 6 }, () =>
+        gateway.post(page, { token, headers: { 'x-forwarded-for': `10.0.0.1, ${ATTACKER}` } }),
+      );
       // The refused answer at once; the admitted ones wait for the stalled store.
       const settled: { status: number; code?: string; retryAfter: string | null }[] = [];
       let refused!: () => void;
@@ -104,10 +128,15 @@ describe.runIf(hotIsPostgres())('client addresses behind a trusted proxy', () =>
         }),
       );
       await sixRefused;
-      expect(settled).toEqual(Array.from({ length: 6 }, () => ({ status: 429, code: 'RATE_LIMITED', retryAfter: '1' })));
+      expect(settled).toEqual(
+        Array.from({ length: 6 }, () => ({ status: 429, code: 'RATE_LIMITED', retryAfter: '1' })),
+      );
 
       // Another client is served meanwhile (the hot store alone answers this one).
-      const other = await gateway.post('{ stocks(first: 3) { edges { node { symbol } } } }', { token, headers: { 'x-forwarded-for': VICTIM } });
+      const other = await gateway.post('{ stocks(first: 3) { edges { node { symbol } } } }', {
+        token,
+        headers: { 'x-forwarded-for': VICTIM },
+      });
       expect(other.status).toBe(200);
       expect(other.body).toEqual({ data: { stocks: { edges: [{ node: { symbol: '2330' } }] } } });
       // The flooding address is still at its limit.

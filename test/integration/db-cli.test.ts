@@ -14,14 +14,22 @@ const coldNames = loadMigrations(migrationsDir({ name: 'cold', provider: 'postgr
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let fresh: FreshStores;
-const url = (store: StoreConfig) => `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
+const url = (store: StoreConfig) =>
+  `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
 
 function db(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('src', 'cli', 'db.ts'), ...args], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'development', HOT_DATABASE_URL: url(fresh.hot), COLD_DATABASE_URL: url(fresh.cold), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'development',
+      HOT_DATABASE_URL: url(fresh.hot),
+      COLD_DATABASE_URL: url(fresh.cold),
+      ...env,
+    },
   });
   return { status: result.status, out: result.stdout, err: result.stderr };
 }
@@ -35,7 +43,11 @@ describe.runIf(hotIsPostgres())('npm run db:*', () => {
   it('check reports pending migrations and exits 1 until setup has run', () => {
     const before = db(['check']);
     expect(before.status).toBe(1);
-    expect(before.out).toMatch(new RegExp(`hot \\(postgresql .*\\): reachable \\(connected in \\d+ ms\\), 0 applied, ${hotNames.length} pending`));
+    expect(before.out).toMatch(
+      new RegExp(
+        `hot \\(postgresql .*\\): reachable \\(connected in \\d+ ms\\), 0 applied, ${hotNames.length} pending`,
+      ),
+    );
     const setup = db(['setup']);
     expect(setup.status).toBe(0);
     expect(setup.out).toMatch(new RegExp(`hot .*: applied ${escape(hotNames.join(', '))}`));
@@ -58,7 +70,9 @@ describe.runIf(hotIsPostgres())('npm run db:*', () => {
     expect(rolled.out).toMatch(new RegExp(`^cold .*: rolled back ${coldNames.at(-1)}$`, 'm'));
     expect(rolled.out).not.toMatch(/^hot/m);
     expect(db(['check']).status).toBe(1);
-    expect(db(['migrate']).out).toMatch(new RegExp(`hot .*: already up to date\\ncold .*: applied ${coldNames.at(-1)}`));
+    expect(db(['migrate']).out).toMatch(
+      new RegExp(`hot .*: already up to date\\ncold .*: applied ${coldNames.at(-1)}`),
+    );
   });
 
   it('reset refuses outside development and test unless forced', () => {
@@ -68,8 +82,12 @@ describe.runIf(hotIsPostgres())('npm run db:*', () => {
     expect(refused.err.trim()).toBe('db:reset drops every table; NODE_ENV=production, so pass --force to confirm');
     const forced = db(['reset', '--force'], secrets);
     expect(forced.status).toBe(0);
-    expect(forced.out).toMatch(new RegExp(`hot .*: reset \\(rolled back ${hotNames.length}, applied ${hotNames.length}\\)`));
-    expect(forced.out).toMatch(new RegExp(`cold .*: reset \\(rolled back ${coldNames.length}, applied ${coldNames.length}\\)`));
+    expect(forced.out).toMatch(
+      new RegExp(`hot .*: reset \\(rolled back ${hotNames.length}, applied ${hotNames.length}\\)`),
+    );
+    expect(forced.out).toMatch(
+      new RegExp(`cold .*: reset \\(rolled back ${coldNames.length}, applied ${coldNames.length}\\)`),
+    );
   });
 
   it('names an unreachable store in one line', () => {

@@ -124,7 +124,9 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
     expect(summary.hot.messages).toBeGreaterThan(0);
     expect(summary.cold.messages_archive).toBeGreaterThan(0);
     expect(await count(dbs.hot, 'SELECT count(*)::int AS n FROM messages')).toBe(summary.hot.messages);
-    expect(await count(dbs.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(summary.cold.messages_archive);
+    expect(await count(dbs.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(
+      summary.cold.messages_archive,
+    );
   });
 
   it('puts every generated message, post, comment, like and price in exactly one store', async () => {
@@ -163,19 +165,26 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
       expect((await hot.query(`SELECT count(*)::int AS n FROM ${table} WHERE created_at < $1`, at)).rows[0].n).toBe(0);
     }
     for (const table of ['messages_archive', 'posts_archive']) {
-      expect((await cold.query(`SELECT count(*)::int AS n FROM ${table} WHERE created_at >= $1`, at)).rows[0].n).toBe(0);
+      expect((await cold.query(`SELECT count(*)::int AS n FROM ${table} WHERE created_at >= $1`, at)).rows[0].n).toBe(
+        0,
+      );
     }
     const cutoffDate = [cutoff.toISOString().slice(0, 10)];
-    expect((await hot.query('SELECT count(*)::int AS n FROM stock_prices WHERE trade_date < $1::date', cutoffDate)).rows[0].n).toBe(0);
     expect(
-      (await cold.query('SELECT count(*)::int AS n FROM stock_prices_history WHERE trade_date >= $1::date', cutoffDate)).rows[0].n,
+      (await hot.query('SELECT count(*)::int AS n FROM stock_prices WHERE trade_date < $1::date', cutoffDate)).rows[0]
+        .n,
+    ).toBe(0);
+    expect(
+      (await cold.query('SELECT count(*)::int AS n FROM stock_prices_history WHERE trade_date >= $1::date', cutoffDate))
+        .rows[0].n,
     ).toBe(0);
 
     // Rows keep their content and millisecond timestamps.
     const sample = data.messages[0];
-    const archived = await cold.query('SELECT conversation_id, sender_id, content, created_at, archived_at FROM messages_archive WHERE original_id = $1', [
-      sample.id,
-    ]);
+    const archived = await cold.query(
+      'SELECT conversation_id, sender_id, content, created_at, archived_at FROM messages_archive WHERE original_id = $1',
+      [sample.id],
+    );
     expect(archived.rows[0]).toEqual({
       conversation_id: sample.conversationId,
       sender_id: sample.senderId,
@@ -184,7 +193,9 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
       archived_at: ANCHOR,
     });
     const latest = data.messages.at(-1)!;
-    const live = await hot.query('SELECT conversation_id, sender_id, content, created_at FROM messages WHERE id = $1', [latest.id]);
+    const live = await hot.query('SELECT conversation_id, sender_id, content, created_at FROM messages WHERE id = $1', [
+      latest.id,
+    ]);
     expect(live.rows[0]).toEqual({
       conversation_id: latest.conversationId,
       sender_id: latest.senderId,
@@ -204,13 +215,29 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
     expect(posts.rows.some((row) => row.likes > 0)).toBe(true);
     // No cold comment or like without its cold post, and none in hot for a cold post.
     expect(
-      await count(cold, 'SELECT count(*)::int AS n FROM comments_archive c WHERE NOT EXISTS (SELECT 1 FROM posts_archive p WHERE p.original_id = c.post_id)'),
+      await count(
+        cold,
+        'SELECT count(*)::int AS n FROM comments_archive c WHERE NOT EXISTS (SELECT 1 FROM posts_archive p WHERE p.original_id = c.post_id)',
+      ),
     ).toBe(0);
     expect(
-      await count(cold, 'SELECT count(*)::int AS n FROM post_likes_archive l WHERE NOT EXISTS (SELECT 1 FROM posts_archive p WHERE p.original_id = l.post_id)'),
+      await count(
+        cold,
+        'SELECT count(*)::int AS n FROM post_likes_archive l WHERE NOT EXISTS (SELECT 1 FROM posts_archive p WHERE p.original_id = l.post_id)',
+      ),
     ).toBe(0);
-    expect(await count(hot, 'SELECT count(*)::int AS n FROM comments c WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id)')).toBe(0);
-    expect(await count(hot, 'SELECT count(*)::int AS n FROM post_likes l WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = l.post_id)')).toBe(0);
+    expect(
+      await count(
+        hot,
+        'SELECT count(*)::int AS n FROM comments c WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id)',
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        hot,
+        'SELECT count(*)::int AS n FROM post_likes l WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = l.post_id)',
+      ),
+    ).toBe(0);
   });
 
   it('derives user_activity from exactly the archived rows', async () => {
@@ -253,18 +280,27 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
         [member.conversationId, member.userId],
       );
       expect(message.rows[0].id).toBeGreaterThan(Math.max(...data.messages.map((row) => row.id)));
-      const post = await hot.query<{ id: number }>(`INSERT INTO posts (author_id, title, body) VALUES (1, 't', 'b') RETURNING id`);
+      const post = await hot.query<{ id: number }>(
+        `INSERT INTO posts (author_id, title, body) VALUES (1, 't', 'b') RETURNING id`,
+      );
       expect(post.rows[0].id).toBeGreaterThan(data.posts.length);
       const comment = await hot.query<{ id: number }>(
         `INSERT INTO comments (post_id, author_id, body) VALUES ($1, 1, 'c') RETURNING id`,
         [post.rows[0].id],
       );
       expect(comment.rows[0].id).toBeGreaterThan(data.comments.length);
-      const like = await hot.query<{ id: number }>(`INSERT INTO post_likes (post_id, user_id) VALUES ($1, 1) RETURNING id`, [post.rows[0].id]);
+      const like = await hot.query<{ id: number }>(
+        `INSERT INTO post_likes (post_id, user_id) VALUES ($1, 1) RETURNING id`,
+        [post.rows[0].id],
+      );
       expect(like.rows[0].id).toBeGreaterThan(data.likes.length);
-      const price = await hot.query<{ id: number }>(`INSERT INTO stock_prices (stock_id, trade_date) VALUES (1, '2099-01-01') RETURNING id`);
+      const price = await hot.query<{ id: number }>(
+        `INSERT INTO stock_prices (stock_id, trade_date) VALUES (1, '2099-01-01') RETURNING id`,
+      );
       expect(price.rows[0].id).toBeGreaterThan(data.prices.length);
-      const user = await hot.query<{ id: number }>(`INSERT INTO users (username, display_name) VALUES ('new.user', 'New User') RETURNING id`);
+      const user = await hot.query<{ id: number }>(
+        `INSERT INTO users (username, display_name) VALUES ('new.user', 'New User') RETURNING id`,
+      );
       expect(user.rows[0].id).toBe(data.users.length + 1);
     } finally {
       await hot.query('ROLLBACK');
@@ -297,13 +333,17 @@ describe.runIf(hotIsPostgres())('loadDemoData after a load whose hot half failed
     try {
       // A hot user that collides with the demo's first username makes the hot half fail.
       await db.hot.query(`INSERT INTO users (id, username, display_name) VALUES (9999, 'demo', 'Squatter')`);
-      await expect(loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE })).rejects.toThrow(/users_username_key/);
+      await expect(loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE })).rejects.toThrow(
+        /users_username_key/,
+      );
       expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBeGreaterThan(0);
       expect(await count(db.hot, 'SELECT count(*)::int AS n FROM messages')).toBe(0);
 
       await db.hot.query('DELETE FROM users');
       const summary = await loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE });
-      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(summary.cold.messages_archive);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(
+        summary.cold.messages_archive,
+      );
       expect(await count(db.cold, 'SELECT count(*)::int AS n FROM archival_runs')).toBe(1);
     } finally {
       await db.drop();

@@ -121,10 +121,14 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
     expect(status).toBe(200);
     const { edges, pageInfo } = body.data.conversation.messages;
     // Exactly the hot rows, newest first: the first 30 rows of the complete page.
-    expect(edges.map((e: any) => e.node.databaseId)).toEqual(Array.from({ length: SMALL_MESSAGES.total - SMALL_MESSAGES.cold }, (_, i) => SMALL_MESSAGES.total - i));
+    expect(edges.map((e: any) => e.node.databaseId)).toEqual(
+      Array.from({ length: SMALL_MESSAGES.total - SMALL_MESSAGES.cold }, (_, i) => SMALL_MESSAGES.total - i),
+    );
     expect(edges.every((e: any) => e.node.tier === 'HOT' && e.node.sender.displayName)).toBe(true);
     expect(pageInfo.hasNextPage).toBe(true);
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['conversation', 'messages'], extensions: { code: 'COLD_STORE_UNAVAILABLE' } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['conversation', 'messages'], extensions: { code: 'COLD_STORE_UNAVAILABLE' } }),
+    ]);
 
     // A page the hot store fills on its own never needed the cold store.
     const hotOnly = await page(HOT_ONLY_PAGE);
@@ -134,7 +138,9 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
     // Records by id: the hot one resolves, the cold one fails alone.
     const nodes = await page(`{ nodes(ids: ["${toGlobalId('Message', 50)}", "${toGlobalId('Message', 5)}"]) { id } }`);
     expect(nodes.body.data.nodes).toEqual([{ id: toGlobalId('Message', 50) }, null]);
-    expect(nodes.body.errors).toEqual([expect.objectContaining({ path: ['nodes', 1], extensions: { code: 'COLD_STORE_UNAVAILABLE' } })]);
+    expect(nodes.body.errors).toEqual([
+      expect.objectContaining({ path: ['nodes', 1], extensions: { code: 'COLD_STORE_UNAVAILABLE' } }),
+    ]);
 
     // An exact count cannot be given.
     const count = await page(`{ conversation(id: "${C1}") { messages { totalCount } } }`);
@@ -161,13 +167,18 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
     expect(metrics).toMatch(/gateway_store_statements_total\{store="cold",outcome="rejected"\} [1-9]/);
     expect(metrics).toMatch(/gateway_store_breaker_state\{store="cold"\} [12]/);
 
-    const archival = await gateway.post('mutation { runArchival(input: { olderThanDays: 0 }) { id } }', { token: HTTP_SECRETS.adminToken });
+    const archival = await gateway.post('mutation { runArchival(input: { olderThanDays: 0 }) { id } }', {
+      token: HTTP_SECRETS.adminToken,
+    });
     expect(codes(archival.body)).toEqual(['COLD_STORE_UNAVAILABLE']);
   });
 
   it('answers in full again once the cold store is back, without a restart', async () => {
     await restart(coldServer);
-    await eventually(async () => ((await readiness(gateway)).status === 200 ? true : undefined), 'readiness after the cold store returned');
+    await eventually(
+      async () => ((await readiness(gateway)).status === 200 ? true : undefined),
+      'readiness after the cold store returned',
+    );
     const { body } = await page();
     expect(body.errors).toBeUndefined();
     expect(body.data.conversation.messages.edges).toHaveLength(40);
@@ -183,10 +194,16 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|prisma/i);
     const stocks = await page('{ stocks(first: 1) { edges { node { symbol } } } }');
     expect(codes(stocks.body)).toEqual(['HOT_STORE_UNAVAILABLE']);
-    await eventually(async () => ((await readiness(gateway)).body.stores.hot.breaker !== 'closed' ? true : undefined), 'the hot breaker to open');
+    await eventually(
+      async () => ((await readiness(gateway)).body.stores.hot.breaker !== 'closed' ? true : undefined),
+      'the hot breaker to open',
+    );
 
     await restart(hotServer);
-    await eventually(async () => ((await readiness(gateway)).status === 200 ? true : undefined), 'readiness after the hot store returned');
+    await eventually(
+      async () => ((await readiness(gateway)).status === 200 ? true : undefined),
+      'readiness after the hot store returned',
+    );
     const again = await page();
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data.conversation.messages.edges).toHaveLength(40);
@@ -211,8 +228,17 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
       proxy.stall();
       const statements = async () => {
         const text = await (await fetch(`${slow.base}/metrics`)).text();
-        const count = (outcome: string) => Number(new RegExp(`gateway_store_statements_total\\{store="cold",outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-        return { unavailable: count('unavailable'), rejected: count('rejected'), timeouts: /REQUEST_TIMEOUT/.test(text) };
+        const count = (outcome: string) =>
+          Number(
+            new RegExp(`gateway_store_statements_total\\{store="cold",outcome="${outcome}"\\} (\\d+)`).exec(
+              text,
+            )?.[1] ?? 0,
+          );
+        return {
+          unavailable: count('unavailable'),
+          rejected: count('rejected'),
+          timeouts: /REQUEST_TIMEOUT/.test(text),
+        };
       };
       const wave = async () => {
         const answers = await Promise.all(Array.from({ length: 30 }, () => slow.post(PAGE, { token })));
@@ -235,13 +261,19 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
       expect(second.rejected).toBeGreaterThanOrEqual(30);
 
       proxy.resume();
-      await eventually(async () => ((await readiness(slow)).status === 200 ? true : undefined), 'readiness after the store answered again');
+      await eventually(
+        async () => ((await readiness(slow)).status === 200 ? true : undefined),
+        'readiness after the store answered again',
+      );
       expect((await slow.post(PAGE, { token })).body.errors).toBeUndefined();
     });
 
     it('answers 504 REQUEST_TIMEOUT when a request outlives REQUEST_TIMEOUT_MS, and stays up', async () => {
       // A request deadline shorter than the statement timeout: the request gives up first.
-      const impatient = await startHttpGateway({ hot, cold: { ...cold, port: proxy.port } }, { resilience: { ...RESILIENCE, requestTimeoutMs: 300 } });
+      const impatient = await startHttpGateway(
+        { hot, cold: { ...cold, port: proxy.port } },
+        { resilience: { ...RESILIENCE, requestTimeoutMs: 300 } },
+      );
       try {
         expect((await impatient.post(PAGE, { token })).body.errors).toBeUndefined();
         proxy.stall();
@@ -249,7 +281,10 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
         expect(status).toBe(504);
         expect(codes(body)).toEqual(['REQUEST_TIMEOUT']);
         proxy.resume();
-        await eventually(async () => ((await impatient.post(PAGE, { token })).body.errors === undefined ? true : undefined), 'a full answer after the stall');
+        await eventually(
+          async () => ((await impatient.post(PAGE, { token })).body.errors === undefined ? true : undefined),
+          'a full answer after the stall',
+        );
       } finally {
         proxy.resume();
         await impatient.stop();

@@ -19,8 +19,15 @@ import { fakeProbe } from '../support/probes.js';
 import { hotFixtureClient, type HotFixtureClient } from '../support/hot-fixtures.js';
 
 const secrets = { adminToken: 'test-admin-token-0123456789', jwtSecret: 'test-jwt-secret-'.padEnd(40, 'x') };
-const STOCKS = Array.from({ length: 30 }, (_, i) => ({ symbol: String(1000 + ((i * 7919) % 9000)), name: `Company ${i}`, market: i % 5 ? 'TWSE' : null }));
-const USERS = Array.from({ length: 12 }, (_, i) => ({ username: `user${String.fromCharCode(97 + ((i * 5) % 12))}${i}`, displayName: `User ${i}` }));
+const STOCKS = Array.from({ length: 30 }, (_, i) => ({
+  symbol: String(1000 + ((i * 7919) % 9000)),
+  name: `Company ${i}`,
+  market: i % 5 ? 'TWSE' : null,
+}));
+const USERS = Array.from({ length: 12 }, (_, i) => ({
+  username: `user${String.fromCharCode(97 + ((i * 5) % 12))}${i}`,
+  displayName: `User ${i}`,
+}));
 
 let fresh: FreshStores;
 let hotCounter: CountingAdapter;
@@ -45,7 +52,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.apollo.stop();
-  await Promise.all([fixtures?.$disconnect(), stores?.hot.$disconnect(), stores?.cold?.$disconnect(), stores?.hotSql.dispose(), stores?.coldSql?.dispose()]);
+  await Promise.all([
+    fixtures?.$disconnect(),
+    stores?.hot.$disconnect(),
+    stores?.cold?.$disconnect(),
+    stores?.hotSql.dispose(),
+    stores?.coldSql?.dispose(),
+  ]);
   await fresh?.drop();
 });
 
@@ -55,9 +68,15 @@ beforeEach(() => {
 });
 
 async function query(source: string, viewer: Viewer = { kind: 'anonymous' }) {
-  const response = await gateway.apollo.executeOperation({ query: source }, { contextValue: createContext(stores, viewer) });
+  const response = await gateway.apollo.executeOperation(
+    { query: source },
+    { contextValue: createContext(stores, viewer) },
+  );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return response.body.singleResult as { data?: Record<string, any>; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+  return response.body.singleResult as {
+    data?: Record<string, any>;
+    errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+  };
 }
 
 async function data(source: string, viewer?: Viewer) {
@@ -78,7 +97,9 @@ describe('stocks connection', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const { stocks } = await data(`{ stocks(first: 7${after ? `, after: "${after}"` : ''}) { edges { cursor node { symbol } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`);
+      const { stocks } = await data(
+        `{ stocks(first: 7${after ? `, after: "${after}"` : ''}) { edges { cursor node { symbol } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+      );
       pages++;
       seen.push(...stocks.edges.map((e: any) => e.node.symbol));
       if (!stocks.pageInfo.hasNextPage) break;
@@ -94,7 +115,9 @@ describe('stocks connection', () => {
     const seen: string[] = [];
     let before: string | null = null;
     for (;;) {
-      const { stocks } = await data(`{ stocks(last: 8${before ? `, before: "${before}"` : ''}) { edges { node { symbol } } pageInfo { hasPreviousPage startCursor } } }`);
+      const { stocks } = await data(
+        `{ stocks(last: 8${before ? `, before: "${before}"` : ''}) { edges { node { symbol } } pageInfo { hasPreviousPage startCursor } } }`,
+      );
       seen.unshift(...stocks.edges.map((e: any) => e.node.symbol));
       if (!stocks.pageInfo.hasPreviousPage) break;
       before = stocks.pageInfo.startCursor;
@@ -113,13 +136,22 @@ describe('stocks connection', () => {
   it('handles the Relay corner cases', async () => {
     const last = STOCKS.find((s) => s.symbol === sortedSymbols.at(-1))!;
     const lastId = (await fixtures.stock.findUniqueOrThrow({ where: { symbol: last.symbol } })).id;
-    const afterLast = await data(`{ stocks(first: 5, after: "${encodeCursor('stocks:symbol', [last.symbol, lastId])}") { edges { node { symbol } } pageInfo { hasNextPage startCursor endCursor } } }`);
-    expect(afterLast.stocks).toEqual({ edges: [], pageInfo: { hasNextPage: false, startCursor: null, endCursor: null } });
+    const afterLast = await data(
+      `{ stocks(first: 5, after: "${encodeCursor('stocks:symbol', [last.symbol, lastId])}") { edges { node { symbol } } pageInfo { hasNextPage startCursor endCursor } } }`,
+    );
+    expect(afterLast.stocks).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, startCursor: null, endCursor: null },
+    });
 
-    const zero = await data('{ stocks(first: 0) { edges { node { symbol } } pageInfo { hasNextPage startCursor endCursor } } }');
+    const zero = await data(
+      '{ stocks(first: 0) { edges { node { symbol } } pageInfo { hasNextPage startCursor endCursor } } }',
+    );
     expect(zero.stocks).toEqual({ edges: [], pageInfo: { hasNextPage: true, startCursor: null, endCursor: null } });
 
-    const all = await data('{ stocks(first: 100) { edges { node { symbol } } pageInfo { hasNextPage hasPreviousPage } } }');
+    const all = await data(
+      '{ stocks(first: 100) { edges { node { symbol } } pageInfo { hasNextPage hasPreviousPage } } }',
+    );
     expect(all.stocks.edges).toHaveLength(STOCKS.length);
     expect(all.stocks.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false });
   });
@@ -127,9 +159,13 @@ describe('stocks connection', () => {
   it('continues from the position of a cursor whose row was deleted', async () => {
     const [, second, third] = sortedSymbols;
     const row = await fixtures.stock.create({ data: { symbol: `${second}A`, name: 'Short-lived', market: null } });
-    const { stocks } = await data(`{ stocks(first: 1, after: "${encodeCursor('stocks:symbol', [row.symbol, row.id])}") { edges { node { symbol } } } }`);
+    const { stocks } = await data(
+      `{ stocks(first: 1, after: "${encodeCursor('stocks:symbol', [row.symbol, row.id])}") { edges { node { symbol } } } }`,
+    );
     await fixtures.stock.delete({ where: { id: row.id } });
-    const again = await data(`{ stocks(first: 1, after: "${encodeCursor('stocks:symbol', [row.symbol, row.id])}") { edges { node { symbol } } } }`);
+    const again = await data(
+      `{ stocks(first: 1, after: "${encodeCursor('stocks:symbol', [row.symbol, row.id])}") { edges { node { symbol } } } }`,
+    );
     expect(stocks.edges[0].node.symbol).toBe(third);
     expect(again.stocks.edges[0].node.symbol).toBe(third);
   });
@@ -139,13 +175,18 @@ describe('stocks connection', () => {
     expect(await errorCode('{ stocks(first: -1) { edges { cursor } } }')).toBe('BAD_USER_INPUT');
     expect(await errorCode('{ stocks(first: 1, last: 1) { edges { cursor } } }')).toBe('BAD_USER_INPUT');
     expect(await errorCode('{ stocks(after: "garbage") { edges { cursor } } }')).toBe('INVALID_CURSOR');
-    expect(await errorCode(`{ stocks(after: "${encodeCursor('users:username', ['usera0', 1])}") { edges { cursor } } }`)).toBe('INVALID_CURSOR');
+    expect(
+      await errorCode(`{ stocks(after: "${encodeCursor('users:username', ['usera0', 1])}") { edges { cursor } } }`),
+    ).toBe('INVALID_CURSOR');
   });
 });
 
 describe('users, viewer and nodes', () => {
   it('finds a user by username and orders users by username', async () => {
-    expect((await data('{ user(username: "usera0") { username displayName databaseId } }')).user).toMatchObject({ username: 'usera0', displayName: 'User 0' });
+    expect((await data('{ user(username: "usera0") { username displayName databaseId } }')).user).toMatchObject({
+      username: 'usera0',
+      displayName: 'User 0',
+    });
     expect((await data('{ user(username: "nobody") { username } }')).user).toBeNull();
     const { users } = await data('{ users(first: 100) { edges { node { username } } totalCount } }');
     expect(users.edges.map((e: any) => e.node.username)).toEqual(USERS.map((u) => u.username).sort());
@@ -155,7 +196,10 @@ describe('users, viewer and nodes', () => {
   it('resolves the viewer of a user or analyst token, and nobody otherwise', async () => {
     const someone = await fixtures.user.findUniqueOrThrow({ where: { username: 'usera0' } });
     const selectViewer = '{ viewer { username createdAt } }';
-    expect((await data(selectViewer, { kind: 'user', userId: someone.id })).viewer).toEqual({ username: 'usera0', createdAt: someone.createdAt.toISOString() });
+    expect((await data(selectViewer, { kind: 'user', userId: someone.id })).viewer).toEqual({
+      username: 'usera0',
+      createdAt: someone.createdAt.toISOString(),
+    });
     expect((await data(selectViewer, { kind: 'analyst', userId: someone.id })).viewer.username).toBe('usera0');
     expect((await data(selectViewer, { kind: 'anonymous' })).viewer).toBeNull();
     expect((await data(selectViewer, { kind: 'admin' })).viewer).toBeNull();
@@ -164,9 +208,16 @@ describe('users, viewer and nodes', () => {
   it('resolves nodes of mixed types in order, null where nothing matches, one statement per type', async () => {
     const user = await fixtures.user.findUniqueOrThrow({ where: { username: 'usera0' } });
     const stock = await fixtures.stock.findUniqueOrThrow({ where: { symbol: sortedSymbols[0] } });
-    const ids = [toGlobalId('Stock', stock.id), toGlobalId('User', 999_999), toGlobalId('User', user.id), toGlobalId('Stock', stock.id)];
+    const ids = [
+      toGlobalId('Stock', stock.id),
+      toGlobalId('User', 999_999),
+      toGlobalId('User', user.id),
+      toGlobalId('Stock', stock.id),
+    ];
     hotCounter.reset();
-    const { nodes } = await data(`{ nodes(ids: ${JSON.stringify(ids)}) { __typename id ... on Stock { symbol } ... on User { username } } }`);
+    const { nodes } = await data(
+      `{ nodes(ids: ${JSON.stringify(ids)}) { __typename id ... on Stock { symbol } ... on User { username } } }`,
+    );
     expect(nodes).toEqual([
       { __typename: 'Stock', id: ids[0], symbol: stock.symbol },
       null,
@@ -198,13 +249,22 @@ describe('over HTTP', () => {
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('answers a query, and reads the viewer from a bearer token', async () => {
     const user = await fixtures.user.findUniqueOrThrow({ where: { username: 'usera0' } });
-    const response = await post({ query: '{ viewer { username } stocks(first: 1) { totalCount } }' }, { authorization: `Bearer ${await signToken(secrets.jwtSecret, { sub: user.id })}` });
+    const response = await post(
+      { query: '{ viewer { username } stocks(first: 1) { totalCount } }' },
+      { authorization: `Bearer ${await signToken(secrets.jwtSecret, { sub: user.id })}` },
+    );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { viewer: { username: 'usera0' }, stocks: { totalCount: STOCKS.length } } });
+    expect(await response.json()).toEqual({
+      data: { viewer: { username: 'usera0' }, stocks: { totalCount: STOCKS.length } },
+    });
   });
 
   it('answers 401 UNAUTHENTICATED to a token it cannot verify', async () => {
@@ -216,7 +276,9 @@ describe('over HTTP', () => {
   it('blocks a CSRF-able GET without a preflight header', async () => {
     const response = await fetch(`${url}?query=${encodeURIComponent('{ stocks { totalCount } }')}`);
     expect(response.status).toBe(400);
-    const allowed = await fetch(`${url}?query=${encodeURIComponent('{ stocks { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(`${url}?query=${encodeURIComponent('{ stocks { totalCount } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(allowed.status).toBe(200);
   });
 
@@ -233,7 +295,11 @@ describe('over HTTP', () => {
 
   it('refuses an oversized body with 413 and malformed JSON with 400', async () => {
     expect((await post({ query: `{ stocks { totalCount } } #${'x'.repeat(1_100_000)}` })).status).toBe(413);
-    const malformed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const malformed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":',
+    });
     expect(malformed.status).toBe(400);
   });
 });

@@ -90,7 +90,9 @@ describe.runIf(hotIsPostgres())('a steady load for 30 s', () => {
 
     expect({ failed: failures.length, first: failures.slice(0, 3) }).toEqual({ failed: 0, first: [] });
     expect(sent).toBeGreaterThanOrEqual(RATE_PER_SECOND * SECONDS * 0.9);
-    console.log(`load: ${sent} requests in ${SECONDS} s; heap after GC ${(warm / 2 ** 20).toFixed(1)} MB after warm-up, ${(end / 2 ** 20).toFixed(1)} MB at the end`);
+    console.log(
+      `load: ${sent} requests in ${SECONDS} s; heap after GC ${(warm / 2 ** 20).toFixed(1)} MB after warm-up, ${(end / 2 ** 20).toFixed(1)} MB at the end`,
+    );
     expect(end - warm).toBeLessThan(MAX_HEAP_GROWTH_BYTES);
   }, 90_000);
 });

@@ -32,7 +32,11 @@ afterAll(async () => {
 });
 
 const tables = async () =>
-  (await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.name);
+  (
+    await client.query<{ name: string }>(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+    )
+  ).rows.map((r) => r.name);
 /** Every table, column and index of the public schema. */
 const schemaObjects = async () =>
   (
@@ -42,7 +46,11 @@ const schemaObjects = async () =>
       ORDER BY 1`)
   ).rows.map((r) => r.name);
 const records = async () =>
-  (await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at, logs, applied_steps_count FROM "_prisma_migrations" ORDER BY started_at`)).rows;
+  (
+    await client.query(
+      `SELECT migration_name, checksum, finished_at, rolled_back_at, logs, applied_steps_count FROM "_prisma_migrations" ORDER BY started_at`,
+    )
+  ).rows;
 
 describe('migrate', () => {
   const migrations = loadMigrations(migrationsDir({ name: 'cold', provider: 'postgresql' }));
@@ -50,9 +58,17 @@ describe('migrate', () => {
   it("applies pending migrations and records them as Prisma's engine does", async () => {
     const applied = await withMigrationSession(store, (session, all) => migrate(session, all));
     expect(applied).toEqual(migrations.map((m) => m.name));
-    expect(await tables()).toEqual(expect.arrayContaining(['_prisma_migrations', 'messages_archive', 'archival_runs', 'user_activity']));
+    expect(await tables()).toEqual(
+      expect.arrayContaining(['_prisma_migrations', 'messages_archive', 'archival_runs', 'user_activity']),
+    );
     const [row] = await records();
-    expect(row).toMatchObject({ migration_name: migrations[0]!.name, checksum: migrations[0]!.checksum, rolled_back_at: null, logs: null, applied_steps_count: 1 });
+    expect(row).toMatchObject({
+      migration_name: migrations[0]!.name,
+      checksum: migrations[0]!.checksum,
+      rolled_back_at: null,
+      logs: null,
+      applied_steps_count: 1,
+    });
     expect(row.finished_at).toBeInstanceOf(Date);
   });
 
@@ -66,7 +82,13 @@ describe('migrate', () => {
 
   it('reports status', async () => {
     const status = await withMigrationSession(store, readStatus);
-    expect(status).toEqual({ applied: migrations.map((m) => m.name), pending: [], failed: [], modified: [], unknown: [] });
+    expect(status).toEqual({
+      applied: migrations.map((m) => m.name),
+      pending: [],
+      failed: [],
+      modified: [],
+      unknown: [],
+    });
   });
 
   it('rolls back the last migration with its down.sql, and applies it again afterwards', async () => {
@@ -85,17 +107,24 @@ describe('migrate', () => {
     cpSync(migrationsDir(store), dir, { recursive: true });
     const broken = path.join(dir, '20991231000000_broken');
     mkdirSync(broken);
-    writeFileSync(path.join(broken, 'migration.sql'), 'CREATE TABLE half_done (id INT);\nALTER TABLE no_such_table ADD COLUMN x INT;\n');
+    writeFileSync(
+      path.join(broken, 'migration.sql'),
+      'CREATE TABLE half_done (id INT);\nALTER TABLE no_such_table ADD COLUMN x INT;\n',
+    );
     writeFileSync(path.join(broken, 'down.sql'), 'DROP TABLE half_done;\n');
 
     const session = await openMigrationSession(store);
     try {
       await expect(migrate(session, loadMigrations(dir))).rejects.toThrow(MigrationError);
-      await expect(migrate(session, loadMigrations(dir))).rejects.toThrow(/20991231000000_broken failed: relation "no_such_table" does not exist/);
+      await expect(migrate(session, loadMigrations(dir))).rejects.toThrow(
+        /20991231000000_broken failed: relation "no_such_table" does not exist/,
+      );
       expect(await tables()).not.toContain('half_done');
       const failed = (await records()).filter((r) => r.migration_name === '20991231000000_broken');
       expect(failed).toHaveLength(2);
-      expect(failed.every((r) => r.finished_at === null && r.rolled_back_at instanceof Date && /no_such_table/.test(r.logs))).toBe(true);
+      expect(
+        failed.every((r) => r.finished_at === null && r.rolled_back_at instanceof Date && /no_such_table/.test(r.logs)),
+      ).toBe(true);
 
       writeFileSync(path.join(broken, 'migration.sql'), 'CREATE TABLE half_done (id INT);\n');
       expect(await migrate(session, loadMigrations(dir))).toEqual(['20991231000000_broken']);

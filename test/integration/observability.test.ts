@@ -24,7 +24,8 @@ const metricsText = async (g: HttpGateway, token?: string) => {
   const response = await fetch(`${g.base}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   return { status: response.status, text: await response.text(), type: response.headers.get('content-type') };
 };
-const sample = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}()|[\]\\^$.*+?]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+const sample = (text: string, series: string) =>
+  Number(new RegExp(`^${series.replace(/[{}()|[\]\\^$.*+?]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 
 describe.runIf(hotIsPostgres())('observability', () => {
   beforeAll(async () => {
@@ -44,11 +45,21 @@ describe.runIf(hotIsPostgres())('observability', () => {
     expect(id).toMatch(UUID);
     const echoed = await gateway.post('{ __typename }', { headers: { 'x-request-id': 'edge-7f3a.42' } });
     expect(echoed.headers.get('x-request-id')).toBe('edge-7f3a.42');
-    const replaced = await gateway.post('{ __typename }', { headers: { 'x-request-id': 'no spaces or <tags> allowed' } });
+    const replaced = await gateway.post('{ __typename }', {
+      headers: { 'x-request-id': 'no spaces or <tags> allowed' },
+    });
     expect(replaced.headers.get('x-request-id')).toMatch(UUID);
 
     const line = gateway.logs.lines.find((l) => l.requestId === id)!;
-    expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'POST', path: '/graphql', status: 200, operation: 'ChatPage', service: 'stock-insight-gateway' });
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operation: 'ChatPage',
+      service: 'stock-insight-gateway',
+    });
     expect(line.ms).toEqual(expect.any(Number));
     expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
@@ -59,19 +70,25 @@ describe.runIf(hotIsPostgres())('observability', () => {
     await gateway.post('{ viewer { id } }', { token: HTTP_SECRETS.adminToken });
     await gateway.post('{ viewer { id } }', { token: 'guessed-admin-token-0000' });
     const text = gateway.logs.text();
-    for (const secret of [user, analyst, HTTP_SECRETS.adminToken, 'guessed-admin-token-0000', HTTP_SECRETS.jwtSecret]) expect(text).not.toContain(secret);
+    for (const secret of [user, analyst, HTTP_SECRETS.adminToken, 'guessed-admin-token-0000', HTTP_SECRETS.jwtSecret])
+      expect(text).not.toContain(secret);
     expect(gateway.logs.lines.some((l) => l.msg === 'authentication failed' && l.address)).toBe(true);
   });
 
   it('serves Prometheus metrics: requests by operation, errors by code, statements per store, batches, breakers', async () => {
     await gateway.post(PAGE, { token: analyst });
-    await gateway.post(`{ nodes(ids: ["${toGlobalId('Message', 40)}", "${toGlobalId('Message', 41)}", "${toGlobalId('Message', 42)}"]) { id } }`, { token: analyst });
+    await gateway.post(
+      `{ nodes(ids: ["${toGlobalId('Message', 40)}", "${toGlobalId('Message', 41)}", "${toGlobalId('Message', 42)}"]) { id } }`,
+      { token: analyst },
+    );
     await gateway.post('{ stocks(first: 101) { totalCount } }');
     await gateway.post('{ __schema { types { name } } }');
     const { status, text, type } = await metricsText(gateway);
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/plain/);
-    expect(sample(text, 'gateway_graphql_request_duration_seconds_count{operation="ChatPage",type="query"}')).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(text, 'gateway_graphql_request_duration_seconds_count{operation="ChatPage",type="query"}'),
+    ).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'gateway_graphql_errors_total{code="BAD_USER_INPUT"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'gateway_graphql_errors_total{code="INTROSPECTION_DISABLED"}')).toBe(1);
     expect(sample(text, 'gateway_graphql_errors_total{code="UNAUTHENTICATED"}')).toBeGreaterThanOrEqual(1);
@@ -89,7 +106,9 @@ describe.runIf(hotIsPostgres())('observability', () => {
   it('keeps the operation-name label bounded whatever names clients send', async () => {
     for (let i = 0; i < MAX_OPERATION_NAMES + 50; i++) await gateway.post(`query Op${i} { __typename }`);
     const { text } = await metricsText(gateway);
-    const names = new Set([...text.matchAll(/gateway_graphql_request_duration_seconds_count\{operation="([^"]+)"/g)].map((m) => m[1]));
+    const names = new Set(
+      [...text.matchAll(/gateway_graphql_request_duration_seconds_count\{operation="([^"]+)"/g)].map((m) => m[1]),
+    );
     expect(names.size).toBeLessThanOrEqual(MAX_OPERATION_NAMES + 2);
     expect(names.has('other')).toBe(true);
   });
@@ -97,21 +116,28 @@ describe.runIf(hotIsPostgres())('observability', () => {
   it('reports archival: runs and rows moved, the last success and its duration, and the lag past the cutoff', async () => {
     const before = await metricsText(gateway);
     // Every seeded hot message is older than a 0-day cutoff, so the lag shows...
-    expect(sample(before.text, 'gateway_archival_oldest_hot_row_past_cutoff_seconds{dataset="messages"}')).toBeGreaterThan(0);
+    expect(
+      sample(before.text, 'gateway_archival_oldest_hot_row_past_cutoff_seconds{dataset="messages"}'),
+    ).toBeGreaterThan(0);
     // ...until archival moves them.
-    const run = await gateway.post('mutation { runArchival(input: { olderThanDays: 0 }) { status messages } }', { token: HTTP_SECRETS.adminToken });
+    const run = await gateway.post('mutation { runArchival(input: { olderThanDays: 0 }) { status messages } }', {
+      token: HTTP_SECRETS.adminToken,
+    });
     expect(run.body.data.runArchival).toEqual({ status: 'SUCCEEDED', messages: 30 });
     const after = await metricsText(gateway);
     expect(sample(after.text, 'gateway_archival_runs_total{kind="ARCHIVE",status="SUCCEEDED"}')).toBe(1);
     expect(sample(after.text, 'gateway_archival_rows_moved_total{kind="ARCHIVE",dataset="messages"}')).toBe(30);
-    expect(sample(after.text, 'gateway_archival_last_success_timestamp_seconds') * 1000).toBeGreaterThan(Date.now() - 120_000);
+    expect(sample(after.text, 'gateway_archival_last_success_timestamp_seconds') * 1000).toBeGreaterThan(
+      Date.now() - 120_000,
+    );
     expect(sample(after.text, 'gateway_archival_last_duration_seconds')).toBeGreaterThan(0);
     expect(sample(after.text, 'gateway_archival_oldest_hot_row_past_cutoff_seconds{dataset="messages"}')).toBe(0);
   });
 
   it('slows down repeated failed authentications from one address with 429, and never anonymous readers', async () => {
     // The limit is 3 per minute; the token test above already failed once.
-    for (let i = 0; i < 2; i++) expect((await gateway.post('{ __typename }', { token: `wrong-${i}-xxxxxxxxxxxxxxxx` })).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await gateway.post('{ __typename }', { token: `wrong-${i}-xxxxxxxxxxxxxxxx` })).status).toBe(401);
     const throttled = await gateway.post('{ __typename }', { token: 'wrong-again-xxxxxxxxxxxxxxxx' });
     expect(throttled.status).toBe(429);
     expect(throttled.body.errors[0].extensions.code).toBe('RATE_LIMITED');
@@ -144,16 +170,22 @@ describe.runIf(hotIsPostgres())('production mode and its switches', () => {
 
   it('turns off introspection and the Sandbox in production, unless ENABLE_SANDBOX', async () => {
     const production = await start({ nodeEnv: 'production' });
-    expect((await production.post('{ __schema { queryType { name } } }')).body.errors[0].extensions.code).toBe('INTROSPECTION_DISABLED');
+    expect((await production.post('{ __schema { queryType { name } } }')).body.errors[0].extensions.code).toBe(
+      'INTROSPECTION_DISABLED',
+    );
     expect(await landing(production)).not.toMatch(/text\/html|embeddable-sandbox/);
     const withSandbox = await start({ nodeEnv: 'production', enableSandbox: true });
-    expect((await withSandbox.post('{ __schema { queryType { name } } }')).body.data.__schema.queryType.name).toBe('Query');
+    expect((await withSandbox.post('{ __schema { queryType { name } } }')).body.data.__schema.queryType.name).toBe(
+      'Query',
+    );
     expect(await landing(withSandbox)).toMatch(/^text\/html[^]*embeddable-sandbox/);
   });
 
   it('suggests field names in development only', async () => {
     const development = await start({ nodeEnv: 'development' });
-    expect((await development.post('{ stock(symbol: "x") { symbl } }')).body.errors[0].message).toMatch(/Did you mean "symbol"\?/);
+    expect((await development.post('{ stock(symbol: "x") { symbl } }')).body.errors[0].message).toMatch(
+      /Did you mean "symbol"\?/,
+    );
     const production = await start({ nodeEnv: 'production' });
     const hidden = (await production.post('{ stock(symbol: "x") { symbl } }')).body.errors[0];
     expect(hidden.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -51,12 +51,19 @@ function startGateway(env: Record<string, string>): Promise<Started> {
 
 /** Runs the compiled gateway expecting it to fail; returns its exit code and stderr lines. */
 function failedStart(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [MAIN], { cwd: PROJECT_ROOT, env: { ...BASE_ENV, PORT: '0', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [MAIN], {
+    cwd: PROJECT_ROOT,
+    env: { ...BASE_ENV, PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, lines: result.stderr.split('\n').filter(Boolean) };
 }
 
 const graphqlPost = (url: string, query: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json() as Promise<any>);
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
+    (r) => r.json() as Promise<any>,
+  );
 
 describe('the compiled gateway on the embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stock-insight-start-'));
@@ -89,7 +96,10 @@ describe('the compiled gateway on the embedded PostgreSQL', () => {
   it('reuses the data on a second start', async () => {
     const gateway = await startGateway({ DATA_DIR: dataDir });
     expect(gateway.output()).not.toMatch(/loading demo data|initialising/);
-    const answer = await graphqlPost(gateway.url, '{ stocks(first: 100) { totalCount } users(first: 1) { totalCount } }');
+    const answer = await graphqlPost(
+      gateway.url,
+      '{ stocks(first: 100) { totalCount } users(first: 1) { totalCount } }',
+    );
     expect(answer.data).toEqual({ stocks: { totalCount: 50 }, users: { totalCount: 200 } });
     gateway.child.kill('SIGINT');
     expect(await gateway.exited).toBe(0);
@@ -98,7 +108,8 @@ describe('the compiled gateway on the embedded PostgreSQL', () => {
 
 describe.runIf(hotIsPostgres())('the compiled gateway in production, under load', () => {
   let fresh: FreshStores;
-  const url = (store: StoreConfig) => `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
+  const url = (store: StoreConfig) =>
+    `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
 
   beforeAll(async () => {
     fresh = await freshSmallStores();
@@ -120,8 +131,16 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
       SHUTDOWN_TIMEOUT_MS: '5000',
     });
     // Production logs are JSON lines, the banner among them.
-    expect(gateway.output().split('\n').filter(Boolean).every((line) => JSON.parse(line).service === 'stock-insight-gateway')).toBe(true);
-    const query = JSON.stringify({ query: `{ conversation(id: "${toGlobalId('Conversation', 1)}") { messages(first: 50) { edges { node { content sender { displayName } } } } } }` });
+    expect(
+      gateway
+        .output()
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => JSON.parse(line).service === 'stock-insight-gateway'),
+    ).toBe(true);
+    const query = JSON.stringify({
+      query: `{ conversation(id: "${toGlobalId('Conversation', 1)}") { messages(first: 50) { edges { node { content sender { displayName } } } } } }`,
+    });
     const outcomes: { status: number | string; code?: string; started: number; ended: number }[] = [];
     let stopping = false;
     let signalledAt = Infinity;
@@ -137,7 +156,12 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
             signal: AbortSignal.timeout(20_000),
           });
           const body = (await response.json()) as any;
-          outcomes.push({ status: response.status, code: body.errors?.[0]?.extensions?.code, started, ended: performance.now() });
+          outcomes.push({
+            status: response.status,
+            code: body.errors?.[0]?.extensions?.code,
+            started,
+            ended: performance.now(),
+          });
         } catch (error) {
           const name = (error as Error).name;
           outcomes.push({ status: name === 'TimeoutError' ? 'hung' : 'closed', started, ended: performance.now() });
@@ -161,7 +185,9 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
       else expect(o.status === 'closed' && o.started >= signalledAt - 50).toBe(true);
     }
     // Requests in flight when the signal came were answered in full; new ones were told to go elsewhere.
-    expect(outcomes.filter((o) => o.status === 200 && o.started < signalledAt && o.ended > signalledAt).length).toBeGreaterThan(0);
+    expect(
+      outcomes.filter((o) => o.status === 200 && o.started < signalledAt && o.ended > signalledAt).length,
+    ).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.status === 503 && o.started >= signalledAt).length).toBeGreaterThan(0);
     expect(gateway.output()).toMatch(/SIGTERM: finishing in-flight requests/);
   }, 120_000);
@@ -179,7 +205,8 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
 
 describe('start-up failures end with one line and a non-zero exit', () => {
   let fresh: FreshStores;
-  const url = (store: StoreConfig) => `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
+  const url = (store: StoreConfig) =>
+    `postgresql://${store.user}:${encodeURIComponent(store.password)}@${store.host}:${store.port}/${store.database}`;
 
   beforeAll(async () => {
     fresh = await freshStores({ migrated: false });
@@ -189,7 +216,9 @@ describe('start-up failures end with one line and a non-zero exit', () => {
   it('bad configuration names the variable', () => {
     const { status, lines } = failedStart({ PORT: 'eighty' });
     expect(status).toBe(1);
-    expect(lines).toEqual(['stock-insight-gateway: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")']);
+    expect(lines).toEqual([
+      'stock-insight-gateway: invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")',
+    ]);
   });
 
   it('production with an open /metrics names the variable to set', () => {
@@ -201,14 +230,21 @@ describe('start-up failures end with one line and a non-zero exit', () => {
       COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
     });
     expect(status).toBe(1);
-    expect(lines).toEqual(['stock-insight-gateway: invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)']);
+    expect(lines).toEqual([
+      'stock-insight-gateway: invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on its own address (METRICS_HOST, default 127.0.0.1)',
+    ]);
   });
 
   it('a store that is down names the store', () => {
-    const { status, lines } = failedStart({ HOT_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere', COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere' });
+    const { status, lines } = failedStart({
+      HOT_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
+      COLD_DATABASE_URL: 'postgresql://postgres:x@127.0.0.1:1/nowhere',
+    });
     expect(status).toBe(1);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^stock-insight-gateway: hot \(postgresql 127\.0\.0\.1:1\/nowhere\) is unreachable: .*ECONNREFUSED/);
+    expect(lines[0]).toMatch(
+      /^stock-insight-gateway: hot \(postgresql 127\.0\.0\.1:1\/nowhere\) is unreachable: .*ECONNREFUSED/,
+    );
   });
 
   it.runIf(hotIsPostgres())('a failed migration names the migration and the cause', async () => {
@@ -218,6 +254,8 @@ describe('start-up failures end with one line and a non-zero exit', () => {
     await client.end();
     const { status, lines } = failedStart({ HOT_DATABASE_URL: url(fresh.hot), COLD_DATABASE_URL: url(fresh.cold) });
     expect(status).toBe(1);
-    expect(lines).toEqual(['stock-insight-gateway: migration 20261122000000_init failed: relation "users" already exists']);
+    expect(lines).toEqual([
+      'stock-insight-gateway: migration 20261122000000_init failed: relation "users" already exists',
+    ]);
   });
 });

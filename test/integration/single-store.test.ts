@@ -19,7 +19,13 @@ describe('configuration', () => {
     expect(config.singleStore).toBe(true);
     expect(config.stores).toMatchObject({ mode: 'external', cold: undefined });
     expect(() => loadConfig({ HOT_DATABASE_URL: hot })).toThrow(/COLD_DATABASE_URL .*COLD_STORE=disabled/);
-    expect(() => loadConfig({ HOT_DATABASE_URL: hot, COLD_DATABASE_URL: 'postgresql://app@cold.internal/cold', COLD_STORE: 'disabled' })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({
+        HOT_DATABASE_URL: hot,
+        COLD_DATABASE_URL: 'postgresql://app@cold.internal/cold',
+        COLD_STORE: 'disabled',
+      }),
+    ).toThrow(ConfigError);
   });
 });
 
@@ -41,18 +47,35 @@ describe.runIf(hotIsPostgres())('the gateway on the hot store alone', () => {
   });
 
   it('pages through the hot rows only, completely and without errors', async () => {
-    const { body } = await gateway.post(`{ conversation(id: "${C1}") { messages(first: 100) { totalCount edges { node { tier } } pageInfo { hasNextPage } } } }`, { token });
+    const { body } = await gateway.post(
+      `{ conversation(id: "${C1}") { messages(first: 100) { totalCount edges { node { tier } } pageInfo { hasNextPage } } } }`,
+      { token },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.conversation.messages).toMatchObject({ totalCount: HOT, pageInfo: { hasNextPage: false } });
     expect(body.data.conversation.messages.edges).toHaveLength(HOT);
-    const nodes = await gateway.post(`{ nodes(ids: ["${toGlobalId('Message', 5)}", "${toGlobalId('Message', 50)}"]) { id } }`, { token });
+    const nodes = await gateway.post(
+      `{ nodes(ids: ["${toGlobalId('Message', 5)}", "${toGlobalId('Message', 50)}"]) { id } }`,
+      { token },
+    );
     expect(nodes.body).toEqual({ data: { nodes: [null, { id: toGlobalId('Message', 50) }] } });
   });
 
   it('says archival is disabled, and refuses to run it', async () => {
-    const status = await gateway.post('{ archiveStatus { archivalEnabled watermark lastRun { id } } archivalRuns { totalCount } }', { token });
-    expect(status.body).toEqual({ data: { archiveStatus: { archivalEnabled: false, watermark: null, lastRun: null }, archivalRuns: { totalCount: 0 } } });
-    for (const mutation of ['mutation { runArchival { id } }', 'mutation { restoreArchive(from: "2026-01-01", to: "2026-01-02") { id } }']) {
+    const status = await gateway.post(
+      '{ archiveStatus { archivalEnabled watermark lastRun { id } } archivalRuns { totalCount } }',
+      { token },
+    );
+    expect(status.body).toEqual({
+      data: {
+        archiveStatus: { archivalEnabled: false, watermark: null, lastRun: null },
+        archivalRuns: { totalCount: 0 },
+      },
+    });
+    for (const mutation of [
+      'mutation { runArchival { id } }',
+      'mutation { restoreArchive(from: "2026-01-01", to: "2026-01-02") { id } }',
+    ]) {
       const refused = await gateway.post(mutation, { token: HTTP_SECRETS.adminToken });
       expect(refused.body.errors[0].extensions.code).toBe('ARCHIVAL_DISABLED');
     }

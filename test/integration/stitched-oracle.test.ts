@@ -58,14 +58,22 @@ async function load(rows: readonly Row[]): Promise<void> {
   const hot = rows.filter((r) => r.place !== 'cold');
   const cold = rows.filter((r) => r.place !== 'hot');
   if (hot.length) {
-    await hotDb.query(`INSERT INTO messages (id, conversation_id, sender_id, content, created_at) SELECT id, 1, 1, 'm' || id, at FROM unnest($1::int[], $2::timestamptz[]) AS t(id, at)`, [hot.map((r) => r.id), hot.map((r) => r.createdAt.toISOString())]);
+    await hotDb.query(
+      `INSERT INTO messages (id, conversation_id, sender_id, content, created_at) SELECT id, 1, 1, 'm' || id, at FROM unnest($1::int[], $2::timestamptz[]) AS t(id, at)`,
+      [hot.map((r) => r.id), hot.map((r) => r.createdAt.toISOString())],
+    );
   }
   if (cold.length) {
-    await coldDb.query(`INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at) SELECT id, 1, 1, 'm' || id, at FROM unnest($1::int[], $2::timestamptz[]) AS t(id, at)`, [cold.map((r) => r.id), cold.map((r) => r.createdAt.toISOString())]);
+    await coldDb.query(
+      `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at) SELECT id, 1, 1, 'm' || id, at FROM unnest($1::int[], $2::timestamptz[]) AS t(id, at)`,
+      [cold.map((r) => r.id), cold.map((r) => r.createdAt.toISOString())],
+    );
   }
 }
 
-async function page(args: string): Promise<{ ids: number[]; start: string | null; end: string | null; hasNext: boolean; hasPrevious: boolean }> {
+async function page(
+  args: string,
+): Promise<{ ids: number[]; start: string | null; end: string | null; hasNext: boolean; hasPrevious: boolean }> {
   const { data, errors } = await gateway.execute(
     `{ conversation(id: "${conversationId}") { messages(${args}) { edges { node { databaseId } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } }`,
     { kind: 'admin' },
@@ -86,7 +94,10 @@ const datasets = fc
   .record({
     times: fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 1)), { minLength: 0, maxLength: 45 }),
     boundary: fc.integer({ min: 0, max: 6 }),
-    placements: fc.array(fc.constantFrom<'hot' | 'cold' | 'both'>('hot', 'cold', 'both'), { minLength: 45, maxLength: 45 }),
+    placements: fc.array(fc.constantFrom<'hot' | 'cold' | 'both'>('hot', 'cold', 'both'), {
+      minLength: 45,
+      maxLength: 45,
+    }),
     knowBounds: fc.boolean(),
   })
   .map(({ times, boundary, placements, knowBounds }) => {
@@ -102,7 +113,9 @@ const datasets = fc
     const hotTimes = rows.filter((r) => r.place !== 'cold').map((r) => r.createdAt.getTime());
     const oldestHot = hotTimes.length ? new Date(Math.min(...hotTimes, cutoff.getTime())) : cutoff;
     // Every cold key is older than coldBefore; no hot key is older than hotFrom.
-    const rowBounds: Bounds = knowBounds ? { coldBefore: cutoff, hotFrom: oldestHot } : { coldBefore: null, hotFrom: null };
+    const rowBounds: Bounds = knowBounds
+      ? { coldBefore: cutoff, hotFrom: oldestHot }
+      : { coldBefore: null, hotFrom: null };
     return { rows, bounds: rowBounds };
   });
 
@@ -129,33 +142,44 @@ const oracle = (rows: readonly Row[]) =>
 describe.runIf(hotIsPostgres())('stitched connection against an oracle', () => {
   it('pages forward and backward to the end: every message exactly once, in order', async () => {
     await fc.assert(
-      fc.asyncProperty(datasets, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), async (dataset, forwardSize, backwardSize) => {
-        bounds = dataset.bounds;
-        await load(dataset.rows);
-        const expected = oracle(dataset.rows);
+      fc.asyncProperty(
+        datasets,
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (dataset, forwardSize, backwardSize) => {
+          bounds = dataset.bounds;
+          await load(dataset.rows);
+          const expected = oracle(dataset.rows);
 
-        const forward: number[] = [];
-        let after: string | null = null;
-        for (let guard = 0; guard <= expected.length + 1; guard++) {
-          const result = await page(`first: ${forwardSize}${after ? `, after: "${after}"` : ''}`);
-          forward.push(...result.ids);
-          expect(result.hasPrevious).toBe(after !== null);
-          if (!result.hasNext) break;
-          after = result.end;
-        }
-        expect(forward).toEqual(expected);
+          const forward: number[] = [];
+          let after: string | null = null;
+          for (let guard = 0; guard <= expected.length + 1; guard++) {
+            const result = await page(`first: ${forwardSize}${after ? `, after: "${after}"` : ''}`);
+            forward.push(...result.ids);
+            expect(result.hasPrevious).toBe(after !== null);
+            if (!result.hasNext) break;
+            after = result.end;
+          }
+          expect(forward).toEqual(expected);
 
-        const backward: number[] = [];
-        let before: string | null = null;
-        for (let guard = 0; guard <= expected.length + 1; guard++) {
-          const result = await page(`last: ${backwardSize}${before ? `, before: "${before}"` : ''}`);
-          backward.unshift(...result.ids);
-          if (!result.hasPrevious) break;
-          before = result.start;
-        }
-        expect(backward).toEqual(expected);
-      }),
-      { numRuns: 150, examples: [[edgeExample(), 1, 1], [edgeExample(), 2, 1]] },
+          const backward: number[] = [];
+          let before: string | null = null;
+          for (let guard = 0; guard <= expected.length + 1; guard++) {
+            const result = await page(`last: ${backwardSize}${before ? `, before: "${before}"` : ''}`);
+            backward.unshift(...result.ids);
+            if (!result.hasPrevious) break;
+            before = result.start;
+          }
+          expect(backward).toEqual(expected);
+        },
+      ),
+      {
+        numRuns: 150,
+        examples: [
+          [edgeExample(), 1, 1],
+          [edgeExample(), 2, 1],
+        ],
+      },
     );
   });
 });

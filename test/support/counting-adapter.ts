@@ -13,7 +13,9 @@ export interface CountingAdapter {
 
 export function countingAdapter(inner: SqlDriverAdapterFactory): CountingAdapter {
   const statements: string[] = [];
-  const record = <T extends { queryRaw(q: SqlQuery): Promise<unknown>; executeRaw(q: SqlQuery): Promise<number> }>(target: T): T =>
+  const record = <T extends { queryRaw(q: SqlQuery): Promise<unknown>; executeRaw(q: SqlQuery): Promise<number> }>(
+    target: T,
+  ): T =>
     new Proxy(target, {
       get(object, property, receiver) {
         const value = Reflect.get(object, property, receiver);
@@ -24,7 +26,8 @@ export function countingAdapter(inner: SqlDriverAdapterFactory): CountingAdapter
           };
         }
         if (property === 'startTransaction') {
-          return async (...args: unknown[]) => record((await (value as (...a: unknown[]) => Promise<Transaction>).apply(object, args)) as Transaction);
+          return async (...args: unknown[]) =>
+            record((await (value as (...a: unknown[]) => Promise<Transaction>).apply(object, args)) as Transaction);
         }
         return typeof value === 'function' ? value.bind(object) : value;
       },

@@ -19,18 +19,31 @@ export interface FreshStores {
 export async function freshStores(options: { migrated?: boolean } = {}): Promise<FreshStores> {
   const servers = inject('testServers');
   const suffix = randomBytes(4).toString('hex');
-  const hot: StoreConfig = { ...servers.hot, database: `sig_test_${suffix}_hot`, pool: { ...servers.hot.pool, max: 5 } };
-  const cold: StoreConfig = { ...servers.cold, database: `sig_test_${suffix}_cold`, pool: { ...servers.cold.pool, max: 5 } };
+  const hot: StoreConfig = {
+    ...servers.hot,
+    database: `sig_test_${suffix}_hot`,
+    pool: { ...servers.hot.pool, max: 5 },
+  };
+  const cold: StoreConfig = {
+    ...servers.cold,
+    database: `sig_test_${suffix}_cold`,
+    pool: { ...servers.cold.pool, max: 5 },
+  };
   for (const store of [hot, cold]) {
     await ensureDatabase(store);
-    if (options.migrated !== false) await withMigrationSession(store, (session, migrations) => migrate(session, migrations));
+    if (options.migrated !== false)
+      await withMigrationSession(store, (session, migrations) => migrate(session, migrations));
   }
   return { hot, cold, drop: () => dropDatabases([hot, cold]) };
 }
 
-
 /** Fresh stores plus a connected pg client on each (both stores must be PostgreSQL). */
-export async function freshDatabases(): Promise<{ hot: pg.Client; cold: pg.Client; stores: FreshStores; drop(): Promise<void> }> {
+export async function freshDatabases(): Promise<{
+  hot: pg.Client;
+  cold: pg.Client;
+  stores: FreshStores;
+  drop(): Promise<void>;
+}> {
   const stores = await freshStores();
   const hot = new pg.Client(pgConnectionConfig(stores.hot));
   const cold = new pg.Client(pgConnectionConfig(stores.cold));

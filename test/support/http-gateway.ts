@@ -4,13 +4,26 @@
  */
 import type { AddressInfo } from 'node:net';
 import { signToken } from '../../src/auth/viewer.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_LIMITS, DEFAULT_RESILIENCE, type ConcurrencyLimits, type NodeEnv, type OperationLimits, type ResilienceConfig, type StoreConfig, type TrustProxy } from '../../src/config.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_LIMITS,
+  DEFAULT_RESILIENCE,
+  type ConcurrencyLimits,
+  type NodeEnv,
+  type OperationLimits,
+  type ResilienceConfig,
+  type StoreConfig,
+  type TrustProxy,
+} from '../../src/config.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import { capturingLogger, type CapturedLogs } from './logs.js';
 
-export const HTTP_SECRETS = { adminToken: 'http-test-admin-token-0123456789', jwtSecret: 'http-test-jwt-secret-'.padEnd(40, 'x') };
+export const HTTP_SECRETS = {
+  adminToken: 'http-test-admin-token-0123456789',
+  jwtSecret: 'http-test-jwt-secret-'.padEnd(40, 'x'),
+};
 
 const UNSHARED: ConcurrencyLimits = { ...DEFAULT_CONCURRENCY, addressStatements: 10_000, addressRequests: 10_000 };
 
@@ -23,7 +36,10 @@ export interface HttpGateway {
   readonly metrics: GatewayMetrics;
   readonly logs: CapturedLogs;
   /** POSTs one GraphQL operation; resolves to the status and the parsed body. */
-  post(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  post(
+    query: string,
+    options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   analystToken(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -47,7 +63,10 @@ export interface HttpGatewayOptions {
   readonly discardLogs?: boolean;
 }
 
-export async function startHttpGateway(config: { hot: StoreConfig; cold: StoreConfig | undefined }, options: HttpGatewayOptions = {}): Promise<HttpGateway> {
+export async function startHttpGateway(
+  config: { hot: StoreConfig; cold: StoreConfig | undefined },
+  options: HttpGatewayOptions = {},
+): Promise<HttpGateway> {
   const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const metrics = createMetrics();
   const logs = capturingLogger({ discard: options.discardLogs });
@@ -84,7 +103,11 @@ export async function startHttpGateway(config: { hot: StoreConfig; cold: StoreCo
     async post(query, { variables, token, headers = {} } = {}) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
       });
       return { status: response.status, body: await response.json(), headers: response.headers };

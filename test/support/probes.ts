@@ -2,5 +2,10 @@
 import type { StoreProbe } from '../../src/stores/guarded-stores.js';
 
 export function fakeProbe(applied: readonly string[] = [], expected: readonly string[] = []): StoreProbe {
-  return { breaker: () => 'closed', ping: async () => undefined, appliedMigrations: async () => [...applied], expectedMigrations: expected };
+  return {
+    breaker: () => 'closed',
+    ping: async () => undefined,
+    appliedMigrations: async () => [...applied],
+    expectedMigrations: expected,
+  };
 }

@@ -9,7 +9,11 @@ import { fakeProbe } from './probes.js';
 
 export interface GraphQLResult {
   readonly data?: any;
-  readonly errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  readonly errors?: readonly {
+    message: string;
+    path?: readonly (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
 }
 
 export interface TestGateway {
@@ -30,13 +34,21 @@ export async function startTestGateway(stores: Stores): Promise<TestGateway> {
   return {
     gateway,
     async execute(query, viewer) {
-      const response = await gateway.apollo.executeOperation({ query }, { contextValue: createContext(stores, viewer) });
+      const response = await gateway.apollo.executeOperation(
+        { query },
+        { contextValue: createContext(stores, viewer) },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return response.body.singleResult as GraphQLResult;
     },
     async stop() {
       await gateway.apollo.stop();
-      await Promise.all([stores.hot.$disconnect(), stores.cold?.$disconnect(), stores.hotSql.dispose(), stores.coldSql?.dispose()]);
+      await Promise.all([
+        stores.hot.$disconnect(),
+        stores.cold?.$disconnect(),
+        stores.hotSql.dispose(),
+        stores.coldSql?.dispose(),
+      ]);
     },
   };
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type TrustProxy } from '../../src/config.js';
 import { clientAddressResolver, normalise } from '../../src/http/client-address.js';
 
-const trustOf = (value: string | undefined): TrustProxy => loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy;
-const resolve = (value: string | undefined, socket: string | undefined, forwardedFor?: string | string[]) => clientAddressResolver(trustOf(value))(socket, forwardedFor);
+const trustOf = (value: string | undefined): TrustProxy =>
+  loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy;
+const resolve = (value: string | undefined, socket: string | undefined, forwardedFor?: string | string[]) =>
+  clientAddressResolver(trustOf(value))(socket, forwardedFor);
 
 describe('TRUST_PROXY', () => {
   it('reads false, true (one hop), a hop count, and a list of addresses, CIDRs and names', () => {
@@ -23,7 +25,16 @@ describe('TRUST_PROXY', () => {
   });
 
   it('refuses anything else with one line naming the variable', () => {
-    for (const bad of ['maybe', '10.0.0.0/33', '::1/129', '10.0.0/8', '10.0.0.0/8/1', '10.0.0.0/-1', 'loopback,nonsense', '1000']) {
+    for (const bad of [
+      'maybe',
+      '10.0.0.0/33',
+      '::1/129',
+      '10.0.0/8',
+      '10.0.0.0/8/1',
+      '10.0.0.0/-1',
+      'loopback,nonsense',
+      '1000',
+    ]) {
       let error: unknown;
       try {
         trustOf(bad);

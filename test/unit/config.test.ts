@@ -31,26 +31,55 @@ describe('loadConfig', () => {
   it("uses the seed's pool figures: 20 hot connections, 30 s to acquire, recycled hourly", () => {
     const config = loadConfig({ HOT_DATABASE_URL: PG_HOT, COLD_DATABASE_URL: PG_COLD });
     if (config.stores.mode !== 'external') throw new Error('expected external stores');
-    expect(config.stores.hot.pool).toEqual({ max: 20, acquireTimeoutMs: 30_000, maxLifetimeSeconds: 3600, idleTimeoutMs: 600_000 });
+    expect(config.stores.hot.pool).toEqual({
+      max: 20,
+      acquireTimeoutMs: 30_000,
+      maxLifetimeSeconds: 3600,
+      idleTimeoutMs: 600_000,
+    });
     expect(config.stores.cold?.pool.max).toBe(10);
   });
 
   it('reads a postgresql URL, decoding credentials and sslmode', () => {
     const config = loadConfig({ HOT_DATABASE_URL: PG_HOT, COLD_DATABASE_URL: PG_COLD });
     if (config.stores.mode !== 'external') throw new Error('expected external stores');
-    expect(config.stores.hot).toMatchObject({ provider: 'postgresql', host: 'db.internal', port: 6543, database: 'hot', user: 'app', password: 's@cret', tls: 'require' });
+    expect(config.stores.hot).toMatchObject({
+      provider: 'postgresql',
+      host: 'db.internal',
+      port: 6543,
+      database: 'hot',
+      user: 'app',
+      password: 's@cret',
+      tls: 'require',
+    });
     expect(config.stores.cold).toMatchObject({ port: 5432, tls: 'disable', password: '' });
   });
 
   it("reads Prisma's sqlserver URL form, with braces escaping a ';'", () => {
-    const parsed = parseStoreUrl('HOT_DATABASE_URL', 'sqlserver://mssql:1444;database=StockInsight_Hot;user=sa;password={Pa;ss};encrypt=true;trustServerCertificate=true');
-    expect(parsed).toEqual({ provider: 'sqlserver', host: 'mssql', port: 1444, database: 'StockInsight_Hot', user: 'sa', password: 'Pa;ss', tls: 'require' });
+    const parsed = parseStoreUrl(
+      'HOT_DATABASE_URL',
+      'sqlserver://mssql:1444;database=StockInsight_Hot;user=sa;password={Pa;ss};encrypt=true;trustServerCertificate=true',
+    );
+    expect(parsed).toEqual({
+      provider: 'sqlserver',
+      host: 'mssql',
+      port: 1444,
+      database: 'StockInsight_Hot',
+      user: 'sa',
+      password: 'Pa;ss',
+      tls: 'require',
+    });
   });
 
   it('builds a store from its parts, with the provider defaulting to SQL Server for hot', () => {
     const config = loadConfig({
-      HOT_DB_HOST: 'mssql', HOT_DB_NAME: 'hot', HOT_DB_USER: 'sa', HOT_DB_PASSWORD: 'x',
-      COLD_DB_HOST: 'pg', COLD_DB_NAME: 'cold', COLD_DB_USER: 'postgres',
+      HOT_DB_HOST: 'mssql',
+      HOT_DB_NAME: 'hot',
+      HOT_DB_USER: 'sa',
+      HOT_DB_PASSWORD: 'x',
+      COLD_DB_HOST: 'pg',
+      COLD_DB_NAME: 'cold',
+      COLD_DB_USER: 'postgres',
     });
     if (config.stores.mode !== 'external') throw new Error('expected external stores');
     expect(config.stores.hot).toMatchObject({ provider: 'sqlserver', port: 1433, tls: 'require' });
@@ -84,7 +113,13 @@ describe('loadConfig', () => {
   });
 
   it('refuses to serve production /metrics openly: it needs METRICS_TOKEN or its own listener', () => {
-    const production = { NODE_ENV: 'production', HOT_DATABASE_URL: PG_HOT, COLD_DATABASE_URL: PG_COLD, ADMIN_TOKEN: 'a'.repeat(32), JWT_SECRET: 'j'.repeat(32) };
+    const production = {
+      NODE_ENV: 'production',
+      HOT_DATABASE_URL: PG_HOT,
+      COLD_DATABASE_URL: PG_COLD,
+      ADMIN_TOKEN: 'a'.repeat(32),
+      JWT_SECRET: 'j'.repeat(32),
+    };
     // The CLIs load the same configuration and serve nothing: loadConfig itself accepts it.
     const open = loadConfig(production);
     expect(open.metricsListen).toBeUndefined();
@@ -102,7 +137,10 @@ describe('loadConfig', () => {
     const separate = loadConfig({ ...production, METRICS_PORT: '9464' });
     expect(separate.metricsListen).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(() => assertSafeToServe(separate)).not.toThrow();
-    expect(loadConfig({ ...production, METRICS_PORT: '9464', METRICS_HOST: '10.1.2.3' }).metricsListen).toEqual({ host: '10.1.2.3', port: 9464 });
+    expect(loadConfig({ ...production, METRICS_PORT: '9464', METRICS_HOST: '10.1.2.3' }).metricsListen).toEqual({
+      host: '10.1.2.3',
+      port: 9464,
+    });
     // Outside production /metrics may share the GraphQL listener.
     expect(() => assertSafeToServe(loadConfig({}))).not.toThrow();
     expectConfigError({ METRICS_HOST: '127.0.0.1' }, 'METRICS_HOST');
@@ -111,7 +149,9 @@ describe('loadConfig', () => {
 
   it('reads the concurrency shares, with defaults', () => {
     expect(loadConfig({}).concurrency).toEqual({ requestStatements: 4, addressStatements: 5, addressRequests: 8 });
-    expect(loadConfig({ REQUEST_MAX_STATEMENTS: '2', ADDRESS_MAX_STATEMENTS: '3', ADDRESS_MAX_REQUESTS: '20' }).concurrency).toEqual({ requestStatements: 2, addressStatements: 3, addressRequests: 20 });
+    expect(
+      loadConfig({ REQUEST_MAX_STATEMENTS: '2', ADDRESS_MAX_STATEMENTS: '3', ADDRESS_MAX_REQUESTS: '20' }).concurrency,
+    ).toEqual({ requestStatements: 2, addressStatements: 3, addressRequests: 20 });
     expectConfigError({ REQUEST_MAX_STATEMENTS: '0' }, 'REQUEST_MAX_STATEMENTS');
     expectConfigError({ ADDRESS_MAX_STATEMENTS: 'many' }, 'ADDRESS_MAX_STATEMENTS');
     expectConfigError({ ADDRESS_MAX_REQUESTS: '-1' }, 'ADDRESS_MAX_REQUESTS');

@@ -14,17 +14,22 @@ const folders = {
 };
 
 describe('migration folders', () => {
-  it.each(Object.entries(folders))('%s: every migration has a down.sql and a sha256 checksum of migration.sql', (_, dir) => {
-    const migrations = loadMigrations(dir);
-    expect(migrations.length).toBeGreaterThan(0);
-    for (const migration of migrations) {
-      expect(migration.name).toMatch(/^\d{14}_[a-z0-9_]+$/);
-      expect(migration.downSql).toBeTruthy();
-      const bytes = readFileSync(path.join(dir, migration.name, 'migration.sql'));
-      expect(migration.checksum).toBe(createHash('sha256').update(bytes).digest('hex'));
-    }
-    expect(readFileSync(path.join(dir, 'migration_lock.toml'), 'utf8')).toMatch(/provider = "(sqlserver|postgresql)"/);
-  });
+  it.each(Object.entries(folders))(
+    '%s: every migration has a down.sql and a sha256 checksum of migration.sql',
+    (_, dir) => {
+      const migrations = loadMigrations(dir);
+      expect(migrations.length).toBeGreaterThan(0);
+      for (const migration of migrations) {
+        expect(migration.name).toMatch(/^\d{14}_[a-z0-9_]+$/);
+        expect(migration.downSql).toBeTruthy();
+        const bytes = readFileSync(path.join(dir, migration.name, 'migration.sql'));
+        expect(migration.checksum).toBe(createHash('sha256').update(bytes).digest('hex'));
+      }
+      expect(readFileSync(path.join(dir, 'migration_lock.toml'), 'utf8')).toMatch(
+        /provider = "(sqlserver|postgresql)"/,
+      );
+    },
+  );
 
   it('keep the SQL Server and PostgreSQL hot migrations in step', () => {
     const names = (dir: string) => loadMigrations(dir).map((m) => m.name);
@@ -44,7 +49,9 @@ describe('migration folders', () => {
 
   it('create the same tables and indexes on both hot engines', () => {
     const objects = (sql: string) =>
-      [...sql.matchAll(/CREATE (?:UNIQUE )?(?:NONCLUSTERED )?(?:TABLE|INDEX) (?:\[dbo\]\.)?[["]([a-z_]+)[\]"]/g)].map((m) => m[1]).sort();
+      [...sql.matchAll(/CREATE (?:UNIQUE )?(?:NONCLUSTERED )?(?:TABLE|INDEX) (?:\[dbo\]\.)?[["]([a-z_]+)[\]"]/g)]
+        .map((m) => m[1])
+        .sort();
     const sqlServer = loadMigrations(folders.hotSqlServer);
     const postgres = loadMigrations(folders.hotPostgresql);
     // The same migrations, by name and order, on both engines.
@@ -72,7 +79,9 @@ describe('the migration runner on SQL Server (T-SQL recorded, no server)', () =>
     expect(log[3]).toContain('SELECT id, checksum, migration_name');
     expect(log[4]).toContain('INSERT INTO [dbo].[_prisma_migrations]');
     expect(log[5]).toMatch(/^execute BEGIN TRY BEGIN TRAN; -- CreateTable CREATE TABLE \[dbo\]\.\[users\]/);
-    expect(log[6]).toContain('UPDATE [dbo].[_prisma_migrations] SET finished_at = SYSDATETIMEOFFSET(), applied_steps_count = 1');
+    expect(log[6]).toContain(
+      'UPDATE [dbo].[_prisma_migrations] SET finished_at = SYSDATETIMEOFFSET(), applied_steps_count = 1',
+    );
     expect(log.at(-1)).toBe('commit COMMIT TRANSACTION');
     expect(new Set(adapter.log.map((entry) => entry.txId))).toEqual(new Set([1]));
 

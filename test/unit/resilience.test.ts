@@ -14,7 +14,8 @@ import { guardAdapter } from '../../src/stores/guarded-adapter.js';
 
 const EMPTY: SqlResultSet = { columnNames: [], columnTypes: [], rows: [] };
 const QUERY: SqlQuery = { sql: 'SELECT 1', args: [], argTypes: [] };
-const driverError = (cause: Record<string, unknown>) => Object.assign(new Error('driver'), { name: 'DriverAdapterError', cause });
+const driverError = (cause: Record<string, unknown>) =>
+  Object.assign(new Error('driver'), { name: 'DriverAdapterError', cause });
 
 /** A driver adapter whose every statement does what `behaviour` says. */
 function scriptedAdapter() {
@@ -34,7 +35,11 @@ function scriptedAdapter() {
     },
     dispose: async () => undefined,
   } as unknown as SqlDriverAdapter;
-  const factory: SqlDriverAdapterFactory = { provider: 'postgres', adapterName: 'scripted', connect: async () => adapter };
+  const factory: SqlDriverAdapterFactory = {
+    provider: 'postgres',
+    adapterName: 'scripted',
+    connect: async () => adapter,
+  };
   return {
     factory,
     set: (next: () => Promise<SqlResultSet>) => (behaviour = next),
@@ -109,7 +114,12 @@ describe('guardAdapter', () => {
     const outcomes: StatementOutcome[] = [];
     let probe: () => Promise<void> = async () => undefined;
     const breaker = new CircuitBreaker({ failureThreshold, resetMs: 5000, probe: () => probe() });
-    const guard = guardAdapter(inner.factory, { store: 'cold', timeoutMs: 100, breaker, observe: (outcome) => outcomes.push(outcome) });
+    const guard = guardAdapter(inner.factory, {
+      store: 'cold',
+      timeoutMs: 100,
+      breaker,
+      observe: (outcome) => outcomes.push(outcome),
+    });
     probe = guard.probe;
     return { inner, outcomes, breaker, guard };
   };
@@ -139,7 +149,11 @@ describe('guardAdapter', () => {
     inner.set(async () => {
       throw driverError({ kind: 'DatabaseNotReachable' });
     });
-    for (let i = 0; i < 2; i++) await expect(adapter.queryRaw(QUERY)).rejects.toMatchObject({ reason: 'unreachable', code: 'COLD_STORE_UNAVAILABLE' });
+    for (let i = 0; i < 2; i++)
+      await expect(adapter.queryRaw(QUERY)).rejects.toMatchObject({
+        reason: 'unreachable',
+        code: 'COLD_STORE_UNAVAILABLE',
+      });
     expect(breaker.state).toBe('open');
     const callsBefore = inner.calls();
     await expect(adapter.queryRaw(QUERY)).rejects.toMatchObject({ reason: 'circuit open' });
@@ -158,7 +172,11 @@ describe('guardAdapter', () => {
     inner.set(async () => {
       throw new Error('timeout exceeded when trying to connect');
     });
-    for (let i = 0; i < 3; i++) await expect(adapter.queryRaw(QUERY)).rejects.toMatchObject({ reason: 'pool exhausted', code: 'COLD_STORE_UNAVAILABLE' });
+    for (let i = 0; i < 3; i++)
+      await expect(adapter.queryRaw(QUERY)).rejects.toMatchObject({
+        reason: 'pool exhausted',
+        code: 'COLD_STORE_UNAVAILABLE',
+      });
     expect(breaker.state).toBe('closed');
     expect(outcomes).toEqual(['unavailable', 'unavailable', 'unavailable']);
   });

@@ -49,6 +49,10 @@ describe('schema.graphql', () => {
   it('adds to the contract only what is listed here, and changes nothing it defines', () => {
     // Going from the served schema back to the contract removes exactly these additions.
     const additions = ['ArchiveStatus.archivalEnabled was removed.'];
-    expect(findBreakingChanges(buildSchema(committed), contract).map((change) => change.description).sort()).toEqual(additions.sort());
+    expect(
+      findBreakingChanges(buildSchema(committed), contract)
+        .map((change) => change.description)
+        .sort(),
+    ).toEqual(additions.sort());
   });
 });

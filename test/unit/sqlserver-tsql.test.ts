@@ -30,18 +30,32 @@ function respond(statement: RecordedStatement) {
   if (statement.sql.startsWith('SELECT COUNT(*)')) return resultSet([['_count$_all', 'int']], [[50]]);
   if (statement.sql.includes('FROM [dbo].[stocks]')) {
     return resultSet(
-      [['id', 'int'], ['symbol', 'nvarchar'], ['name', 'nvarchar'], ['market', 'nvarchar'], ['created_at', 'datetime2']],
+      [
+        ['id', 'int'],
+        ['symbol', 'nvarchar'],
+        ['name', 'nvarchar'],
+        ['market', 'nvarchar'],
+        ['created_at', 'datetime2'],
+      ],
       stockRows.map(mssqlRow),
     );
   }
   if (statement.sql.includes('FROM [dbo].[users]')) {
     // The read path's statements answer one JSON value (FOR JSON PATH), DATETIME2 without a zone.
     const ids = statement.args.filter((arg): arg is number => typeof arg === 'number');
-    const users = ids.map((id) => ({ id, username: `user${id}`, displayName: `User ${id}`, createdAt: CREATED.toISOString().replace('Z', '') }));
+    const users = ids.map((id) => ({
+      id,
+      username: `user${id}`,
+      displayName: `User ${id}`,
+      createdAt: CREATED.toISOString().replace('Z', ''),
+    }));
     return resultSet([['rows', 'nvarchar']], [[JSON.stringify(users)]]);
   }
   if (statement.sql.includes('FROM [dbo].[conversations]')) {
-    return resultSet([['rows', 'nvarchar']], [[JSON.stringify([{ id: 7, title: 'Chips', createdAt: '2026-01-02T03:04:05.678' }])]]);
+    return resultSet(
+      [['rows', 'nvarchar']],
+      [[JSON.stringify([{ id: 7, title: 'Chips', createdAt: '2026-01-02T03:04:05.678' }])]],
+    );
   }
   // No rows: FOR JSON answers NULL.
   if (statement.sql.includes('FROM [dbo].[messages]')) return resultSet([['rows', 'nvarchar']], [[null]]);
@@ -52,12 +66,23 @@ const adapter = createRecordingAdapter({ respond });
 const hot: HotClient = createHotClient(adapter);
 const hotSql = createSqlReader(adapter);
 const stores = (): LoaderStores => ({ hot, cold: noCold, hotSql, coldSql: null });
-const noCold = new Proxy({}, { get: () => { throw new Error('the cold store must not be used by these queries'); } }) as ColdClient;
+const noCold = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('the cold store must not be used by these queries');
+    },
+  },
+) as ColdClient;
 const noBounds: ArchiveBounds = { get: async () => ({ coldBefore: null, hotFrom: null }), invalidate: () => undefined };
 let schema: GraphQLSchema;
 
 async function run(source: string, viewer: Viewer = ANONYMOUS) {
-  const result = await graphql({ schema, source, contextValue: createContext({ ...stores(), bounds: noBounds }, viewer) });
+  const result = await graphql({
+    schema,
+    source,
+    contextValue: createContext({ ...stores(), bounds: noBounds }, viewer),
+  });
   expect(result.errors).toBeUndefined();
   return result.data as Record<string, any>;
 }
@@ -73,7 +98,9 @@ beforeEach(() => adapter.reset());
 
 describe('hot store T-SQL', () => {
   it('pages stocks by (symbol, id) with OFFSET/FETCH and no row-value comparison', async () => {
-    const data = await run('{ stocks(first: 2) { edges { node { symbol market } } pageInfo { hasNextPage } totalCount } }');
+    const data = await run(
+      '{ stocks(first: 2) { edges { node { symbol market } } pageInfo { hasNextPage } totalCount } }',
+    );
     expect(data.stocks.edges.map((e: any) => e.node.symbol)).toEqual(['2330', '2454']);
     expect(data.stocks.pageInfo.hasNextPage).toBe(true);
     expect(data.stocks.totalCount).toBe(50);
@@ -82,19 +109,29 @@ describe('hot store T-SQL', () => {
       'SELECT [id], [symbol], [name], [market], [created_at] FROM [dbo].[stocks] WHERE 1=1 ORDER BY [symbol] ASC, [id] ASC OFFSET @P1 ROWS FETCH NEXT @P2 ROWS ONLY',
     );
     expect(page!.args).toEqual(['0', '3']);
-    expect(compact(count!.sql)).toBe('SELECT COUNT(*) AS [_count$_all] FROM (SELECT [id] FROM [dbo].[stocks] WHERE 1=1) AS [sub]');
+    expect(compact(count!.sql)).toBe(
+      'SELECT COUNT(*) AS [_count$_all] FROM (SELECT [id] FROM [dbo].[stocks] WHERE 1=1) AS [sub]',
+    );
   });
 
   it('expresses the keyset after a cursor as a range bound plus OR / AND predicates', async () => {
-    await run(`{ stocks(first: 2, after: "${encodeCursor('stocks:symbol', ['2454', 2])}") { edges { node { symbol } } } }`);
+    await run(
+      `{ stocks(first: 2, after: "${encodeCursor('stocks:symbol', ['2454', 2])}") { edges { node { symbol } } } }`,
+    );
     // The leading >= bounds the index seek at the cursor; the OR picks the rows after it.
-    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] >= @P1 AND ([symbol] > @P2 OR ([symbol] = @P3 AND [id] > @P4))) ORDER BY [symbol] ASC, [id] ASC');
+    expect(compact(statements()[0]!.sql)).toContain(
+      'WHERE ([symbol] >= @P1 AND ([symbol] > @P2 OR ([symbol] = @P3 AND [id] > @P4))) ORDER BY [symbol] ASC, [id] ASC',
+    );
     expect(statements()[0]!.args.slice(0, 4)).toEqual(['2454', '2454', '2454', 2]);
   });
 
   it('pages backward by reversing the order', async () => {
-    await run(`{ stocks(last: 2, before: "${encodeCursor('stocks:symbol', ['3008', 3])}") { edges { node { symbol } } } }`);
-    expect(compact(statements()[0]!.sql)).toContain('WHERE ([symbol] <= @P1 AND ([symbol] < @P2 OR ([symbol] = @P3 AND [id] < @P4))) ORDER BY [symbol] DESC, [id] DESC');
+    await run(
+      `{ stocks(last: 2, before: "${encodeCursor('stocks:symbol', ['3008', 3])}") { edges { node { symbol } } } }`,
+    );
+    expect(compact(statements()[0]!.sql)).toContain(
+      'WHERE ([symbol] <= @P1 AND ([symbol] < @P2 OR ([symbol] = @P3 AND [id] < @P4))) ORDER BY [symbol] DESC, [id] DESC',
+    );
   });
 
   it('does not count unless totalCount is selected', async () => {
@@ -131,7 +168,11 @@ describe('hot store T-SQL', () => {
   it('pages messages with their senders in one statement: TOP, the keyset as a bound plus OR / AND, FOR JSON', async () => {
     const after = encodeCursor('conversation.messages:createdAt', [CREATED.getTime(), 42]);
     const source = `{ conversation(id: "${toGlobalId('Conversation', 7)}") { messages(first: 2, after: "${after}") { edges { node { content sender { displayName } } } } } }`;
-    const result = await graphql({ schema, source, contextValue: createContext({ ...stores(), bounds: noBounds }, { kind: 'admin' }) });
+    const result = await graphql({
+      schema,
+      source,
+      contextValue: createContext({ ...stores(), bounds: noBounds }, { kind: 'admin' }),
+    });
     expect(result.errors).toBeUndefined();
     const page = statements().find((s) => s.sql.includes('FROM [dbo].[messages]'))!;
     expect(page.sql).toBe(
@@ -151,11 +192,19 @@ describe('hot store T-SQL', () => {
     const viaPrisma = async () => {
       throw new Error('the SQL Server client takes no IDENTITY values; the T-SQL path must be used');
     };
-    await insertWithIds(hot, 'sqlserver', 'messages', { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows }, viaPrisma);
+    await insertWithIds(
+      hot,
+      'sqlserver',
+      'messages',
+      { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows },
+      viaPrisma,
+    );
     const log = adapter.log.map((entry) => `${entry.kind} ${compact(entry.sql)}`.slice(0, 140));
     expect(log[0]).toBe('begin BEGIN TRANSACTION');
     expect(log[1]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] ON');
-    expect(log[2]).toMatch(/^execute INSERT INTO \[dbo\]\.\[messages\] \(\[id\], \[conversation_id\], \[sender_id\], \[content\], \[created_at\]\) VALUES \(@P1, @P2/);
+    expect(log[2]).toMatch(
+      /^execute INSERT INTO \[dbo\]\.\[messages\] \(\[id\], \[conversation_id\], \[sender_id\], \[content\], \[created_at\]\) VALUES \(@P1, @P2/,
+    );
     expect(log[4]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] OFF');
     expect(log[5]).toBe('commit COMMIT TRANSACTION');
     const inserts = adapter.statements().filter((entry) => entry.sql.startsWith('INSERT'));

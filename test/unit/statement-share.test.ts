@@ -26,7 +26,10 @@ describe('statement shares', () => {
     expect(admission.enter('a')).toBeUndefined();
     const mine = statements();
     const theirs = statements();
-    const waiting = [...Array.from({ length: 5 }, () => a1.run(mine.run)), ...Array.from({ length: 5 }, () => a2.run(mine.run))];
+    const waiting = [
+      ...Array.from({ length: 5 }, () => a1.run(mine.run)),
+      ...Array.from({ length: 5 }, () => a2.run(mine.run)),
+    ];
     for (const statement of waiting) statement.catch(() => undefined);
     const served = Array.from({ length: 2 }, () => b.run(theirs.run));
     await tick();
@@ -44,7 +47,9 @@ describe('statement shares', () => {
     for (let i = 0; i < 4; i++) mine.endOne();
     const settled = await Promise.allSettled(waiting);
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(4);
-    expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason)).toEqual(Array.from({ length: 6 }, () => expect.any(ShareClosedError)));
+    expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason)).toEqual(
+      Array.from({ length: 6 }, () => expect.any(ShareClosedError)),
+    );
     expect(mine.started()).toBe(4);
     theirs.endOne();
     theirs.endOne();

@@ -13,7 +13,12 @@ const TYPE_ORDER = [ActivityType.MESSAGE, ActivityType.POST, ActivityType.COMMEN
 const DAY_MS = 86_400_000;
 
 /** `from` and `to` are inclusive YYYY-MM-DD days. */
-export async function userActivity({ hot, cold, bounds }: GatewayContext, userId: number, from: string, to: string): Promise<UserActivityType[]> {
+export async function userActivity(
+  { hot, cold, bounds }: GatewayContext,
+  userId: number,
+  from: string,
+  to: string,
+): Promise<UserActivityType[]> {
   const start = new Date(`${from}T00:00:00.000Z`);
   const end = new Date(new Date(`${to}T00:00:00.000Z`).getTime() + DAY_MS);
   const createdAt = { gte: start, lt: end };
@@ -35,7 +40,12 @@ export async function userActivity({ hot, cold, bounds }: GatewayContext, userId
     counts.set(key, (counts.get(key) ?? 0) + n);
   };
   for (const row of archived) add(utcDay(row.activityDate), row.actionType as ActivityType, row.count);
-  for (const [rows, type] of [[messages, ActivityType.MESSAGE], [posts, ActivityType.POST], [comments, ActivityType.COMMENT], [likes, ActivityType.LIKE]] as const) {
+  for (const [rows, type] of [
+    [messages, ActivityType.MESSAGE],
+    [posts, ActivityType.POST],
+    [comments, ActivityType.COMMENT],
+    [likes, ActivityType.LIKE],
+  ] as const) {
     for (const row of rows) add(utcDay(row.createdAt), type, 1);
   }
   return [...counts]
@@ -43,5 +53,7 @@ export async function userActivity({ hot, cold, bounds }: GatewayContext, userId
       const [date, actionType] = key.split('|') as [string, ActivityType];
       return { date, actionType, count };
     })
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : TYPE_ORDER.indexOf(a.actionType) - TYPE_ORDER.indexOf(b.actionType)));
+    .sort((a, b) =>
+      a.date < b.date ? -1 : a.date > b.date ? 1 : TYPE_ORDER.indexOf(a.actionType) - TYPE_ORDER.indexOf(b.actionType),
+    );
 }

@@ -16,7 +16,11 @@ export class ArchivalResolver {
   async archiveStatus(@Ctx() { viewer, hot, cold }: GatewayContext): Promise<ArchiveStatusType> {
     requireAnalyst(viewer, 'The archive status');
     const [watermark, lastRun, ...oldest] = await Promise.all([
-      cold?.archivalRun.findFirst({ where: { status: 'SUCCEEDED', dryRun: false, kind: 'ARCHIVE' }, orderBy: [{ cutoff: 'desc' }], select: { cutoff: true } }),
+      cold?.archivalRun.findFirst({
+        where: { status: 'SUCCEEDED', dryRun: false, kind: 'ARCHIVE' },
+        orderBy: [{ cutoff: 'desc' }],
+        select: { cutoff: true },
+      }),
       cold?.archivalRun.findFirst({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
       hot.message.aggregate({ _min: { createdAt: true } }),
       hot.post.aggregate({ _min: { createdAt: true } }),
@@ -32,7 +36,10 @@ export class ArchivalResolver {
   }
 
   @Query(() => ArchivalRunConnection, { description: 'Newest first. Analyst, admin.' })
-  archivalRuns(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { viewer, cold }: GatewayContext): Promise<Connection<ArchivalRunType>> {
+  archivalRuns(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { viewer, cold }: GatewayContext,
+  ): Promise<Connection<ArchivalRunType>> {
     requireAnalyst(viewer, 'Archival runs');
     const coldSide = cold
       ? prismaSide(cold.archivalRun, {

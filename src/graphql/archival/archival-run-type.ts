@@ -46,23 +46,38 @@ export class ArchivalRunType extends NodeType {
   @Field(() => ArchivalKind)
   kind!: ArchivalKind;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'For a restore: the end of the restored range (cutoff is its start).' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'For a restore: the end of the restored range (cutoff is its start).',
+  })
   restoreTo!: Date | null;
 }
 
-export const { EdgeType: ArchivalRunEdge, ConnectionType: ArchivalRunConnection } = connectionTypes('ArchivalRun', ArchivalRunType);
+export const { EdgeType: ArchivalRunEdge, ConnectionType: ArchivalRunConnection } = connectionTypes(
+  'ArchivalRun',
+  ArchivalRunType,
+);
 
 @ObjectType('ArchiveStatus', { simpleResolvers: true })
 export class ArchiveStatusType {
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Every row older than this may be in the cold store; newer rows are only in the hot store. Null before the first run.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'Every row older than this may be in the cold store; newer rows are only in the hot store. Null before the first run.',
+  })
   watermark!: Date | null;
 
   @Field(() => ArchivalRunType, { nullable: true })
   lastRun!: ArchivalRunType | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'The oldest createdAt still in the hot store: how far archival lags behind its cutoff.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'The oldest createdAt still in the hot store: how far archival lags behind its cutoff.',
+  })
   oldestHotRecordAt!: Date | null;
 
-  @Field(() => Boolean, { description: 'False when the gateway serves the hot store alone (single-store mode): no cold store, no archival.' })
+  @Field(() => Boolean, {
+    description: 'False when the gateway serves the hot store alone (single-store mode): no cold store, no archival.',
+  })
   archivalEnabled!: boolean;
 }

@@ -16,10 +16,17 @@ import { ConversationType } from './conversation-type.js';
 export const MAX_SEARCH_LENGTH = 200;
 
 /** Loads a conversation the viewer may read; null when it does not exist. */
-export async function readableConversation(context: GatewayContext, conversationId: number): Promise<ConversationType | null> {
+export async function readableConversation(
+  context: GatewayContext,
+  conversationId: number,
+): Promise<ConversationType | null> {
   const row = await context.loaders.conversationById.load(conversationId);
   if (!row) return null;
-  await requireParticipant(context.viewer, () => context.loaders.participantIds.load(conversationId), 'This conversation');
+  await requireParticipant(
+    context.viewer,
+    () => context.loaders.participantIds.load(conversationId),
+    'This conversation',
+  );
   return toConversation(row);
 }
 
@@ -30,7 +37,9 @@ export class ConversationResolver {
     return readableConversation(context, fromGlobalId(id, 'id', 'Conversation').databaseId);
   }
 
-  @Query(() => MessageConnection, { description: 'Newest first, across both stores. Viewer (participant), analyst, admin.' })
+  @Query(() => MessageConnection, {
+    description: 'Newest first, across both stores. Viewer (participant), analyst, admin.',
+  })
   async searchMessages(
     @Arg('conversationId', () => ID) conversationId: string,
     @Arg('query', () => String) query: string,
@@ -39,10 +48,19 @@ export class ConversationResolver {
   ): Promise<Connection<MessageType>> {
     const text = query.trim();
     if (text.length === 0) throw new UserInputError('"query" must not be empty.', 'query');
-    if (text.length > MAX_SEARCH_LENGTH) throw new UserInputError(`"query" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'query');
-    const conversation = await readableConversation(context, fromGlobalId(conversationId, 'conversationId', 'Conversation').databaseId);
+    if (text.length > MAX_SEARCH_LENGTH)
+      throw new UserInputError(`"query" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'query');
+    const conversation = await readableConversation(
+      context,
+      fromGlobalId(conversationId, 'conversationId', 'Conversation').databaseId,
+    );
     if (!conversation) throw new UserInputError('No conversation has this id.', 'conversationId');
-    return stitchedPage(args, SEARCH_ORDERING, searchSides(context, conversation.databaseId, text), await context.bounds.get());
+    return stitchedPage(
+      args,
+      SEARCH_ORDERING,
+      searchSides(context, conversation.databaseId, text),
+      await context.bounds.get(),
+    );
   }
 
   @FieldResolver(() => [UserType])
@@ -52,9 +70,24 @@ export class ConversationResolver {
     return users.flatMap((user) => (user && !(user instanceof Error) ? [toUser(user)] : []));
   }
 
-  @FieldResolver(() => MessageConnection, { description: 'Newest first; pages seamlessly from the hot store into the cold store.' })
-  async messages(@Root() conversation: ConversationType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: GatewayContext): Promise<Connection<MessageType>> {
-    await requireParticipant(context.viewer, () => context.loaders.participantIds.load(conversation.databaseId), 'This conversation');
-    return stitchedPage(args, MESSAGES_ORDERING, messageSides(context, conversation.databaseId), await context.bounds.get());
+  @FieldResolver(() => MessageConnection, {
+    description: 'Newest first; pages seamlessly from the hot store into the cold store.',
+  })
+  async messages(
+    @Root() conversation: ConversationType,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() context: GatewayContext,
+  ): Promise<Connection<MessageType>> {
+    await requireParticipant(
+      context.viewer,
+      () => context.loaders.participantIds.load(conversation.databaseId),
+      'This conversation',
+    );
+    return stitchedPage(
+      args,
+      MESSAGES_ORDERING,
+      messageSides(context, conversation.databaseId),
+      await context.bounds.get(),
+    );
   }
 }

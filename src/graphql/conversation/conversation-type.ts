@@ -17,4 +17,7 @@ export class ConversationType extends NodeType {
   createdAt!: Date;
 }
 
-export const { EdgeType: ConversationEdge, ConnectionType: ConversationConnection } = connectionTypes('Conversation', ConversationType);
+export const { EdgeType: ConversationEdge, ConnectionType: ConversationConnection } = connectionTypes(
+  'Conversation',
+  ConversationType,
+);

@@ -19,7 +19,14 @@ export function limitsPlugin(limits: OperationLimits, introspection: boolean): A
       return {
         async didResolveOperation({ request, document, operation, schema }) {
           if (!operation || passed.get(document)?.has(operation)) return;
-          const measure = checkOperationLimits({ schema, document, operation, variables: request.variables, limits, introspection });
+          const measure = checkOperationLimits({
+            schema,
+            document,
+            operation,
+            variables: request.variables,
+            limits,
+            introspection,
+          });
           if (measure.readVariables) return;
           let operations = passed.get(document);
           if (!operations) passed.set(document, (operations = new Set()));

@@ -50,7 +50,12 @@ export const COUNT_PRICE = 250;
  * Connections whose count runs on one store only (hot: stocks, users, a user's conversations;
  * cold: archival runs); every other connection is stitched and counts on both.
  */
-const SINGLE_STORE_CONNECTIONS = new Set(['StockConnection', 'UserConnection', 'ConversationConnection', 'ArchivalRunConnection']);
+const SINGLE_STORE_CONNECTIONS = new Set([
+  'StockConnection',
+  'UserConnection',
+  'ConversationConnection',
+  'ArchivalRunConnection',
+]);
 /** Selections visited at most, whatever the limits: a bound on this check's own work. */
 const MAX_VISITS = 100_000;
 
@@ -83,7 +88,10 @@ export function checkOperationLimits(check: LimitCheck): OperationMeasure {
     },
   });
   if (directives > limits.maxDirectives) {
-    throw reject(ErrorCode.MAX_DIRECTIVES_EXCEEDED, `The document has ${directives} directives; at most ${limits.maxDirectives} are allowed (QUERY_MAX_DIRECTIVES).`);
+    throw reject(
+      ErrorCode.MAX_DIRECTIVES_EXCEEDED,
+      `The document has ${directives} directives; at most ${limits.maxDirectives} are allowed (QUERY_MAX_DIRECTIVES).`,
+    );
   }
   const measure = new Walk(check).run();
   return { ...measure, directives };
@@ -99,13 +107,20 @@ class Walk {
 
   constructor(private readonly check: LimitCheck) {
     this.fragments = new Map(
-      check.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+      check.document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d]),
     );
   }
 
   run(): Omit<OperationMeasure, 'directives'> {
     const { schema, operation } = this.check;
-    const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+    const root =
+      operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : operation.operation === 'subscription'
+          ? schema.getSubscriptionType()
+          : schema.getQueryType();
     this.selections(operation.selectionSet, root ?? undefined, 0, 1, 1, [], false);
     return { depth: this.depth, aliases: this.aliases, cost: this.cost, readVariables: this.readVariables };
   }
@@ -132,26 +147,49 @@ class Walk {
         const name = selection.name.value;
         const fragment = this.fragments.get(name);
         if (!fragment || spreads.includes(name)) continue;
-        this.selections(fragment.selectionSet, this.check.schema.getType(fragment.typeCondition.name.value) ?? undefined, depth, outer, pageSize, [...spreads, name], introspective);
+        this.selections(
+          fragment.selectionSet,
+          this.check.schema.getType(fragment.typeCondition.name.value) ?? undefined,
+          depth,
+          outer,
+          pageSize,
+          [...spreads, name],
+          introspective,
+        );
         continue;
       }
       const name = selection.name.value;
       if (selection.alias && ++this.aliases > limits.maxAliases) {
-        throw reject(ErrorCode.MAX_ALIASES_EXCEEDED, `The operation has more than ${limits.maxAliases} aliased fields (QUERY_MAX_ALIASES).`);
+        throw reject(
+          ErrorCode.MAX_ALIASES_EXCEEDED,
+          `The operation has more than ${limits.maxAliases} aliased fields (QUERY_MAX_ALIASES).`,
+        );
       }
       if ((name === '__schema' || name === '__type') && !this.check.introspection) {
-        throw reject(ErrorCode.INTROSPECTION_DISABLED, 'Introspection is disabled on this gateway (production without ENABLE_SANDBOX=true).');
+        throw reject(
+          ErrorCode.INTROSPECTION_DISABLED,
+          'Introspection is disabled on this gateway (production without ENABLE_SANDBOX=true).',
+        );
       }
-      const field = parent && 'getFields' in parent ? (parent.getFields() as Record<string, GraphQLField<unknown, unknown>>)[name] : undefined;
+      const field =
+        parent && 'getFields' in parent
+          ? (parent.getFields() as Record<string, GraphQLField<unknown, unknown>>)[name]
+          : undefined;
       const inIntrospection = introspective || name.startsWith('__');
       const edges = name === 'edges' && isConnection(parent);
       const multiplier = edges ? Math.min(outer * pageSize, Number.MAX_SAFE_INTEGER) : outer;
       if (!inIntrospection) {
         if (depth + 1 > limits.maxDepth) {
-          throw reject(ErrorCode.MAX_DEPTH_EXCEEDED, `The operation nests fields more than ${limits.maxDepth} levels deep (QUERY_MAX_DEPTH).`);
+          throw reject(
+            ErrorCode.MAX_DEPTH_EXCEEDED,
+            `The operation nests fields more than ${limits.maxDepth} levels deep (QUERY_MAX_DEPTH).`,
+          );
         }
         this.depth = Math.max(this.depth, depth + 1);
-        this.cost += name === 'totalCount' && isConnection(parent) ? Math.min(multiplier * countStatements(parent) * COUNT_PRICE, Number.MAX_SAFE_INTEGER) : multiplier;
+        this.cost +=
+          name === 'totalCount' && isConnection(parent)
+            ? Math.min(multiplier * countStatements(parent) * COUNT_PRICE, Number.MAX_SAFE_INTEGER)
+            : multiplier;
         if (this.cost > limits.maxCost) throw this.tooCostly();
       }
       if (selection.selectionSet) {
@@ -159,17 +197,24 @@ class Walk {
         // A connection's edges are already counted per edge (`multiplier`).
         const factor = inIntrospection || !field || edges ? 1 : this.factor(field, selection.arguments ?? []);
         // A connection's page size applies to its edges only, not to pageInfo or totalCount.
-        const [childOuter, childPage] = isConnection(type) ? [multiplier, factor] : [Math.min(multiplier * factor, Number.MAX_SAFE_INTEGER), 1];
+        const [childOuter, childPage] = isConnection(type)
+          ? [multiplier, factor]
+          : [Math.min(multiplier * factor, Number.MAX_SAFE_INTEGER), 1];
         this.selections(selection.selectionSet, type, depth + 1, childOuter, childPage, spreads, inIntrospection);
       }
     }
   }
 
   /** How many times a field's selection may be resolved per resolution of the field. */
-  private factor(field: GraphQLField<unknown, unknown>, args: readonly { name: { value: string }; value: ValueNode }[]): number {
+  private factor(
+    field: GraphQLField<unknown, unknown>,
+    args: readonly { name: { value: string }; value: ValueNode }[],
+  ): number {
     const argument = (name: string) => args.find((a) => a.name.value === name)?.value;
     if (field.args.some((a) => a.name === 'first' || a.name === 'last')) {
-      const sizes = ['first', 'last'].map((name) => this.number(argument(name))).filter((n): n is number => n !== undefined);
+      const sizes = ['first', 'last']
+        .map((name) => this.number(argument(name)))
+        .filter((n): n is number => n !== undefined);
       return sizes.length > 0 ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
     }
     if (field.args.some((a) => a.name === 'ids')) return Math.max(1, this.listLength(argument('ids')) ?? 1);
@@ -198,7 +243,10 @@ class Walk {
   }
 
   private tooCostly(): RequestRejectedError {
-    return reject(ErrorCode.MAX_COST_EXCEEDED, `The operation may touch more than ${this.check.limits.maxCost} records (QUERY_MAX_COST): ask for smaller pages (first/last) or fewer nested connections.`);
+    return reject(
+      ErrorCode.MAX_COST_EXCEEDED,
+      `The operation may touch more than ${this.check.limits.maxCost} records (QUERY_MAX_COST): ask for smaller pages (first/last) or fewer nested connections.`,
+    );
   }
 }
 

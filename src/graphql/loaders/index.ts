@@ -62,15 +62,20 @@ export interface LoaderStores {
  * mode: cross-store loaders then read the hot store alone and counts add nothing from the
  * cold store.
  */
-export function createLoaders({ hot, cold, hotSql, coldSql }: LoaderStores, observe: BatchObserver = () => undefined): Loaders {
+export function createLoaders(
+  { hot, cold, hotSql, coldSql }: LoaderStores,
+  observe: BatchObserver = () => undefined,
+): Loaders {
   const options = { maxBatchSize: MAX_BATCH_SIZE };
   const named = <V>(name: string, batch: (ids: number[]) => Promise<(V | Error)[]>) =>
     new DataLoader<number, V>((ids) => {
       observe(name, ids.length);
       return batch([...ids]);
     }, options);
-  const hotRows = <Row>(table: Table<Row>, ids: readonly number[], field = 'id') => hotSql.rows<Row>({ table, where: [{ field, op: 'in', values: ids }] });
-  const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) => coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
+  const hotRows = <Row>(table: Table<Row>, ids: readonly number[], field = 'id') =>
+    hotSql.rows<Row>({ table, where: [{ field, op: 'in', values: ids }] });
+  const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) =>
+    coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
   const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
 
   return {
@@ -113,18 +118,26 @@ export function createLoaders({ hot, cold, hotSql, coldSql }: LoaderStores, obse
         fromCold(async (coldIds) => (await coldRows(coldTables.prices, coldIds)).map(priceFromCold)),
       ),
     ),
-    archivalRunById: named('archivalRunById', async (ids) => (cold ? byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun)) : ids.map(() => null))),
+    archivalRunById: named('archivalRunById', async (ids) =>
+      cold
+        ? byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun))
+        : ids.map(() => null),
+    ),
     likeCount: named('likeCount', async (ids) => {
       const [hotCounts, coldCounts] = await Promise.all([
         hot.postLike.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
-        cold ? cold.postLikeArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }) : [],
+        cold
+          ? cold.postLikeArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } })
+          : [],
       ]);
       return sumCounts(ids, hotCounts, coldCounts);
     }),
     commentCount: named('commentCount', async (ids) => {
       const [hotCounts, coldCounts] = await Promise.all([
         hot.comment.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
-        cold ? cold.commentArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }) : [],
+        cold
+          ? cold.commentArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } })
+          : [],
       ]);
       return sumCounts(ids, hotCounts, coldCounts);
     }),
@@ -158,7 +171,10 @@ export function byId<T extends { readonly id: number }>(ids: readonly number[], 
   return ids.map((id) => found.get(id) ?? null);
 }
 
-function byDatabaseId<T extends { readonly databaseId: number }>(ids: readonly number[], nodes: readonly T[]): (T | null)[] {
+function byDatabaseId<T extends { readonly databaseId: number }>(
+  ids: readonly number[],
+  nodes: readonly T[],
+): (T | null)[] {
   const found = new Map(nodes.map((node) => [node.databaseId, node]));
   return ids.map((id) => found.get(id) ?? null);
 }
@@ -188,6 +204,7 @@ async function crossStore<T extends { readonly databaseId: number }>(
 
 function sumCounts(ids: number[], ...stores: { postId: number; _count: { _all: number } }[][]): number[] {
   const totals = new Map<number, number>();
-  for (const rows of stores) for (const row of rows) totals.set(row.postId, (totals.get(row.postId) ?? 0) + row._count._all);
+  for (const rows of stores)
+    for (const row of rows) totals.set(row.postId, (totals.get(row.postId) ?? 0) + row._count._all);
   return ids.map((id) => totals.get(id) ?? 0);
 }

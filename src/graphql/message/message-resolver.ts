@@ -11,7 +11,9 @@ import { MessageType } from './message-type.js';
 export class MessageResolver {
   @FieldResolver(() => ConversationType)
   async conversation(@Root() message: MessageType, @Ctx() { loaders }: GatewayContext): Promise<ConversationType> {
-    return toConversation(await required(loaders.conversationById.load(message.conversationId), 'conversation', message.conversationId));
+    return toConversation(
+      await required(loaders.conversationById.load(message.conversationId), 'conversation', message.conversationId),
+    );
   }
 
   @FieldResolver(() => UserType)

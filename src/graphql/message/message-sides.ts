@@ -6,13 +6,28 @@ import type { StitchedOrdering, StitchedSides } from '../pagination/stitched-pag
 import { messageFromCold, messageFromHot } from './message-map.js';
 import type { MessageType } from './message-type.js';
 
-export const MESSAGES_ORDERING: StitchedOrdering = { name: 'conversation.messages:createdAt', direction: 'desc', keyKind: 'instant' };
-export const SEARCH_ORDERING: StitchedOrdering = { name: 'searchMessages:createdAt', direction: 'desc', keyKind: 'instant' };
+export const MESSAGES_ORDERING: StitchedOrdering = {
+  name: 'conversation.messages:createdAt',
+  direction: 'desc',
+  keyKind: 'instant',
+};
+export const SEARCH_ORDERING: StitchedOrdering = {
+  name: 'searchMessages:createdAt',
+  direction: 'desc',
+  keyKind: 'instant',
+};
 
 /** A conversation's messages, each with its sender (authored-sides.ts). */
 export function messageSides(context: GatewayContext, conversationId: number): StitchedSides<MessageType> {
   const where = [{ field: 'conversationId', op: '=', value: conversationId }] as const;
-  return authoredSides(context, { hot: hotTables.messages, cold: coldTables.messages, where, user: { field: 'senderId', as: 'sender' }, fromHot: messageFromHot, fromCold: messageFromCold });
+  return authoredSides(context, {
+    hot: hotTables.messages,
+    cold: coldTables.messages,
+    where,
+    user: { field: 'senderId', as: 'sender' },
+    fromHot: messageFromHot,
+    fromCold: messageFromCold,
+  });
 }
 
 /** Messages of a conversation whose content contains `text`, case-insensitively, each with its sender. */
@@ -21,5 +36,12 @@ export function searchSides(context: GatewayContext, conversationId: number, tex
     { field: 'conversationId', op: '=', value: conversationId },
     { field: 'content', op: 'contains', text },
   ] as const;
-  return authoredSides(context, { hot: hotTables.messages, cold: coldTables.messages, where, user: { field: 'senderId', as: 'sender' }, fromHot: messageFromHot, fromCold: messageFromCold });
+  return authoredSides(context, {
+    hot: hotTables.messages,
+    cold: coldTables.messages,
+    where,
+    user: { field: 'senderId', as: 'sender' },
+    fromHot: messageFromHot,
+    fromCold: messageFromCold,
+  });
 }

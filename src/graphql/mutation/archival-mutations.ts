@@ -11,7 +11,12 @@ export const MAX_OLDER_THAN_DAYS = 3650;
 
 @InputType('RunArchivalInput')
 export class RunArchivalInput {
-  @Field(() => Int, { nullable: true, defaultValue: 30, description: 'Rows created (messages, posts, comments) or traded (stock prices) before now minus this many days move.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 30,
+    description:
+      'Rows created (messages, posts, comments) or traded (stock prices) before now minus this many days move.',
+  })
   olderThanDays?: number | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Count what would move, move nothing.' })
@@ -20,20 +25,30 @@ export class RunArchivalInput {
 
 @Resolver()
 export class ArchivalMutations {
-  @Mutation(() => ArchivalRunType, { description: 'Admin: one archival run. A second run while one is in progress fails with extensions.code ARCHIVAL_IN_PROGRESS.' })
-  async runArchival(@Arg('input', () => RunArchivalInput, { nullable: true }) input: RunArchivalInput | null | undefined, @Ctx() { viewer, cold, archive }: GatewayContext): Promise<ArchivalRunType> {
+  @Mutation(() => ArchivalRunType, {
+    description:
+      'Admin: one archival run. A second run while one is in progress fails with extensions.code ARCHIVAL_IN_PROGRESS.',
+  })
+  async runArchival(
+    @Arg('input', () => RunArchivalInput, { nullable: true }) input: RunArchivalInput | null | undefined,
+    @Ctx() { viewer, cold, archive }: GatewayContext,
+  ): Promise<ArchivalRunType> {
     requireAdmin(viewer, 'runArchival');
     if (cold === null) throw new ArchivalDisabledError();
     const olderThanDays = input?.olderThanDays ?? 30;
     if (!Number.isInteger(olderThanDays) || olderThanDays < 0 || olderThanDays > MAX_OLDER_THAN_DAYS) {
-      throw new UserInputError(`"olderThanDays" must be a whole number from 0 to ${MAX_OLDER_THAN_DAYS} (got ${olderThanDays}).`, 'olderThanDays');
+      throw new UserInputError(
+        `"olderThanDays" must be a whole number from 0 to ${MAX_OLDER_THAN_DAYS} (got ${olderThanDays}).`,
+        'olderThanDays',
+      );
     }
     if (!archive) throw new Error('this gateway was built without the archival job');
     return toArchivalRun(await archive({ olderThanDays, dryRun: input?.dryRun ?? false }));
   }
 
   @Mutation(() => ArchivalRunType, {
-    description: 'Admin: moves the rows of [from, to] (inclusive UTC days) back from the cold store to the hot store, the rollback plan. Pause archival first, or its next run moves them again.',
+    description:
+      'Admin: moves the rows of [from, to] (inclusive UTC days) back from the cold store to the hot store, the rollback plan. Pause archival first, or its next run moves them again.',
   })
   async restoreArchive(
     @Arg('from', () => DateScalar) from: Date,

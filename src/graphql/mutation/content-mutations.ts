@@ -32,9 +32,12 @@ export class ContentMutations {
     const senderId = requireUser(viewer, 'sendMessage');
     const id = fromGlobalId(conversationId, 'conversationId', 'Conversation').databaseId;
     const text = requiredText(content, 'content', MAX_MESSAGE_LENGTH);
-    if (!(await loaders.conversationById.load(id))) throw new NotFoundError('No conversation has this id.', 'conversationId');
+    if (!(await loaders.conversationById.load(id)))
+      throw new NotFoundError('No conversation has this id.', 'conversationId');
     await requireParticipant(viewer, () => loaders.participantIds.load(id), 'Sending to this conversation');
-    return messageFromHot(await hot.message.create({ data: { conversationId: id, senderId, content: text, createdAt: new Date() } }));
+    return messageFromHot(
+      await hot.message.create({ data: { conversationId: id, senderId, content: text, createdAt: new Date() } }),
+    );
   }
 
   @Mutation(() => PostType, { description: 'Viewer.' })
@@ -44,7 +47,12 @@ export class ContentMutations {
     @Ctx() { viewer, hot }: GatewayContext,
   ): Promise<PostType> {
     const authorId = requireUser(viewer, 'createPost');
-    const data = { authorId, title: requiredText(title, 'title', MAX_TITLE_LENGTH), body: requiredText(body, 'body', MAX_BODY_LENGTH), createdAt: new Date() };
+    const data = {
+      authorId,
+      title: requiredText(title, 'title', MAX_TITLE_LENGTH),
+      body: requiredText(body, 'body', MAX_BODY_LENGTH),
+      createdAt: new Date(),
+    };
     return postFromHot(await hot.post.create({ data }));
   }
 
@@ -58,11 +66,16 @@ export class ContentMutations {
     const id = fromGlobalId(postId, 'postId', 'Post').databaseId;
     const text = requiredText(body, 'body', MAX_COMMENT_LENGTH);
     if (!(await loaders.postById.load(id))) throw new NotFoundError('No post has this id.', 'postId');
-    return commentFromHot(await hot.comment.create({ data: { postId: id, authorId, body: text, createdAt: new Date() } }));
+    return commentFromHot(
+      await hot.comment.create({ data: { postId: id, authorId, body: text, createdAt: new Date() } }),
+    );
   }
 
   @Mutation(() => PostType, { description: 'Viewer; idempotent per viewer and post, whichever store holds the post.' })
-  async likePost(@Arg('postId', () => ID) postId: string, @Ctx() { viewer, hot, cold, loaders }: GatewayContext): Promise<PostType> {
+  async likePost(
+    @Arg('postId', () => ID) postId: string,
+    @Ctx() { viewer, hot, cold, loaders }: GatewayContext,
+  ): Promise<PostType> {
     const userId = requireUser(viewer, 'likePost');
     const id = fromGlobalId(postId, 'postId', 'Post').databaseId;
     const post = await loaders.postById.load(id);
@@ -71,7 +84,11 @@ export class ContentMutations {
     // like of the same viewer loses on the unique key and is the same like.
     const liked =
       (await hot.postLike.findUnique({ where: { postId_userId: { postId: id, userId } }, select: { id: true } })) ??
-      (cold && (await cold.postLikeArchive.findUnique({ where: { postId_userId: { postId: id, userId } }, select: { id: true } })));
+      (cold &&
+        (await cold.postLikeArchive.findUnique({
+          where: { postId_userId: { postId: id, userId } },
+          select: { id: true },
+        })));
     if (!liked) {
       try {
         await hot.postLike.create({ data: { postId: id, userId, createdAt: new Date() } });

@@ -51,25 +51,44 @@ export class StockPriceInput {
 
 @Resolver()
 export class PriceMutations {
-  @Mutation(() => Int, { description: 'Admin: insert or update daily prices by (symbol, tradeDate); returns the number of rows written.' })
-  async recordStockPrices(@Arg('prices', () => [StockPriceInput]) prices: StockPriceInput[], @Ctx() { viewer, hot, cold }: GatewayContext): Promise<number> {
+  @Mutation(() => Int, {
+    description: 'Admin: insert or update daily prices by (symbol, tradeDate); returns the number of rows written.',
+  })
+  async recordStockPrices(
+    @Arg('prices', () => [StockPriceInput]) prices: StockPriceInput[],
+    @Ctx() { viewer, hot, cold }: GatewayContext,
+  ): Promise<number> {
     requireAdmin(viewer, 'recordStockPrices');
-    if (prices.length > MAX_PRICES_PER_CALL) throw new UserInputError(`"prices" may hold at most ${MAX_PRICES_PER_CALL} rows (got ${prices.length}).`, 'prices');
+    if (prices.length > MAX_PRICES_PER_CALL)
+      throw new UserInputError(
+        `"prices" may hold at most ${MAX_PRICES_PER_CALL} rows (got ${prices.length}).`,
+        'prices',
+      );
     prices.forEach(validate);
     const seen = new Set<string>();
     prices.forEach((price, i) => {
       const key = `${price.symbol}|${utcDay(price.tradeDate)}`;
-      if (seen.has(key)) throw new UserInputError(`prices[${i}] repeats ${price.symbol} on ${utcDay(price.tradeDate)}.`, `prices[${i}]`);
+      if (seen.has(key))
+        throw new UserInputError(`prices[${i}] repeats ${price.symbol} on ${utcDay(price.tradeDate)}.`, `prices[${i}]`);
       seen.add(key);
     });
     const symbols = [...new Set(prices.map((p) => p.symbol))];
-    const stocks = new Map((await hot.stock.findMany({ where: { symbol: { in: symbols } }, select: { id: true, symbol: true } })).map((s) => [s.symbol, s.id]));
+    const stocks = new Map(
+      (await hot.stock.findMany({ where: { symbol: { in: symbols } }, select: { id: true, symbol: true } })).map(
+        (s) => [s.symbol, s.id],
+      ),
+    );
     prices.forEach((price, i) => {
-      if (!stocks.has(price.symbol)) throw new NotFoundError(`No stock has the symbol "${price.symbol}".`, `prices[${i}].symbol`);
+      if (!stocks.has(price.symbol))
+        throw new NotFoundError(`No stock has the symbol "${price.symbol}".`, `prices[${i}].symbol`);
     });
 
     // Fresh, not cached: a run in progress counts (its cutoff is recorded before it moves rows).
-    const [{ cutoff }] = cold ? await cold.$queryRaw<{ cutoff: Date | null }[]>`SELECT max(cutoff) AS cutoff FROM archival_runs WHERE NOT dry_run AND kind = 'ARCHIVE'` : [{ cutoff: null }];
+    const [{ cutoff }] = cold
+      ? await cold.$queryRaw<
+          { cutoff: Date | null }[]
+        >`SELECT max(cutoff) AS cutoff FROM archival_runs WHERE NOT dry_run AND kind = 'ARCHIVE'`
+      : [{ cutoff: null }];
     const coldDay = cutoff ? utcDay(cutoff) : undefined;
     for (const price of prices) {
       const stockId = stocks.get(price.symbol)!;
@@ -92,7 +111,9 @@ export class PriceMutations {
       } else {
         const row = await hot.stockPrice.create({ data: { stockId, tradeDate, ...values, createdAt: new Date() } });
         if (cold && coldDay !== undefined && utcDay(tradeDate) < coldDay) {
-          await cold.stockPriceHistory.create({ data: { originalId: row.id, stockId, tradeDate, ...values, createdAt: row.createdAt } });
+          await cold.stockPriceHistory.create({
+            data: { originalId: row.id, stockId, tradeDate, ...values, createdAt: row.createdAt },
+          });
           await hot.stockPrice.delete({ where: { id: row.id } });
         }
       }
@@ -102,7 +123,8 @@ export class PriceMutations {
 }
 
 function validate(price: StockPriceInput, i: number): void {
-  const fail = (field: string, why: string) => new UserInputError(`prices[${i}].${field} ${why}.`, `prices[${i}].${field}`);
+  const fail = (field: string, why: string) =>
+    new UserInputError(`prices[${i}].${field} ${why}.`, `prices[${i}].${field}`);
   if (price.symbol.trim() === '' || price.symbol.length > 16) throw fail('symbol', 'must be 1 to 16 characters');
   const tomorrow = new Date(Date.now() + 86_400_000);
   if (utcDay(price.tradeDate) > utcDay(tomorrow)) throw fail('tradeDate', 'must not be in the future');
@@ -111,15 +133,22 @@ function validate(price: StockPriceInput, i: number): void {
     if (value != null && new DecimalNumber(value).isNegative()) throw fail(field, 'must not be negative');
   }
   const { open, high, low, close } = price;
-  if (high != null && low != null && new DecimalNumber(high).lessThan(low)) throw fail('high', `(${high}) must not be below low (${low})`);
-  for (const [name, value] of [['open', open], ['close', close]] as const) {
+  if (high != null && low != null && new DecimalNumber(high).lessThan(low))
+    throw fail('high', `(${high}) must not be below low (${low})`);
+  for (const [name, value] of [
+    ['open', open],
+    ['close', close],
+  ] as const) {
     if (value == null) continue;
-    if (high != null && new DecimalNumber(value).greaterThan(high)) throw fail(name, `(${value}) must not be above high (${high})`);
-    if (low != null && new DecimalNumber(value).lessThan(low)) throw fail(name, `(${value}) must not be below low (${low})`);
+    if (high != null && new DecimalNumber(value).greaterThan(high))
+      throw fail(name, `(${value}) must not be above high (${high})`);
+    if (low != null && new DecimalNumber(value).lessThan(low))
+      throw fail(name, `(${value}) must not be below low (${low})`);
   }
   for (const field of ['volume', 'turnover'] as const) {
     const value = price[field];
     if (value != null && BigInt(value) < 0n) throw fail(field, 'must not be negative');
   }
-  if (price.transactionCount != null && price.transactionCount < 0) throw fail('transactionCount', 'must not be negative');
+  if (price.transactionCount != null && price.transactionCount < 0)
+    throw fail('transactionCount', 'must not be negative');
 }

@@ -4,6 +4,7 @@ import { UserInputError } from '../../errors.js';
 export function requiredText(value: string, argumentName: string, max: number): string {
   const text = value.trim();
   if (text.length === 0) throw new UserInputError(`"${argumentName}" must not be empty.`, argumentName);
-  if (text.length > max) throw new UserInputError(`"${argumentName}" must be at most ${max} characters (got ${text.length}).`, argumentName);
+  if (text.length > max)
+    throw new UserInputError(`"${argumentName}" must be at most ${max} characters (got ${text.length}).`, argumentName);
   return text;
 }

@@ -5,7 +5,16 @@
  */
 import { UserInputError } from '../../errors.js';
 
-export const NODE_TYPES = ['User', 'Stock', 'Conversation', 'Message', 'Post', 'Comment', 'StockPrice', 'ArchivalRun'] as const;
+export const NODE_TYPES = [
+  'User',
+  'Stock',
+  'Conversation',
+  'Message',
+  'Post',
+  'Comment',
+  'StockPrice',
+  'ArchivalRun',
+] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 export interface GlobalId {

@@ -19,9 +19,17 @@ export class NodeResolver {
     return loadNode(fromGlobalId(id, 'id'), context);
   }
 
-  @Query(() => [NodeType], { nullable: 'items', description: 'Same length and order as ids; null where an id resolves to nothing.' })
-  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<(NodeShape | null)[]> {
-    if (ids.length > MAX_NODES) throw new UserInputError(`"ids" may hold at most ${MAX_NODES} ids (got ${ids.length}).`, 'ids');
+  @Query(() => [NodeType], {
+    nullable: 'items',
+    description: 'Same length and order as ids; null where an id resolves to nothing.',
+  })
+  async nodes(
+    @Arg('ids', () => [ID]) ids: string[],
+    @Ctx() context: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<(NodeShape | null)[]> {
+    if (ids.length > MAX_NODES)
+      throw new UserInputError(`"ids" may hold at most ${MAX_NODES} ids (got ${ids.length}).`, 'ids');
     // Each load joins its type's batch (one statement per type and store). An item that fails
     // (a malformed id: BAD_USER_INPUT; one the caller may not see: FORBIDDEN; one in a store
     // that is down) becomes null and reports its error at its own index; an unknown id is null
@@ -31,7 +39,9 @@ export class NodeResolver {
         Promise.resolve()
           .then(() => loadNode(fromGlobalId(id, 'ids'), context))
           .catch((error: unknown) => {
-            context.request.partialErrors.push(locatedError(error, info.fieldNodes, [...pathToArray(info.path), index]));
+            context.request.partialErrors.push(
+              locatedError(error, info.fieldNodes, [...pathToArray(info.path), index]),
+            );
             return null;
           }),
       ),

@@ -2,7 +2,8 @@ import { Field, ID, InterfaceType } from 'type-graphql';
 
 /** Relay global object identification. */
 @InterfaceType('Node', {
-  description: 'Relay global object identification. Ids are opaque and do not change when a record moves between stores.',
+  description:
+    'Relay global object identification. Ids are opaque and do not change when a record moves between stores.',
   resolveType: (value: { readonly __typename: string }) => value.__typename,
 })
 export abstract class NodeType {

@@ -40,15 +40,28 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
   checkSize('first', first);
   checkSize('last', last);
   if (last != null || (before != null && first == null)) {
-    if (after != null) throw new UserInputError('"after" cannot be combined with "last"; page backward with "before".', 'after');
-    return { direction: 'backward', size: last ?? DEFAULT_PAGE_SIZE, cursor: before ?? undefined, cursorArgument: 'before' };
+    if (after != null)
+      throw new UserInputError('"after" cannot be combined with "last"; page backward with "before".', 'after');
+    return {
+      direction: 'backward',
+      size: last ?? DEFAULT_PAGE_SIZE,
+      cursor: before ?? undefined,
+      cursorArgument: 'before',
+    };
   }
-  if (before != null) throw new UserInputError('"before" cannot be combined with "first"; page forward with "after".', 'before');
-  return { direction: 'forward', size: first ?? DEFAULT_PAGE_SIZE, cursor: after ?? undefined, cursorArgument: 'after' };
+  if (before != null)
+    throw new UserInputError('"before" cannot be combined with "first"; page forward with "after".', 'before');
+  return {
+    direction: 'forward',
+    size: first ?? DEFAULT_PAGE_SIZE,
+    cursor: after ?? undefined,
+    cursorArgument: 'after',
+  };
 }
 
 function checkSize(name: 'first' | 'last', value: number | null | undefined): void {
   if (value == null) return;
   if (value < 0) throw new UserInputError(`"${name}" must not be negative (got ${value}).`, name);
-  if (value > MAX_PAGE_SIZE) throw new UserInputError(`"${name}" must be at most ${MAX_PAGE_SIZE} (got ${value}).`, name);
+  if (value > MAX_PAGE_SIZE)
+    throw new UserInputError(`"${name}" must be at most ${MAX_PAGE_SIZE} (got ${value}).`, name);
 }

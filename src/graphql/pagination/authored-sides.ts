@@ -54,7 +54,13 @@ export function authoredSides<H extends HotRow, C extends ColdRow, TNode>(
       },
     }),
     cold: coldSql
-      ? sqlSide(coldSql, { table: options.cold, where, keyField: 'createdAt', idField: 'originalId', toEntry: (row: C) => ({ id: row.originalId, key: row.createdAt, node: fromCold(row) }) })
+      ? sqlSide(coldSql, {
+          table: options.cold,
+          where,
+          keyField: 'createdAt',
+          idField: 'originalId',
+          toEntry: (row: C) => ({ id: row.originalId, key: row.createdAt, node: fromCold(row) }),
+        })
       : EMPTY_SIDE,
   };
 }

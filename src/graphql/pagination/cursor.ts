@@ -15,7 +15,11 @@ export function encodeCursor(ordering: string, key: readonly KeyPart[]): string 
 }
 
 export function invalidCursor(argumentName: string, why: string): UserInputError {
-  return new UserInputError(`"${argumentName}" is not a valid cursor for this connection: ${why}.`, argumentName, ErrorCode.INVALID_CURSOR);
+  return new UserInputError(
+    `"${argumentName}" is not a valid cursor for this connection: ${why}.`,
+    argumentName,
+    ErrorCode.INVALID_CURSOR,
+  );
 }
 
 export function decodeCursor(cursor: string, ordering: string, shape: KeyShape, argumentName: string): KeyPart[] {
@@ -46,7 +50,8 @@ const MAX_INSTANT_MS = new Date('9999-12-31T23:59:59.999Z').getTime();
  * within the years 1 to 9999: beyond them no store can compare it, and the SQL cast would fail.
  */
 export function cursorInstant(value: unknown): Date | undefined {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_INSTANT_MS || value > MAX_INSTANT_MS) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_INSTANT_MS || value > MAX_INSTANT_MS)
+    return undefined;
   return new Date(value);
 }
 
@@ -61,4 +66,3 @@ export function isCursorDay(value: unknown): value is string {
   date.setUTCFullYear(year, month - 1, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
-

@@ -7,7 +7,13 @@
  * The edges and pageInfo resolvers of every *Connection type note it in the request's state
  * (once per connection), and the observability plugin appends it to the response's errors.
  */
-import { defaultFieldResolver, GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
 import { ErrorCode } from '../../errors.js';
 import { unavailableStore } from '../../stores/errors.js';
 import type { GatewayContext } from '../context.js';
@@ -38,6 +44,9 @@ function incompleteError(cause: Error, path: readonly (string | number)[]): Grap
   const store = unavailableStore(cause) ?? 'cold';
   return new GraphQLError(
     `The ${store} store is unavailable: this page holds only the rows that could be read, and more follow. Retry it (its cursors stay valid) when the store is back.`,
-    { path, extensions: { code: store === 'hot' ? ErrorCode.HOT_STORE_UNAVAILABLE : ErrorCode.COLD_STORE_UNAVAILABLE } },
+    {
+      path,
+      extensions: { code: store === 'hot' ? ErrorCode.HOT_STORE_UNAVAILABLE : ErrorCode.COLD_STORE_UNAVAILABLE },
+    },
   );
 }

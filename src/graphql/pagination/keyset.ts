@@ -14,9 +14,18 @@ export type SortDirection = 'asc' | 'desc';
  * index entries. The redundant `field <= value` (or `>=`) bounds the index scan at the
  * cursor, which keeps a deep page as cheap as the first.
  */
-export function keysetAfter(field: string, value: unknown, id: number, direction: SortDirection, idField = 'id'): Record<string, unknown> {
+export function keysetAfter(
+  field: string,
+  value: unknown,
+  id: number,
+  direction: SortDirection,
+  idField = 'id',
+): Record<string, unknown> {
   const op = direction === 'asc' ? 'gt' : 'lt';
-  return { [field]: { [`${op}e`]: value }, OR: [{ [field]: { [op]: value } }, { [field]: value, [idField]: { [op]: id } }] };
+  return {
+    [field]: { [`${op}e`]: value },
+    OR: [{ [field]: { [op]: value } }, { [field]: value, [idField]: { [op]: id } }],
+  };
 }
 
 export function flip(direction: SortDirection): SortDirection {

@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('PageInfo', { description: 'Relay cursor connections: startCursor and endCursor are null on an empty page.', simpleResolvers: true })
+@ObjectType('PageInfo', {
+  description: 'Relay cursor connections: startCursor and endCursor are null on an empty page.',
+  simpleResolvers: true,
+})
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;

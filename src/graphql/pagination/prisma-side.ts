@@ -22,12 +22,17 @@ export interface PrismaSideOptions<TRow, TNode> {
   readonly keyValue?: (key: SortKey) => unknown;
 }
 
-export function prismaSide<TRow, TNode>(model: ModelReader<TRow>, options: PrismaSideOptions<TRow, TNode>): StoreSide<TNode> {
+export function prismaSide<TRow, TNode>(
+  model: ModelReader<TRow>,
+  options: PrismaSideOptions<TRow, TNode>,
+): StoreSide<TNode> {
   const { where, keyField, idField, toEntry, keyValue = (key: SortKey) => key } = options;
   return {
     async fetch({ keyset, direction, take }: SideQuery) {
       const rows = await model.findMany({
-        where: keyset ? { AND: [where, keysetAfter(keyField, keyValue(keyset.value), keyset.id, keyset.direction, idField)] } : where,
+        where: keyset
+          ? { AND: [where, keysetAfter(keyField, keyValue(keyset.value), keyset.id, keyset.direction, idField)] }
+          : where,
         orderBy: [{ [keyField]: direction }, { [idField]: direction }],
         take,
       });

@@ -35,10 +35,15 @@ export async function singleStorePage<TRow extends { readonly id: number }, TNod
   if (page.cursor !== undefined) {
     const [value, id] = decodeCursor(page.cursor, ordering.name, [ordering.keyType, 'number'], page.cursorArgument);
     // An id no Int column can hold would fail in the store, not as a cursor.
-    if (!Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647) throw invalidCursor(page.cursorArgument, 'malformed key');
+    if (!Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647)
+      throw invalidCursor(page.cursorArgument, 'malformed key');
     where = keysetAfter(ordering.field, value, id as number, direction);
   }
-  const rows = await fetch({ where, orderBy: [{ [ordering.field]: direction }, { id: direction }], take: page.size + 1 });
+  const rows = await fetch({
+    where,
+    orderBy: [{ [ordering.field]: direction }, { id: direction }],
+    take: page.size + 1,
+  });
   const cursorOf = (row: TRow) => encodeCursor(ordering.name, [row[ordering.field] as KeyPart, row.id]);
   return connectionFromRows(rows, page, cursorOf, toNode, count);
 }

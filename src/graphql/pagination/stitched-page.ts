@@ -99,7 +99,8 @@ export async function stitchedPage<TNode>(
   const hotCannotHold =
     limits.hotEmpty === true ||
     (hotFrom != null &&
-      ((range?.max !== undefined && compareKeys(range.max, hotFrom) < 0) || (direction === 'desc' && cursor !== undefined && compareKeys(cursor.value, hotFrom) < 0)));
+      ((range?.max !== undefined && compareKeys(range.max, hotFrom) < 0) ||
+        (direction === 'desc' && cursor !== undefined && compareKeys(cursor.value, hotFrom) < 0)));
   const hotRows = hotCannotHold ? [] : await sides.hot.fetch({ keyset, direction, take });
 
   const lastHot = hotRows.length >= take ? hotRows[take - 1] : undefined;
@@ -129,15 +130,27 @@ export async function stitchedPage<TNode>(
     return hot + cold;
   };
   if (incomplete) {
-    const safe = direction === 'desc' && knownColdBefore != null ? hotRows.filter((entry) => compareKeys(entry.key, knownColdBefore) >= 0) : [];
-    return { ...connectionFromRows(safe.slice(0, page.size), page, cursorOf, (entry) => entry.node, count, { moreFollow: true }), incomplete };
+    const safe =
+      direction === 'desc' && knownColdBefore != null
+        ? hotRows.filter((entry) => compareKeys(entry.key, knownColdBefore) >= 0)
+        : [];
+    return {
+      ...connectionFromRows(safe.slice(0, page.size), page, cursorOf, (entry) => entry.node, count, {
+        moreFollow: true,
+      }),
+      incomplete,
+    };
   }
   const rows = mergeDistinct(hotRows, coldRows, direction).slice(0, take);
   return connectionFromRows(rows, page, cursorOf, (entry) => entry.node, count);
 }
 
 /** Merges two lists sorted in `direction` by (key, id), keeping the first of equal ids. */
-export function mergeDistinct<T extends { readonly id: number; readonly key: SortKey }>(a: readonly T[], b: readonly T[], direction: SortDirection): T[] {
+export function mergeDistinct<T extends { readonly id: number; readonly key: SortKey }>(
+  a: readonly T[],
+  b: readonly T[],
+  direction: SortDirection,
+): T[] {
   const sign = direction === 'asc' ? 1 : -1;
   const order = (x: T, y: T) => sign * (compareKeys(x.key, y.key) || x.id - y.id);
   const merged: T[] = [];
@@ -165,7 +178,9 @@ function hotCannotHoldAny({ hotFrom, range, hotEmpty }: StoreLimits): boolean {
 }
 
 function coldCannotHoldAny({ coldBefore, range, coldEmpty }: StoreLimits): boolean {
-  return coldEmpty === true || (coldBefore != null && range?.min !== undefined && compareKeys(range.min, coldBefore) >= 0);
+  return (
+    coldEmpty === true || (coldBefore != null && range?.min !== undefined && compareKeys(range.min, coldBefore) >= 0)
+  );
 }
 
 /** Instants travel in cursors as epoch milliseconds, days as YYYY-MM-DD. */
@@ -173,11 +188,16 @@ function encodeKey(key: SortKey): string | number {
   return key instanceof Date ? key.getTime() : key;
 }
 
-function decodeKeyCursor(cursor: string, ordering: StitchedOrdering, argumentName: string): { value: SortKey; id: number } {
+function decodeKeyCursor(
+  cursor: string,
+  ordering: StitchedOrdering,
+  argumentName: string,
+): { value: SortKey; id: number } {
   const shape = ordering.keyKind === 'instant' ? (['number', 'number'] as const) : (['string', 'number'] as const);
   const [value, id] = decodeCursor(cursor, ordering.name, shape, argumentName);
   // An impossible day or an instant no store can hold would reach a SQL cast and fail there.
   const key = ordering.keyKind === 'instant' ? cursorInstant(value) : isCursorDay(value) ? value : undefined;
-  if (key === undefined || !Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647) throw invalidCursor(argumentName, 'malformed key');
+  if (key === undefined || !Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647)
+    throw invalidCursor(argumentName, 'malformed key');
   return { value: key, id: id as number };
 }

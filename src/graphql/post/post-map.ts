@@ -4,7 +4,16 @@ import { Tier } from '../enums.js';
 import type { PostType } from './post-type.js';
 
 export function postFromHot(row: HotModels.PostModel): PostType {
-  return { __typename: 'Post', databaseId: row.id, authorId: row.authorId, title: row.title, body: row.body, createdAt: row.createdAt, tier: Tier.HOT, archivedAt: null };
+  return {
+    __typename: 'Post',
+    databaseId: row.id,
+    authorId: row.authorId,
+    title: row.title,
+    body: row.body,
+    createdAt: row.createdAt,
+    tier: Tier.HOT,
+    archivedAt: null,
+  };
 }
 
 export function postFromCold(row: ColdModels.PostArchiveModel): PostType {

@@ -12,7 +12,11 @@ import { COMMENTS_ORDERING, commentSides, POSTS_ORDERING, postSides } from './po
 import { PostConnection, PostType } from './post-type.js';
 
 /** The post feed, optionally of one author: newest first across both stores. */
-export async function postFeed(context: GatewayContext, args: ConnectionArgs, authorId?: number): Promise<Connection<PostType>> {
+export async function postFeed(
+  context: GatewayContext,
+  args: ConnectionArgs,
+  authorId?: number,
+): Promise<Connection<PostType>> {
   return stitchedPage(args, POSTS_ORDERING, postSides(context, authorId), await context.bounds.get());
 }
 
@@ -29,7 +33,11 @@ export class PostResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: GatewayContext,
   ): Promise<Connection<PostType>> {
-    return postFeed(context, args, authorId == null ? undefined : fromGlobalId(authorId, 'authorId', 'User').databaseId);
+    return postFeed(
+      context,
+      args,
+      authorId == null ? undefined : fromGlobalId(authorId, 'authorId', 'User').databaseId,
+    );
   }
 
   @FieldResolver(() => UserType)
@@ -48,7 +56,11 @@ export class PostResolver {
   }
 
   @FieldResolver(() => CommentConnection, { description: 'Oldest first.' })
-  async comments(@Root() post: PostType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: GatewayContext): Promise<Connection<CommentType>> {
+  async comments(
+    @Root() post: PostType,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() context: GatewayContext,
+  ): Promise<Connection<CommentType>> {
     const { coldBefore, stale } = await context.bounds.get();
     // Comments move to the cold store with their post, whatever their own age, so their dates
     // bound nothing; but a post newer than every cutoff ever used has never been archived.

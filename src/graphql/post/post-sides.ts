@@ -10,15 +10,33 @@ import { postFromCold, postFromHot } from './post-map.js';
 import type { PostType } from './post-type.js';
 
 export const POSTS_ORDERING: StitchedOrdering = { name: 'posts:createdAt', direction: 'desc', keyKind: 'instant' };
-export const COMMENTS_ORDERING: StitchedOrdering = { name: 'post.comments:createdAt', direction: 'asc', keyKind: 'instant' };
+export const COMMENTS_ORDERING: StitchedOrdering = {
+  name: 'post.comments:createdAt',
+  direction: 'asc',
+  keyKind: 'instant',
+};
 
 /** The post feed, or one author's posts. */
 export function postSides(context: GatewayContext, authorId?: number): StitchedSides<PostType> {
   const where: Condition[] = authorId === undefined ? [] : [{ field: 'authorId', op: '=', value: authorId }];
-  return authoredSides(context, { hot: hotTables.posts, cold: coldTables.posts, where, user: { field: 'authorId', as: 'author' }, fromHot: postFromHot, fromCold: postFromCold });
+  return authoredSides(context, {
+    hot: hotTables.posts,
+    cold: coldTables.posts,
+    where,
+    user: { field: 'authorId', as: 'author' },
+    fromHot: postFromHot,
+    fromCold: postFromCold,
+  });
 }
 
 export function commentSides(context: GatewayContext, postId: number): StitchedSides<CommentType> {
   const where = [{ field: 'postId', op: '=', value: postId }] as const;
-  return authoredSides(context, { hot: hotTables.comments, cold: coldTables.comments, where, user: { field: 'authorId', as: 'author' }, fromHot: commentFromHot, fromCold: commentFromCold });
+  return authoredSides(context, {
+    hot: hotTables.comments,
+    cold: coldTables.comments,
+    where,
+    user: { field: 'authorId', as: 'author' },
+    fromHot: commentFromHot,
+    fromCold: commentFromCold,
+  });
 }

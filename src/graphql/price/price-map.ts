@@ -4,7 +4,10 @@ import { utcDay } from '../../archival/bounds.js';
 import { Tier } from '../enums.js';
 import type { StockPriceType } from './price-type.js';
 
-type PriceColumns = Pick<HotModels.StockPriceModel, 'stockId' | 'tradeDate' | 'open' | 'high' | 'low' | 'close' | 'change' | 'volume' | 'turnover' | 'transactionCount'>;
+type PriceColumns = Pick<
+  HotModels.StockPriceModel,
+  'stockId' | 'tradeDate' | 'open' | 'high' | 'low' | 'close' | 'change' | 'volume' | 'turnover' | 'transactionCount'
+>;
 
 function toPrice(id: number, row: PriceColumns, tier: Tier, archivedAt: Date | null): StockPriceType {
   return {

@@ -28,7 +28,8 @@ export class StockPricesResolver {
     @Ctx() context: GatewayContext,
   ): Promise<Connection<StockPriceType>> {
     const range = { from: from ? utcDay(from) : undefined, to: to ? utcDay(to) : undefined };
-    if (range.from && range.to && range.from > range.to) throw new UserInputError('"from" must not be after "to".', 'from');
+    if (range.from && range.to && range.from > range.to)
+      throw new UserInputError('"from" must not be after "to".', 'from');
     const { coldBefore, hotFrom, stale } = await context.bounds.get();
     // Prices move by trade date: cold holds days before the cutoff's day, hot the rest.
     return stitchedPage(args, PRICES_ORDERING, priceSides(context, stock.databaseId, range), {

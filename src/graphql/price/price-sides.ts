@@ -11,20 +11,38 @@ import type { StockPriceType } from './price-type.js';
 export const PRICES_ORDERING: StitchedOrdering = { name: 'stock.prices:tradeDate', direction: 'desc', keyKind: 'day' };
 
 /** `range`: inclusive YYYY-MM-DD bounds on the trade date. */
-export function priceSides({ hotSql, coldSql }: GatewayContext, stockId: number, range: { from?: string; to?: string }): StitchedSides<StockPriceType> {
+export function priceSides(
+  { hotSql, coldSql }: GatewayContext,
+  stockId: number,
+  range: { from?: string; to?: string },
+): StitchedSides<StockPriceType> {
   const where: Condition[] = [
     { field: 'stockId', op: '=', value: stockId },
     ...(range.from ? [{ field: 'tradeDate', op: '>=', value: range.from } as const] : []),
     ...(range.to ? [{ field: 'tradeDate', op: '<=', value: range.to } as const] : []),
   ];
-  const entry = <Row>(id: (row: Row) => number, toNode: (row: Row) => StockPriceType) => (row: Row) => {
-    const node = toNode(row);
-    return { id: id(row), key: node.tradeDate, node };
-  };
+  const entry =
+    <Row>(id: (row: Row) => number, toNode: (row: Row) => StockPriceType) =>
+    (row: Row) => {
+      const node = toNode(row);
+      return { id: id(row), key: node.tradeDate, node };
+    };
   return {
-    hot: sqlSide(hotSql, { table: hotTables.prices, where, keyField: 'tradeDate', idField: 'id', toEntry: entry((row) => row.id, priceFromHot) }),
+    hot: sqlSide(hotSql, {
+      table: hotTables.prices,
+      where,
+      keyField: 'tradeDate',
+      idField: 'id',
+      toEntry: entry((row) => row.id, priceFromHot),
+    }),
     cold: coldSql
-      ? sqlSide(coldSql, { table: coldTables.prices, where, keyField: 'tradeDate', idField: 'originalId', toEntry: entry((row) => row.originalId, priceFromCold) })
+      ? sqlSide(coldSql, {
+          table: coldTables.prices,
+          where,
+          keyField: 'tradeDate',
+          idField: 'originalId',
+          toEntry: entry((row) => row.originalId, priceFromCold),
+        })
       : EMPTY_SIDE,
   };
 }

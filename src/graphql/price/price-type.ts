@@ -51,4 +51,7 @@ export class StockPriceType extends NodeType {
   archivedAt!: Date | null;
 }
 
-export const { EdgeType: StockPriceEdge, ConnectionType: StockPriceConnection } = connectionTypes('StockPrice', StockPriceType);
+export const { EdgeType: StockPriceEdge, ConnectionType: StockPriceConnection } = connectionTypes(
+  'StockPrice',
+  StockPriceType,
+);

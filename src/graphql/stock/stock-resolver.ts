@@ -15,7 +15,10 @@ export class StockResolver {
   }
 
   @Query(() => StockConnection, { description: 'Ordered by symbol.' })
-  stocks(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { hot }: GatewayContext): Promise<Connection<StockType>> {
+  stocks(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { hot }: GatewayContext,
+  ): Promise<Connection<StockType>> {
     return singleStorePage(
       args,
       { name: 'stocks:symbol', field: 'symbol', direction: 'asc', keyType: 'string' },

@@ -17,17 +17,31 @@ import { DateScalar } from '../scalars.js';
 import { UserType } from './user-type.js';
 
 export const MAX_ACTIVITY_DAYS = 3660;
-const CONVERSATIONS_ORDERING: StitchedOrdering = { name: 'user.conversations:createdAt', direction: 'desc', keyKind: 'instant' };
+const CONVERSATIONS_ORDERING: StitchedOrdering = {
+  name: 'user.conversations:createdAt',
+  direction: 'desc',
+  keyKind: 'instant',
+};
 
 @Resolver(() => UserType)
 export class UserFieldsResolver {
   @FieldResolver(() => PostConnection, { description: 'Newest first.' })
-  posts(@Root() user: UserType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: GatewayContext): Promise<Connection<PostType>> {
+  posts(
+    @Root() user: UserType,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() context: GatewayContext,
+  ): Promise<Connection<PostType>> {
     return postFeed(context, args, user.databaseId);
   }
 
-  @FieldResolver(() => ConversationConnection, { description: 'The conversations this user takes part in, newest first. Viewer (own), analyst, admin.' })
-  conversations(@Root() user: UserType, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { viewer, hot }: GatewayContext): Promise<Connection<ConversationType>> {
+  @FieldResolver(() => ConversationConnection, {
+    description: 'The conversations this user takes part in, newest first. Viewer (own), analyst, admin.',
+  })
+  conversations(
+    @Root() user: UserType,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { viewer, hot }: GatewayContext,
+  ): Promise<Connection<ConversationType>> {
     requireSelfOrAnalyst(viewer, user.databaseId, "A user's conversations");
     // Conversations never leave the hot store.
     const hotSide = prismaSide(hot.conversation, {
@@ -39,7 +53,10 @@ export class UserFieldsResolver {
     return stitchedPage(args, CONVERSATIONS_ORDERING, { hot: hotSide, cold: EMPTY_SIDE }, { coldEmpty: true });
   }
 
-  @FieldResolver(() => [UserActivityType], { description: 'Daily action counts over hot and cold data; the same answer before and after archival. Viewer (own), analyst, admin.' })
+  @FieldResolver(() => [UserActivityType], {
+    description:
+      'Daily action counts over hot and cold data; the same answer before and after archival. Viewer (own), analyst, admin.',
+  })
   activity(
     @Root() user: UserType,
     @Arg('from', () => DateScalar) from: Date,
@@ -50,7 +67,8 @@ export class UserFieldsResolver {
     const [fromDay, toDay] = [utcDay(from), utcDay(to)];
     if (fromDay > toDay) throw new UserInputError('"from" must not be after "to".', 'from');
     const days = (to.getTime() - from.getTime()) / 86_400_000 + 1;
-    if (days > MAX_ACTIVITY_DAYS) throw new UserInputError(`The range may span at most ${MAX_ACTIVITY_DAYS} days.`, 'to');
+    if (days > MAX_ACTIVITY_DAYS)
+      throw new UserInputError(`The range may span at most ${MAX_ACTIVITY_DAYS} days.`, 'to');
     return userActivity(context, user.databaseId, fromDay, toDay);
   }
 }

@@ -16,13 +16,19 @@ export class UserResolver {
   }
 
   @Query(() => UserType, { nullable: true })
-  async user(@Arg('username', () => String) username: string, @Ctx() { hot }: GatewayContext): Promise<UserType | null> {
+  async user(
+    @Arg('username', () => String) username: string,
+    @Ctx() { hot }: GatewayContext,
+  ): Promise<UserType | null> {
     const row = await hot.user.findUnique({ where: { username } });
     return row && toUser(row);
   }
 
   @Query(() => UserConnection, { description: 'Ordered by username.' })
-  users(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { hot }: GatewayContext): Promise<Connection<UserType>> {
+  users(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { hot }: GatewayContext,
+  ): Promise<Connection<UserType>> {
     return singleStorePage(
       args,
       { name: 'users:username', field: 'username', direction: 'asc', keyType: 'string' },

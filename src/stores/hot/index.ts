@@ -37,14 +37,14 @@ interface HotOperations {
   post: 'findMany' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate';
   comment: 'findMany' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate' | 'groupBy';
   postLike: 'findMany' | 'findUnique' | 'create' | 'createMany' | 'deleteMany' | 'count' | 'aggregate' | 'groupBy';
-  stockPrice: 'findMany' | 'findUnique' | 'create' | 'createMany' | 'update' | 'delete' | 'deleteMany' | 'count' | 'aggregate';
+  stockPrice:
+    'findMany' | 'findUnique' | 'create' | 'createMany' | 'update' | 'delete' | 'deleteMany' | 'count' | 'aggregate';
   archiveBounds: 'findUnique' | 'upsert';
 }
 
-export type HotClient = { readonly [Delegate in keyof HotOperations]: Pick<CheckedClient[Delegate], HotOperations[Delegate]> } & Pick<
-  CheckedClient,
-  '$transaction' | '$queryRawUnsafe' | '$executeRawUnsafe' | '$disconnect'
->;
+export type HotClient = {
+  readonly [Delegate in keyof HotOperations]: Pick<CheckedClient[Delegate], HotOperations[Delegate]>;
+} & Pick<CheckedClient, '$transaction' | '$queryRawUnsafe' | '$executeRawUnsafe' | '$disconnect'>;
 export type * as HotModels from './generated/postgresql/models.js';
 
 /** The driver adapter for the configured hot engine. */
@@ -66,7 +66,8 @@ export function hotEngine(of: { readonly provider: string }): HotEngine {
  * against one engine's client (see the module comment).
  */
 export function createHotClient(adapter: SqlDriverAdapterFactory): HotClient {
-  const client = hotEngine(adapter) === 'sqlserver' ? new SqlServerClient({ adapter }) : new PostgresqlClient({ adapter });
+  const client =
+    hotEngine(adapter) === 'sqlserver' ? new SqlServerClient({ adapter }) : new PostgresqlClient({ adapter });
   return client as unknown as HotClient;
 }
 
@@ -105,7 +106,9 @@ export async function insertWithIds(
     await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] ON`);
     for (let start = 0; start < data.rows.length; start += perStatement) {
       const chunk = data.rows.slice(start, start + perStatement);
-      const values = chunk.map((_, r) => `(${data.columns.map((__, c) => `@P${r * width + c + 1}`).join(', ')})`).join(', ');
+      const values = chunk
+        .map((_, r) => `(${data.columns.map((__, c) => `@P${r * width + c + 1}`).join(', ')})`)
+        .join(', ');
       await tx.$executeRawUnsafe(`INSERT INTO [dbo].[${table}] (${columns}) VALUES ${values}`, ...chunk.flat());
     }
     await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] OFF`);

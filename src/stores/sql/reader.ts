@@ -29,10 +29,11 @@ export function dialectOf(factory: Pick<SqlDriverAdapterFactory, 'provider'>): D
 export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
   const dialect = dialectOf(factory);
   let connected: Promise<SqlDriverAdapter> | undefined;
-  const adapter = () => (connected ??= factory.connect().catch((error: unknown) => {
-    connected = undefined;
-    throw error;
-  }));
+  const adapter = () =>
+    (connected ??= factory.connect().catch((error: unknown) => {
+      connected = undefined;
+      throw error;
+    }));
   const run = async (statement: Statement) => (await adapter()).queryRaw(statement);
   return {
     dialect,
@@ -55,7 +56,12 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
 }
 
 /** Parses the fields JSON cannot carry, and nests a join's fields under its name. */
-function revive(rows: Record<string, unknown>[], kinds: Readonly<Record<string, ColumnKind>>, joined: string | undefined, dialect: Dialect): Record<string, unknown>[] {
+function revive(
+  rows: Record<string, unknown>[],
+  kinds: Readonly<Record<string, ColumnKind>>,
+  joined: string | undefined,
+  dialect: Dialect,
+): Record<string, unknown>[] {
   const parsed = Object.entries(kinds).filter(([, kind]) => kind !== 'int' && kind !== 'text' && kind !== 'boolean');
   const nested = joined ? Object.keys(kinds).filter((field) => field.startsWith(`${joined}$`)) : [];
   for (const row of rows) {

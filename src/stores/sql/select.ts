@@ -96,10 +96,14 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     if (after) {
       const op = spec.order.direction === 'asc' ? '>' : '<';
       if (dialect === 'postgresql') {
-        predicates.push(`(${key.sql}, ${id.sql}) ${op} (${b.bind(after.value, key.kind)}, ${b.bind(after.id, id.kind)})`);
+        predicates.push(
+          `(${key.sql}, ${id.sql}) ${op} (${b.bind(after.value, key.kind)}, ${b.bind(after.id, id.kind)})`,
+        );
       } else {
         const value = b.bind(after.value, key.kind);
-        predicates.push(`${key.sql} ${op}= ${value} AND (${key.sql} ${op} ${value} OR (${key.sql} = ${value} AND ${id.sql} ${op} ${b.bind(after.id, id.kind)}))`);
+        predicates.push(
+          `${key.sql} ${op}= ${value} AND (${key.sql} ${op} ${value} OR (${key.sql} = ${value} AND ${id.sql} ${op} ${b.bind(after.id, id.kind)}))`,
+        );
       }
     }
     // Ordered by the id alone when the id is the key.
@@ -112,10 +116,18 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
   if (dialect === 'postgresql') {
     const limit = spec.take === undefined ? '' : ` LIMIT ${b.bind(spec.take, 'int')}`;
     const inner = `SELECT ${selected.join(', ')} FROM ${from}${where}${orderBy}${limit}`;
-    return { sql: `SELECT coalesce(json_agg(${MAIN}${aggregateOrder}), '[]') AS rows FROM (${inner}) ${MAIN}`, ...b.bound(), kinds };
+    return {
+      sql: `SELECT coalesce(json_agg(${MAIN}${aggregateOrder}), '[]') AS rows FROM (${inner}) ${MAIN}`,
+      ...b.bound(),
+      kinds,
+    };
   }
   const top = spec.take === undefined ? '' : `TOP (${b.bind(spec.take, 'int')}) `;
-  return { sql: `SELECT (SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`, ...b.bound(), kinds };
+  return {
+    sql: `SELECT (SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`,
+    ...b.bound(),
+    kinds,
+  };
 }
 
 /** The number of rows matching `where`, as one integer column `n` (not JSON). */
@@ -204,12 +216,27 @@ class Builder {
   }
 
   private type(kind: ColumnKind, list: boolean): ArgType {
-    const scalarType = kind === 'int' ? 'int' : kind === 'boolean' ? 'boolean' : kind === 'bigint' && this.dialect === 'sqlserver' ? 'bigint' : 'string';
+    const scalarType =
+      kind === 'int'
+        ? 'int'
+        : kind === 'boolean'
+          ? 'boolean'
+          : kind === 'bigint' && this.dialect === 'sqlserver'
+            ? 'bigint'
+            : 'string';
     return { scalarType, arity: list ? 'list' : 'scalar' };
   }
 }
 
-const PG_TYPES: Record<ColumnKind, string> = { int: 'int', text: 'text', instant: 'timestamptz', day: 'date', decimal: 'numeric', bigint: 'bigint', boolean: 'boolean' };
+const PG_TYPES: Record<ColumnKind, string> = {
+  int: 'int',
+  text: 'text',
+  instant: 'timestamptz',
+  day: 'date',
+  decimal: 'numeric',
+  bigint: 'bigint',
+  boolean: 'boolean',
+};
 
 /** PostgreSQL parameter casts: text arguments typed as their column. */
 function pgCast(kind: ColumnKind): string {

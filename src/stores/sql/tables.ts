@@ -24,21 +24,81 @@ export interface Table<Row> {
 const table = <Row>(name: string, columns: Table<Row>['columns']): Table<Row> => ({ name, columns });
 
 export const hotTables = {
-  users: table<HotModels.UserModel>('users', { id: ['id', 'int'], username: ['username', 'text'], displayName: ['display_name', 'text'], createdAt: ['created_at', 'instant'] }),
-  stocks: table<HotModels.StockModel>('stocks', { id: ['id', 'int'], symbol: ['symbol', 'text'], name: ['name', 'text'], market: ['market', 'text'], createdAt: ['created_at', 'instant'] }),
-  conversations: table<HotModels.ConversationModel>('conversations', { id: ['id', 'int'], title: ['title', 'text'], createdAt: ['created_at', 'instant'] }),
-  participants: table<HotModels.ConversationParticipantModel>('conversation_participants', { conversationId: ['conversation_id', 'int'], userId: ['user_id', 'int'], joinedAt: ['joined_at', 'instant'] }),
-  messages: table<HotModels.MessageModel>('messages', { id: ['id', 'int'], conversationId: ['conversation_id', 'int'], senderId: ['sender_id', 'int'], content: ['content', 'text'], createdAt: ['created_at', 'instant'] }),
-  posts: table<HotModels.PostModel>('posts', { id: ['id', 'int'], authorId: ['author_id', 'int'], title: ['title', 'text'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
-  comments: table<HotModels.CommentModel>('comments', { id: ['id', 'int'], postId: ['post_id', 'int'], authorId: ['author_id', 'int'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
-  likes: table<HotModels.PostLikeModel>('post_likes', { id: ['id', 'int'], postId: ['post_id', 'int'], userId: ['user_id', 'int'], createdAt: ['created_at', 'instant'] }),
+  users: table<HotModels.UserModel>('users', {
+    id: ['id', 'int'],
+    username: ['username', 'text'],
+    displayName: ['display_name', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  stocks: table<HotModels.StockModel>('stocks', {
+    id: ['id', 'int'],
+    symbol: ['symbol', 'text'],
+    name: ['name', 'text'],
+    market: ['market', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  conversations: table<HotModels.ConversationModel>('conversations', {
+    id: ['id', 'int'],
+    title: ['title', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  participants: table<HotModels.ConversationParticipantModel>('conversation_participants', {
+    conversationId: ['conversation_id', 'int'],
+    userId: ['user_id', 'int'],
+    joinedAt: ['joined_at', 'instant'],
+  }),
+  messages: table<HotModels.MessageModel>('messages', {
+    id: ['id', 'int'],
+    conversationId: ['conversation_id', 'int'],
+    senderId: ['sender_id', 'int'],
+    content: ['content', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  posts: table<HotModels.PostModel>('posts', {
+    id: ['id', 'int'],
+    authorId: ['author_id', 'int'],
+    title: ['title', 'text'],
+    body: ['body', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  comments: table<HotModels.CommentModel>('comments', {
+    id: ['id', 'int'],
+    postId: ['post_id', 'int'],
+    authorId: ['author_id', 'int'],
+    body: ['body', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  likes: table<HotModels.PostLikeModel>('post_likes', {
+    id: ['id', 'int'],
+    postId: ['post_id', 'int'],
+    userId: ['user_id', 'int'],
+    createdAt: ['created_at', 'instant'],
+  }),
   prices: table<HotModels.StockPriceModel>('stock_prices', { ...priceColumns(), id: ['id', 'int'] }),
 } as const;
 
 export const coldTables = {
-  messages: table<ColdModels.MessageArchiveModel>('messages_archive', { ...archived(), conversationId: ['conversation_id', 'int'], senderId: ['sender_id', 'int'], content: ['content', 'text'], createdAt: ['created_at', 'instant'] }),
-  posts: table<ColdModels.PostArchiveModel>('posts_archive', { ...archived(), authorId: ['author_id', 'int'], title: ['title', 'text'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
-  comments: table<ColdModels.CommentArchiveModel>('comments_archive', { ...archived(), postId: ['post_id', 'int'], authorId: ['author_id', 'int'], body: ['body', 'text'], createdAt: ['created_at', 'instant'] }),
+  messages: table<ColdModels.MessageArchiveModel>('messages_archive', {
+    ...archived(),
+    conversationId: ['conversation_id', 'int'],
+    senderId: ['sender_id', 'int'],
+    content: ['content', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  posts: table<ColdModels.PostArchiveModel>('posts_archive', {
+    ...archived(),
+    authorId: ['author_id', 'int'],
+    title: ['title', 'text'],
+    body: ['body', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
+  comments: table<ColdModels.CommentArchiveModel>('comments_archive', {
+    ...archived(),
+    postId: ['post_id', 'int'],
+    authorId: ['author_id', 'int'],
+    body: ['body', 'text'],
+    createdAt: ['created_at', 'instant'],
+  }),
   prices: table<ColdModels.StockPriceHistoryModel>('stock_prices_history', { ...priceColumns(), ...archived() }),
 } as const;
 
