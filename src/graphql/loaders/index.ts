@@ -14,6 +14,7 @@ import type { HotClient, HotModels } from '../../stores/hot/index.js';
 import type { SqlReader } from '../../stores/sql/reader.js';
 import { coldTables, hotTables, type Table } from '../../stores/sql/tables.js';
 import { toArchivalRun } from '../archival/archival-run-map.js';
+import { createChildReads, type ChildReads } from './child-reads.js';
 import type { ArchivalRunType } from '../archival/archival-run-type.js';
 import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
 import type { CommentType } from '../comment/comment-type.js';
@@ -43,6 +44,8 @@ export interface Loaders {
   readonly commentCount: DataLoader<number, number>;
   /** The newest trade date of a stock, from whichever store holds it. */
   readonly latestPrice: DataLoader<number, StockPriceType | null>;
+  /** The rows and counts of nested connections, batched across their parents (child-reads.ts). */
+  readonly children: ChildReads;
 }
 
 /** Receives each batch's size, per loader (the gateway's metrics). */
@@ -79,6 +82,7 @@ export function createLoaders(
   const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
 
   return {
+    children: createChildReads(MAX_BATCH_SIZE, observe),
     userById: named('userById', async (ids) => byId(ids, await hotRows(hotTables.users, ids))),
     stockById: named('stockById', async (ids) => byId(ids, await hotRows(hotTables.stocks, ids))),
     conversationById: named('conversationById', async (ids) => byId(ids, await hotRows(hotTables.conversations, ids))),
