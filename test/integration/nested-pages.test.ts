@@ -16,6 +16,7 @@ import { createArchiveBounds } from '../../src/archival/bounds.js';
 import type { Viewer } from '../../src/auth/viewer.js';
 import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
+import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { coldAdapter } from '../../src/stores/cold/index.js';
 import { hotAdapter } from '../../src/stores/hot/index.js';
 import { storeClients } from '../../src/stores/index.js';
@@ -237,6 +238,46 @@ describe.runIf(hotIsPostgres())('statements of nested pages, whatever the number
       );
       // The posts and comment page on each store, and one grouped count on each.
       expect({ last, hot, cold }).toEqual({ last, hot: 3, cold: 3 });
+    }
+  });
+
+  it('counts once per store when some parents need the cold store and others do not', async () => {
+    // Hot posts 3..1 (their comments are hot only), then cold posts 130..126 (both stores).
+    const after = encodeCursor('posts:createdAt', [at(1000 + 4 * 10).getTime(), 4]);
+    const { result, hot, cold } = await counted(
+      `{ posts(first: 8, after: "${after}") { edges { node { title comments(first: 2) { totalCount edges { node { body } } } } } } }`,
+    );
+    const posts = result.posts.edges.map((e: any) => e.node);
+    expect(posts.map((p: any) => p.title)).toEqual([
+      'Hot 3',
+      'Hot 2',
+      'Hot 1',
+      'Cold 130',
+      'Cold 129',
+      'Cold 128',
+      'Cold 127',
+      'Cold 126',
+    ]);
+    expect(posts.map((p: any) => p.comments.totalCount)).toEqual([3, 3, 3, 2, 2, 2, 2, 2]);
+    // Each store: the posts, one comment page, one grouped count (the hot posts' pages are
+    // done before the cold posts' cold page answers; their counts wait for it).
+    expect({ hot, cold }).toEqual({ hot: 3, cold: 3 });
+  });
+
+  it('batches a connection under a connection under a list the same way', async () => {
+    const query = (first: number) =>
+      `{ users(first: ${first}) { edges { node { posts(last: 3) { edges { node { title comments(first: 2) { edges { node { body } } } } } } } } } }`;
+    for (const first of [2, 5]) {
+      const { result, hot, cold } = await counted(query(first));
+      const users = result.users.edges.map((e: any) => e.node);
+      expect(users).toHaveLength(first);
+      // Each user's 3 oldest posts are archived ones, with their archived comments.
+      for (const user of users) {
+        expect(user.posts.edges.map((e: any) => e.node.title)).toHaveLength(3);
+        expect(user.posts.edges[0].node.comments.edges.map((e: any) => e.node.body)).toEqual(['old a', 'old b']);
+      }
+      // Hot: the users, every user's posts, every post's comments; cold: the last two again.
+      expect({ first, hot, cold }).toEqual({ first, hot: 3, cold: 2 });
     }
   });
 });

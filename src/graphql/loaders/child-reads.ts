@@ -11,6 +11,13 @@
  * and the parents needing the cold store share one cold statement. A parent alone in its
  * batch (a top-level connection) gets exactly the single-parent statement.
  *
+ * Parents do not all finish together: those the hot store fills are done after the hot read,
+ * the others after their cold read. A batch is therefore sent only once no read of these
+ * loaders is in flight, so that the parents still waiting for one join it (their totalCount,
+ * the connections nested under them): one statement per store per field, not one per group of
+ * parents that happened to finish together. A read never waits for a count, so nothing waits
+ * on itself.
+ *
  * Batches hold at most MAX_BATCH_SIZE parents: SQL Server binds one parameter per parent
  * (2100 at most per statement), so more parents are read in several statements.
  */
@@ -39,6 +46,22 @@ export interface ChildReads {
 
 export function createChildReads(maxBatchSize: number, observe: ChildObserver): ChildReads {
   const loaders = new Map<SqlReader, Map<string, DataLoader<number, unknown>>>();
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const done = () => void inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  };
+  // After the tick's microtasks (DataLoader's own moment), or once the reads in flight have
+  // settled and what they resumed has run.
+  const whenSettled = (dispatch: () => void) => {
+    const check = () => {
+      if (inFlight.size === 0) dispatch();
+      else void Promise.allSettled([...inFlight]).then(() => setImmediate(check));
+    };
+    process.nextTick(check);
+  };
   const loader = <V>(
     reader: SqlReader,
     key: string,
@@ -52,9 +75,9 @@ export function createChildReads(maxBatchSize: number, observe: ChildObserver): 
       found = new DataLoader<number, V>(
         (ids) => {
           observe(name, ids.length);
-          return batch([...ids]);
+          return track(batch([...ids]));
         },
-        { maxBatchSize },
+        { maxBatchSize, batchScheduleFn: whenSettled },
       );
       shapes.set(key, found);
     }
@@ -63,11 +86,15 @@ export function createChildReads(maxBatchSize: number, observe: ChildObserver): 
 
   return {
     of(reader, { field, id }) {
-      const own = (where: readonly Condition[]): Condition[] => [{ field, op: '=', value: id }, ...where];
+      // The batch functions serve every parent of the loader: they use their `ids`, never `id`.
+      const own = (parent: number, where: readonly Condition[]): Condition[] => [
+        { field, op: '=', value: parent },
+        ...where,
+      ];
       return {
         rows<Row>(spec: SelectSpec) {
           const rows = loader<Row[]>(reader, shapeKey('rows', field, spec), `rows:${spec.table.name}`, async (ids) => {
-            if (ids.length === 1) return [await reader.rows<Row>({ ...spec, where: own(spec.where) })];
+            if (ids.length === 1) return [await reader.rows<Row>({ ...spec, where: own(ids[0], spec.where) })];
             const all = await reader.rows<Row>({ ...spec, perParent: { field, values: ids } });
             return groupBy(ids, all, field);
           });
@@ -79,7 +106,7 @@ export function createChildReads(maxBatchSize: number, observe: ChildObserver): 
             shapeKey('count', field, spec),
             `count:${spec.table.name}`,
             async (ids) => {
-              if (ids.length === 1) return [await reader.count({ ...spec, where: own(spec.where) })];
+              if (ids.length === 1) return [await reader.count({ ...spec, where: own(ids[0], spec.where) })];
               const found = await reader.groupedCount(spec, { field, values: ids });
               return ids.map((parent) => found.get(parent) ?? 0);
             },
