@@ -6,6 +6,11 @@
  * statements per request on each store from the gateway's /metrics.
  *
  *   npm run bench:nested [-- --port 4000 --seconds 10 --connections 10 --viewer 1]
+ *   npm run bench:nested -- --port 4001 --baseline-port 4000 --rounds 5
+ *
+ * With `--baseline-port` (another build of the gateway on the same databases), the two are
+ * measured in alternating rounds, back to back, and each page's ratio is the median of the
+ * rounds' ratios, with their spread: the machine's drift falls on both sides alike.
  *
  * The quick loop while working on nested connections; `npm run bench` is the full suite.
  */
@@ -15,19 +20,36 @@ import { runLoad } from './load.js';
 import { numberOption } from './support.js';
 
 const PORT = numberOption('port', 4000);
+const BASELINE_PORT = numberOption('baseline-port', 0);
+const ROUNDS = numberOption('rounds', 5);
 const SECONDS = numberOption('seconds', 10);
 const CONNECTIONS = numberOption('connections', 10);
 const VIEWER = numberOption('viewer', 1);
-const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 export const FEED_QUERY =
   'query Feed { posts(first: 20) { edges { node { title author { displayName } likeCount commentCount comments(first: 3) { edges { node { body author { displayName } } } } } } } }';
 export const SIDEBAR_QUERY =
   'query Sidebar { viewer { conversations(first: 20) { edges { node { title participants { displayName } messages(first: 1) { edges { node { content createdAt sender { displayName } } } } } } } } }';
 
+interface Page {
+  readonly title: string;
+  readonly query: string;
+  readonly headers: Record<string, string>;
+}
+
+interface Measured {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly hot: number;
+  readonly cold: number;
+}
+
+const origin = (port: number) => `http://127.0.0.1:${port}`;
+
 /** gateway_store_statements_total summed per store. */
-async function statementTotals(): Promise<{ hot: number; cold: number }> {
-  const text = await (await fetch(`${ORIGIN}/metrics`)).text();
+async function statementTotals(port: number): Promise<{ hot: number; cold: number }> {
+  const text = await (await fetch(`${origin(port)}/metrics`)).text();
   const totals = { hot: 0, cold: 0 };
   for (const match of text.matchAll(/^gateway_store_statements_total\{([^}]*)\} (\d+(?:\.\d+)?)$/gm)) {
     const store = /store="(hot|cold)"/.exec(match[1])?.[1] as 'hot' | 'cold' | undefined;
@@ -36,37 +58,74 @@ async function statementTotals(): Promise<{ hot: number; cold: number }> {
   return totals;
 }
 
-async function measure(title: string, query: string, headers: Record<string, string>): Promise<void> {
+async function measure(port: number, { title, query, headers }: Page): Promise<Measured> {
   const body = JSON.stringify({ query });
-  const post = () =>
-    fetch(`${ORIGIN}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const url = `${origin(port)}/graphql`;
+  const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const check = (await (await post()).json()) as { data?: unknown; errors?: unknown };
   if (check.errors || !check.data) throw new Error(`${title}: ${JSON.stringify(check.errors)}`);
   // Statements of 20 requests one after another (the bounds cache is warm after the first).
-  const before = await statementTotals();
+  const before = await statementTotals(port);
   const sample = 20;
   for (let i = 0; i < sample; i++) await post();
-  const after = await statementTotals();
+  const after = await statementTotals(port);
   const result = await runLoad({
-    url: `${ORIGIN}/graphql`,
+    url,
     headers,
     bodies: [body],
     connections: CONNECTIONS,
     seconds: SECONDS,
     verify: (text) => text.includes('"data"') && !text.includes('"errors"'),
   });
+  const measured = {
+    requestsPerSecond: result.requestsPerSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    hot: (after.hot - before.hot) / sample,
+    cold: (after.cold - before.cold) / sample,
+  };
   console.log(
-    `| ${title} | ${CONNECTIONS} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50Ms.toFixed(1)} | ${result.p99Ms.toFixed(1)} | ` +
-      `${((after.hot - before.hot) / sample).toFixed(1)}, ${((after.cold - before.cold) / sample).toFixed(1)} | ${result.otherCpuPercent?.toFixed(0) ?? '-'}% |`,
+    `| ${title} | ${port} | ${CONNECTIONS} | ${measured.requestsPerSecond.toFixed(0)} | ${measured.p50Ms.toFixed(1)} | ${measured.p99Ms.toFixed(1)} | ` +
+      `${measured.hot.toFixed(1)}, ${measured.cold.toFixed(1)} |`,
   );
+  return measured;
 }
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 async function main(): Promise<void> {
   const viewer = await signToken(DEVELOPMENT_JWT_SECRET, { sub: VIEWER });
-  console.log('| page | connections | req/s | p50 ms | p99 ms | statements/request (hot, cold) | other CPU |');
+  const pages: Page[] = [
+    { title: 'feed', query: FEED_QUERY, headers: {} },
+    { title: 'sidebar', query: SIDEBAR_QUERY, headers: { authorization: `Bearer ${viewer}` } },
+  ];
+  console.log('| page | port | connections | req/s | p50 ms | p99 ms | statements/request (hot, cold) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  await measure('feed', FEED_QUERY, {});
-  await measure('sidebar', SIDEBAR_QUERY, { authorization: `Bearer ${viewer}` });
+  if (!BASELINE_PORT) {
+    for (const page of pages) await measure(PORT, page);
+    return;
+  }
+  const ratios = new Map<string, number[]>(pages.map((page) => [page.title, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const page of pages) {
+      // Alternating which side goes first, so neither always runs on a warmer machine.
+      const order = round % 2 === 0 ? [BASELINE_PORT, PORT] : [PORT, BASELINE_PORT];
+      const results = new Map<number, Measured>();
+      for (const port of order) results.set(port, await measure(port, page));
+      ratios
+        .get(page.title)!
+        .push(results.get(PORT)!.requestsPerSecond / results.get(BASELINE_PORT)!.requestsPerSecond);
+    }
+  }
+  console.log(`\n| page | req/s ratio ${PORT} / ${BASELINE_PORT} (median of ${ROUNDS} rounds) | rounds |`);
+  console.log('| --- | --- | --- |');
+  for (const [title, values] of ratios) {
+    console.log(`| ${title} | ${median(values).toFixed(2)} | ${values.map((v) => v.toFixed(2)).join(', ')} |`);
+  }
 }
 
 await main();
