@@ -327,8 +327,8 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
   });
 });
 
-describe.runIf(hotIsPostgres())('loadDemoData after a load whose hot half failed', () => {
-  it('replaces the orphaned cold rows instead of failing or duplicating them', async () => {
+describe.runIf(hotIsPostgres())('loadDemoData after a load that did not finish', () => {
+  it('rolls back both stores when the hot half fails', async () => {
     const db = await freshDatabases();
     try {
       // A hot user that collides with the demo's first username makes the hot half fail.
@@ -336,15 +336,41 @@ describe.runIf(hotIsPostgres())('loadDemoData after a load whose hot half failed
       await expect(loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE })).rejects.toThrow(
         /users_username_key/,
       );
-      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBeGreaterThan(0);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(0);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM archival_runs')).toBe(0);
       expect(await count(db.hot, 'SELECT count(*)::int AS n FROM messages')).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
 
-      await db.hot.query('DELETE FROM users');
+  it('replaces the cold rows of a load stopped between its cold and its hot commit, without duplicating them', async () => {
+    const db = await freshDatabases();
+    const indexes = async () =>
+      (
+        await db.cold.query<{ definition: string }>(
+          `SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+        )
+      ).rows.map((row) => row.definition);
+    try {
+      const before = await indexes();
+      const first = await loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE });
+      // What a crash between the two commits leaves: the whole cold half, nothing in hot.
+      await db.hot.query(
+        `TRUNCATE users, stocks, conversations, conversation_participants, messages, posts, comments, post_likes,
+                  stock_prices, archive_bounds CASCADE`,
+      );
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(first.cold.messages_archive);
+
       const summary = await loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE });
+      expect(summary.cold).toEqual(first.cold);
       expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(
         summary.cold.messages_archive,
       );
       expect(await count(db.cold, 'SELECT count(*)::int AS n FROM archival_runs')).toBe(1);
+      // The indexes dropped for the load are all back, as they were.
+      expect(await indexes()).toEqual(before);
+      expect(before.some((definition) => definition.includes('gin_trgm_ops'))).toBe(true);
     } finally {
       await db.drop();
     }
