@@ -34,6 +34,11 @@ export interface LoadDemoOptions {
   /** Multiplies the number of messages and posts (with their comments and likes). Default 1. */
   scale?: number;
   log?: (line: string) => void;
+  /**
+   * A second connection to the cold database: messages_archive is then written on it, in a
+   * transaction of its own, at the same time as the other cold tables (it commits before hot).
+   */
+  messagesConnection?: pg.ClientBase;
 }
 
 export type HotTable =
@@ -112,16 +117,29 @@ export async function loadDemoData(
   // whose hot half failed, and are replaced in the same transaction. Both stores are written at
   // the same time (two connections, two server processes), but cold commits first: a hot store
   // that has users still means the whole load committed.
-  const [coldCounts, hotCounts] = await inTransactions(
+  // messages_archive, the largest cold table with the costliest index, goes on a second cold
+  // connection when the caller gave one; its transaction commits with the other cold one.
+  const messagesClient = options.messagesConnection ?? cold;
+  const messagesApart = messagesClient !== cold;
+  const coldTables = messagesApart ? COLD_TABLES.filter((table) => table !== 'messages_archive') : COLD_TABLES;
+  const freshCold = async <R>(client: pg.ClientBase, tables: readonly string[], write: () => Promise<R>) => {
+    await client.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
+    return withIndexesBuiltAfter(client, tables, write);
+  };
+  const writeMessages = () => writeColdMessages(messagesClient, split, anchor.toISOString());
+  const [coldCounts, , hotCounts] = await inTransactions([
     [
       cold,
-      async () => {
-        await cold.query(`TRUNCATE ${COLD_TABLES.join(', ')} RESTART IDENTITY`);
-        return withIndexesBuiltAfter(cold, COLD_TABLES, () => writeCold(cold, split, anchor, cutoff));
-      },
+      () =>
+        freshCold(cold, coldTables, async () => {
+          const counts = await writeCold(cold, split, anchor, cutoff);
+          if (!messagesApart) counts.messages_archive = await writeMessages();
+          return counts;
+        }),
     ],
+    [messagesClient, () => (messagesApart ? freshCold(messagesClient, ['messages_archive'], writeMessages) : 0)],
     [hot, () => writeHot(hot, data, split, cutoff)],
-  );
+  ] as const);
   log(`demo data: cold committed ${formatCounts(coldCounts)}`);
   log(`demo data: hot committed ${formatCounts(hotCounts)}`);
 
@@ -195,14 +213,7 @@ async function writeCold(
   const archivedAt = anchor.toISOString();
 
   const counts: Record<ColdTable, number> = {
-    messages_archive: await insertRows(
-      cold,
-      `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
-       SELECT u.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS u`,
-      split.coldMessages,
-      [(m) => m.id, (m) => m.conversationId, (m) => m.senderId, (m) => m.content, (m) => iso(m.createdAt)],
-      [archivedAt],
-    ),
+    messages_archive: split.coldMessages.length,
     posts_archive: await insertRows(
       cold,
       `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
@@ -278,6 +289,18 @@ async function writeCold(
   );
   counts.archival_runs = run.rowCount ?? 0;
   return counts;
+}
+
+/** messages_archive: the largest cold table, written on a connection of its own when there is one. */
+async function writeColdMessages(client: pg.ClientBase, split: Split, archivedAt: string): Promise<number> {
+  return insertRows(
+    client,
+    `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
+     SELECT u.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS u`,
+    split.coldMessages,
+    [(m) => m.id, (m) => m.conversationId, (m) => m.senderId, (m) => m.content, (m) => iso(m.createdAt)],
+    [archivedAt],
+  );
 }
 
 async function writeHot(
@@ -416,25 +439,36 @@ async function insertRows<T>(
   return inserted;
 }
 
+type Work<R> = readonly [pg.ClientBase, () => Promise<R> | R];
+
 /**
- * Runs `first` and `second` in a transaction each, concurrently, and commits them in that order
- * once both succeeded; if either fails, both roll back. (A crash between the two commits leaves
- * cold rows without hot ones: the case the TRUNCATE at the start of the next load covers.)
+ * Runs each work in a transaction on its client (one transaction per distinct client, works on
+ * the same client one after the other), concurrently, and commits them in order once all
+ * succeeded; if any fails, all roll back. (A crash between two commits leaves cold rows without
+ * hot ones: the case the TRUNCATE at the start of the next load covers.)
  */
-async function inTransactions<A, B>(
-  first: [pg.ClientBase, () => Promise<A>],
-  second: [pg.ClientBase, () => Promise<B>],
-): Promise<[A, B]> {
-  const clients = [first[0], second[0]];
+async function inTransactions<A, B, C>(works: readonly [Work<A>, Work<B>, Work<C>]): Promise<[A, B, C]> {
+  const clients = [...new Set(works.map(([client]) => client))];
   await Promise.all(clients.map((client) => client.query('BEGIN')));
-  try {
-    const results = await Promise.all([first[1](), second[1]()]);
-    for (const client of clients) await client.query('COMMIT');
-    return results;
-  } catch (error) {
+  const chains = new Map<pg.ClientBase, Promise<unknown>>();
+  const run = <R>([client, work]: Work<R>): Promise<R> => {
+    const result = (chains.get(client) ?? Promise.resolve()).then(work);
+    chains.set(
+      client,
+      result.catch(() => undefined),
+    );
+    return result;
+  };
+  // Every work settles before any ROLLBACK: one still running would otherwise go on writing
+  // outside its (rolled back) transaction.
+  const settled = await Promise.allSettled([run(works[0]), run(works[1]), run(works[2])]);
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
     await Promise.all(clients.map((client) => client.query('ROLLBACK').catch(() => {})));
-    throw error;
+    throw failure.reason;
   }
+  for (const client of clients) await client.query('COMMIT');
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as [A, B, C];
 }
 
 /**
