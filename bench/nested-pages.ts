@@ -9,19 +9,20 @@
  *   npm run bench:nested -- --port 4001 --baseline-port 4000 --rounds 5
  *
  * With `--baseline-port` (another build of the gateway on the same databases), the two are
- * measured in alternating rounds, back to back, and each page's ratio is the median of the
- * rounds' ratios, with their spread: the machine's drift falls on both sides alike.
+ * measured in alternating rounds, back to back (bench/paired.ts), and each page's ratio is the
+ * median of the rounds' ratios, with their spread: the machine's drift falls on both sides alike.
  *
  * The quick loop while working on nested connections; `npm run bench` is the full suite.
  */
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.js';
 import { signToken } from '../src/auth/viewer.js';
 import { runLoad } from './load.js';
+import { alternate, MIN_ROUNDS, summarizeRounds, type RatioRounds } from './paired.js';
 import { numberOption } from './support.js';
 
 const PORT = numberOption('port', 4000);
 const BASELINE_PORT = numberOption('baseline-port', 0);
-const ROUNDS = numberOption('rounds', 5);
+const ROUNDS = Math.max(MIN_ROUNDS, numberOption('rounds', MIN_ROUNDS));
 const SECONDS = numberOption('seconds', 10);
 const CONNECTIONS = numberOption('connections', 10);
 const VIEWER = numberOption('viewer', 1);
@@ -91,12 +92,6 @@ async function measure(port: number, { title, query, headers }: Page): Promise<M
   return measured;
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
 async function main(): Promise<void> {
   const viewer = await signToken(DEVELOPMENT_JWT_SECRET, { sub: VIEWER });
   const pages: Page[] = [
@@ -109,22 +104,27 @@ async function main(): Promise<void> {
     for (const page of pages) await measure(PORT, page);
     return;
   }
-  const ratios = new Map<string, number[]>(pages.map((page) => [page.title, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const page of pages) {
-      // Alternating which side goes first, so neither always runs on a warmer machine.
-      const order = round % 2 === 0 ? [BASELINE_PORT, PORT] : [PORT, BASELINE_PORT];
-      const results = new Map<number, Measured>();
-      for (const port of order) results.set(port, await measure(port, page));
-      ratios
-        .get(page.title)!
-        .push(results.get(PORT)!.requestsPerSecond / results.get(BASELINE_PORT)!.requestsPerSecond);
-    }
+  const summaries: [string, RatioRounds][] = [];
+  for (const page of pages) {
+    // Back to back, the order swapped every round (bench/paired.ts).
+    const rounds = await alternate(
+      ROUNDS,
+      () => measure(PORT, page),
+      () => measure(BASELINE_PORT, page),
+    );
+    summaries.push([
+      page.title,
+      summarizeRounds(rounds.map((r) => r.first.requestsPerSecond / r.second.requestsPerSecond)),
+    ]);
   }
-  console.log(`\n| page | req/s ratio ${PORT} / ${BASELINE_PORT} (median of ${ROUNDS} rounds) | rounds |`);
-  console.log('| --- | --- | --- |');
-  for (const [title, values] of ratios) {
-    console.log(`| ${title} | ${median(values).toFixed(2)} | ${values.map((v) => v.toFixed(2)).join(', ')} |`);
+  console.log(
+    `\n| page | req/s ratio ${PORT} / ${BASELINE_PORT}, median of ${ROUNDS} rounds | min - max | rounds disagree |`,
+  );
+  console.log('| --- | --- | --- | --- |');
+  for (const [title, r] of summaries) {
+    console.log(
+      `| ${title} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} - ${r.max.toFixed(2)} | ${r.disagrees ? `yes (spread ${(r.spread * 100).toFixed(0)}%)` : 'no'} |`,
+    );
   }
 }
 
