@@ -15,8 +15,8 @@
  * the others after their cold read. A batch is therefore sent only once no read of these
  * loaders is in flight, so that the parents still waiting for one join it (their totalCount,
  * the connections nested under them): one statement per store per field, not one per group of
- * parents that happened to finish together. A read never waits for a count, so nothing waits
- * on itself.
+ * parents that happened to finish together. A batch waits only for statements already sent,
+ * never for one still to be sent, so nothing waits on itself.
  *
  * Batches hold at most MAX_BATCH_SIZE parents: SQL Server binds one parameter per parent
  * (2100 at most per statement), so more parents are read in several statements.
