@@ -63,7 +63,7 @@ export interface SelectSpec {
   readonly join?: Join;
 }
 
-const MAIN = 't0';
+export const MAIN = 't0';
 const JOINED = 't1';
 
 export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
@@ -139,8 +139,8 @@ export function countStatement(dialect: Dialect, spec: Pick<SelectSpec, 'table' 
   return { sql: `SELECT ${count} AS n FROM ${b.from(spec.table)}${where}`, ...b.bound(), kinds: { n: 'int' } };
 }
 
-/** Identifiers, parameters and casts of one statement in one dialect. */
-class Builder {
+/** Identifiers, parameters and casts of one statement in one dialect (the candle statement shares it). */
+export class Builder {
   private readonly args: unknown[] = [];
   private readonly argTypes: ArgType[] = [];
 
