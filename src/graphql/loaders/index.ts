@@ -15,6 +15,10 @@ import type { SqlReader } from '../../stores/sql/reader.js';
 import { coldTables, hotTables, type Table } from '../../stores/sql/tables.js';
 import { toArchivalRun } from '../archival/archival-run-map.js';
 import type { ArchivalRunType } from '../archival/archival-run-type.js';
+import type { Bounds } from '../../archival/bounds.js';
+import { readCandles } from '../candle/candle-read.js';
+import type { CandleRange } from '../candle/candle-range.js';
+import type { CandleType } from '../candle/candle-type.js';
 import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
 import type { CommentType } from '../comment/comment-type.js';
 import { messageFromCold, messageFromHot } from '../message/message-map.js';
@@ -43,6 +47,11 @@ export interface Loaders {
   readonly commentCount: DataLoader<number, number>;
   /** The newest trade date of a stock, from whichever store holds it. */
   readonly latestPrice: DataLoader<number, StockPriceType | null>;
+  /**
+   * Candles by stock id over one range, read with one set of bounds: the stocks asking for
+   * the same range in one tick share one aggregate statement per store (candle/candle-read.ts).
+   */
+  candles(range: CandleRange, bounds: Bounds): DataLoader<number, CandleType[]>;
 }
 
 /** Receives each batch's size, per loader (the gateway's metrics). */
@@ -77,6 +86,7 @@ export function createLoaders(
   const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) =>
     coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
   const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
+  const candleLoaders = new Map<string, DataLoader<number, CandleType[]>>();
 
   return {
     userById: named('userById', async (ids) => byId(ids, await hotRows(hotTables.users, ids))),
@@ -162,6 +172,15 @@ export function createLoaders(
       }
       return ids.map((id) => latest.get(id) ?? null);
     }),
+    candles(range, bounds) {
+      const key = JSON.stringify([range.interval, range.from, range.to ?? null, bounds]);
+      let loader = candleLoaders.get(key);
+      if (!loader) {
+        loader = named('candles', (ids) => readCandles({ hotSql, coldSql }, range, bounds, ids));
+        candleLoaders.set(key, loader);
+      }
+      return loader;
+    },
   };
 }
 
