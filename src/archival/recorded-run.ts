@@ -10,6 +10,7 @@ import { ArchivalInProgressError } from '../errors.js';
 import { pgConnectionConfig } from '../stores/pg-pool.js';
 import type { HotClient } from '../stores/hot/index.js';
 import { publishBounds, type ArchiveBounds } from './bounds.js';
+import { estimateRows } from './estimate.js';
 
 /** The advisory lock every archival run and restore contends for (any constant unique to them). */
 const ARCHIVAL_LOCK_KEY = 7_279_813_045;
@@ -33,6 +34,7 @@ export interface ArchivalRunRecord extends RunCounts {
   readonly finishedAt: Date | null;
   readonly error: string | null;
   readonly rowsPerSecond: number | null;
+  readonly rowsToMove: number | null;
   readonly cancelRequested: boolean;
 }
 
@@ -114,6 +116,14 @@ export async function withRecordedRun(
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
       );
       const runId: number = recorded[0].id;
+      // The ETA's denominator, counted before the first row moves (a dry run counts instead).
+      if (!run.dryRun) {
+        const { rows: estimated } = await client.query(
+          'UPDATE archival_runs SET rows_to_move = $2 WHERE id = $1 RETURNING *',
+          [runId, await estimateRows(hot, client, run)],
+        );
+        recorded[0] = estimated[0];
+      }
       hooks.started?.(toRecord(recorded[0]));
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
       const control: RunControl = {
@@ -243,6 +253,7 @@ export function toRecord(row: Record<string, any>): ArchivalRunRecord {
     likes: row.likes,
     stockPrices: row.stock_prices,
     rowsPerSecond: row.rows_per_second,
+    rowsToMove: row.rows_to_move,
     cancelRequested: row.cancel_requested,
   };
 }

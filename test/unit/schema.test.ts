@@ -41,7 +41,7 @@ describe('schema.graphql', () => {
 
   it('adds to the contract only what is listed here, and changes nothing it defines', () => {
     // Going from the served schema back to the contract removes exactly these additions.
-    const additions = ['ArchiveStatus.archivalEnabled was removed.'];
+    const additions = ['ArchiveStatus.archivalEnabled was removed.', 'ArchivalRun.rowsToMove was removed.'];
     expect(
       findBreakingChanges(buildSchema(committed), contract)
         .map((change) => change.description)

@@ -17,6 +17,7 @@ export function toArchivalRun(row: ColdModels.ArchivalRunModel): ArchivalRunType
     likes: row.likes,
     stockPrices: row.stockPrices,
     rowsPerSecond: row.rowsPerSecond,
+    rowsToMove: row.rowsToMove,
     cancelRequested: row.cancelRequested,
     error: row.error,
     kind: row.kind as ArchivalKind,

@@ -52,6 +52,13 @@ export class ArchivalRunType extends NodeType {
   })
   rowsPerSecond!: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'What the run expected to move when it started, all datasets: an estimate for progress and ETA, not a promise. Null on a dry run.',
+  })
+  rowsToMove!: number | null;
+
   @Field(() => Boolean, { description: 'True once an admin asked the run to stop.' })
   cancelRequested!: boolean;
 
