@@ -8,9 +8,17 @@
 import type pg from 'pg';
 import type { HotClient } from '../stores/hot/index.js';
 import { utcDay } from './bounds.js';
-import type { RunDescription } from './recorded-run.js';
 
-export async function estimateRows(hot: HotClient, cold: pg.Client, run: RunDescription): Promise<number> {
+/** The part of a run's description (recorded-run.ts) the estimate needs. */
+export interface EstimatedRun {
+  readonly kind: 'ARCHIVE' | 'RESTORE';
+  /** An archive's cutoff; a restore's range start. */
+  readonly cutoff: Date;
+  /** A restore's range end (exclusive). */
+  readonly restoreTo?: Date;
+}
+
+export async function estimateRows(hot: HotClient, cold: pg.Client, run: EstimatedRun): Promise<number> {
   if (run.kind === 'ARCHIVE') {
     const old = { createdAt: { lt: run.cutoff } };
     const priceCutoff = new Date(`${utcDay(run.cutoff)}T00:00:00.000Z`);

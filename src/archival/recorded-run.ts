@@ -116,14 +116,7 @@ export async function withRecordedRun(
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
       );
       const runId: number = recorded[0].id;
-      // The ETA's denominator, counted before the first row moves (a dry run counts instead).
-      if (!run.dryRun) {
-        const { rows: estimated } = await client.query(
-          'UPDATE archival_runs SET rows_to_move = $2 WHERE id = $1 RETURNING *',
-          [runId, await estimateRows(hot, client, run)],
-        );
-        recorded[0] = estimated[0];
-      }
+      // Reported at once: the caller answers with this id, whatever the run does next.
       hooks.started?.(toRecord(recorded[0]));
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
       const control: RunControl = {
@@ -137,6 +130,12 @@ export async function withRecordedRun(
         },
       };
       try {
+        // The ETA's denominator, counted before the first row moves (a dry run counts instead).
+        if (!run.dryRun)
+          await client.query('UPDATE archival_runs SET rows_to_move = $2 WHERE id = $1', [
+            runId,
+            await estimateRows(hot, client, run),
+          ]);
         // Readers learn of the run (its cutoff raises coldBefore; a restore unsets hotFrom)
         // before it moves anything: if the hot store cannot take the bounds, nothing moves.
         if (!run.dryRun) await publishBounds(hot, client);

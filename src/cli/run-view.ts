@@ -74,11 +74,11 @@ export function summary(run: RunState): string {
   const done = rowsDone(run);
   const total = run.rowsToMove === null ? '' : `/${n(run.rowsToMove)}`;
   const rate = run.rowsPerSecond === null ? '- rows/s' : `${n(Math.round(run.rowsPerSecond))} rows/s`;
-  return `${n(done)}${total} rows, ${rate}, ETA ${eta(run)} (messages ${n(run.messages)}, posts ${n(run.posts)}, comments ${n(run.comments)}, likes ${n(run.likes)}, stock prices ${n(run.stockPrices)})`;
+  const eta = run.status === 'RUNNING' ? `, ETA ${etaOf(run)}` : '';
+  return `${n(done)}${total} rows, ${rate}${eta} (messages ${n(run.messages)}, posts ${n(run.posts)}, comments ${n(run.comments)}, likes ${n(run.likes)}, stock prices ${n(run.stockPrices)})`;
 }
 
-function eta(run: RunState): string {
-  if (run.status !== 'RUNNING') return '0 s';
+function etaOf(run: RunState): string {
   const left = (run.rowsToMove ?? 0) - rowsDone(run);
   if (run.rowsToMove === null || !run.rowsPerSecond) return '?';
   if (left <= 0) return 'any moment';

@@ -106,7 +106,6 @@ describe.runIf(hotIsPostgres())('archival runs in the background', () => {
     const answered = body.data.runArchival;
     // The gate holds the run at its first checkpoint after a row moved: it cannot have ended.
     expect(answered).toMatchObject({ kind: 'ARCHIVE', status: 'RUNNING', cancelRequested: false, finishedAt: null });
-    expect(answered.rowsToMove).toBeGreaterThan(0);
 
     await gate.held();
     const live = await node(answered.id);
@@ -115,6 +114,7 @@ describe.runIf(hotIsPostgres())('archival runs in the background', () => {
     expect(live.posts).toBeGreaterThan(0);
     expect(live.messages).toBe(0);
     expect(live.rowsPerSecond).toBeGreaterThan(0);
+    expect(live.rowsToMove).toBeGreaterThanOrEqual(live.posts + live.comments + live.likes);
     const listed = (await admin(`{ archivalRuns(first: 1) { edges { node { ${RUN_FIELDS} } } } }`)).body.data
       .archivalRuns.edges[0].node;
     expect(listed).toEqual(live);
