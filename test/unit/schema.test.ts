@@ -28,9 +28,6 @@ describe('schema.graphql', () => {
    * those issues is resolved.
    */
   const notYetServed: Record<string, number> = {
-    'Stock.candles was removed.': 14,
-    'Candle was removed.': 14,
-    'CandleInterval was removed.': 14,
     'Subscription was removed.': 15,
   };
 
