@@ -89,6 +89,12 @@ export interface OperationLimits {
 export interface ResilienceConfig {
   /** A whole GraphQL request; past it the client gets REQUEST_TIMEOUT. */
   readonly requestTimeoutMs: number;
+  /**
+   * How long runArchival and restoreArchive wait for their run to finish before they answer it
+   * RUNNING (the run goes on in the background). At most half of requestTimeoutMs, so that the
+   * answer never races the request's timeout.
+   */
+  readonly archivalAnswerWaitMs: number;
   /** Consecutive unavailable-store failures that open a store's circuit breaker. */
   readonly breakerFailureThreshold: number;
   /** How long an open breaker fails fast before it lets one trial statement through. */
@@ -339,8 +345,16 @@ function readLimits(read: Reader): OperationLimits {
 }
 
 function readResilience(read: Reader): ResilienceConfig {
+  const requestTimeoutMs = read.int('REQUEST_TIMEOUT_MS', 15_000, 100, 600_000);
+  const archivalAnswerWaitMs = read.int('ARCHIVAL_ANSWER_WAIT_MS', 2_000, 0, 300_000);
+  if (archivalAnswerWaitMs > requestTimeoutMs / 2)
+    throw new ConfigError(
+      'ARCHIVAL_ANSWER_WAIT_MS',
+      `must be at most half of REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
   return {
-    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 15_000, 100, 600_000),
+    requestTimeoutMs,
+    archivalAnswerWaitMs,
     breakerFailureThreshold: read.int('STORE_BREAKER_FAILURES', 5, 1, 1000),
     breakerResetMs: read.int('STORE_BREAKER_RESET_MS', 5_000, 100, 600_000),
     authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 10, 1, 100_000),

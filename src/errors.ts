@@ -36,6 +36,7 @@ export enum ErrorCode {
   COLD_STORE_UNAVAILABLE = 'COLD_STORE_UNAVAILABLE',
   ARCHIVAL_IN_PROGRESS = 'ARCHIVAL_IN_PROGRESS',
   ARCHIVAL_DISABLED = 'ARCHIVAL_DISABLED',
+  ARCHIVAL_RUN_FINISHED = 'ARCHIVAL_RUN_FINISHED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -81,6 +82,15 @@ export class ArchivalDisabledError extends GraphQLError {
   constructor() {
     super('Archival is disabled: this gateway serves the hot store alone (COLD_STORE=disabled).', {
       extensions: { code: ErrorCode.ARCHIVAL_DISABLED },
+    });
+  }
+}
+
+/** cancelArchivalRun on a run that already ended: there is nothing left to stop. */
+export class ArchivalRunFinishedError extends GraphQLError {
+  constructor(runId: number, status: string) {
+    super(`Archival run ${runId} already ended ${status}; only a RUNNING run can be cancelled.`, {
+      extensions: { code: ErrorCode.ARCHIVAL_RUN_FINISHED, argumentName: 'id' },
     });
   }
 }
