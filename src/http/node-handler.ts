@@ -115,6 +115,11 @@ export function createRequestHandler(options: HandlerOptions) {
           options.logger.error({ requestId: logged.id, errorId: randomUUID(), err: error }, 'request log failed');
         }
       });
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
+      if (request.httpVersionMajor === 1 && request.httpVersionMinor >= 1 && request.headers.host === undefined) {
+        response.setHeader('connection', 'close');
+        return refuse(options, exchange, 400, ErrorCode.BAD_REQUEST, 'An HTTP/1.1 request needs a Host header.');
+      }
       if (!target) {
         response.setHeader('connection', 'close');
         return refuse(

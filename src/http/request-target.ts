@@ -13,7 +13,8 @@ export interface RequestTarget {
   readonly form: 'origin' | 'absolute' | 'asterisk';
 }
 
-const ABSOLUTE = /^https?:\/\/[^/?#]*/i;
+/** `http(s)://` and an authority: a registered name or IPv4, or a bracketed IPv6, and a port; no userinfo. */
+const ABSOLUTE = /^https?:\/\/(?:[A-Za-z0-9._~%!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::\d{0,5})?(?=[/?#]|$)/i;
 
 export function parseTarget(method: string | undefined, raw: string | undefined): RequestTarget | undefined {
   if (raw === undefined || raw === '') return undefined;

@@ -27,6 +27,8 @@ export function serverOptions(timeouts: TransportTimeouts): http.ServerOptions {
     headersTimeout: timeouts.headersTimeoutMs,
     requestTimeout: Math.max(timeouts.receiveTimeoutMs, timeouts.headersTimeoutMs),
     keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    // The handler answers a missing Host itself, with a code and a request id.
+    requireHostHeader: false,
     connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(timeouts.headersTimeoutMs / 4))),
   };
 }

@@ -22,8 +22,12 @@ export interface RawExchange {
 }
 
 export interface SendOptions {
-  /** Half-close after writing (so an incomplete request ends at EOF); default true. */
-  readonly endAfterWrite?: boolean;
+  /**
+   * Half-close this long after writing unless an answer has begun (so an incomplete request
+   * ends at EOF); undefined: never. Not at once: node:http ends a half-closed connection as
+   * soon as the request is parsed, before an asynchronous answer could be written.
+   */
+  readonly halfCloseAfterMs?: number;
   /** Give up (and destroy the socket) after this; default 5000 ms. */
   readonly timeoutMs?: number;
   /** Write the bytes in pieces, this far apart (slow clients). */
@@ -33,7 +37,7 @@ export interface SendOptions {
 
 /** Writes `bytes` on a new connection and reads what comes back until the server closes it. */
 export function sendRaw(port: number, bytes: string | Buffer, options: SendOptions = {}): Promise<RawExchange> {
-  const { endAfterWrite = true, timeoutMs = 5000 } = options;
+  const { halfCloseAfterMs, timeoutMs = 5000 } = options;
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -62,7 +66,10 @@ export function sendRaw(port: number, bytes: string | Buffer, options: SendOptio
           await new Promise((r) => setTimeout(r, options.pieceDelayMs ?? 50));
         }
       } else socket.write(bytes);
-      if (endAfterWrite && !socket.destroyed) socket.end();
+      if (halfCloseAfterMs === undefined) return;
+      setTimeout(() => {
+        if (chunks.length === 0 && !socket.destroyed) socket.end();
+      }, halfCloseAfterMs);
     };
     socket.on('connect', () => void write());
   });
