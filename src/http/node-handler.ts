@@ -6,11 +6,15 @@
  * - it gets an id (a sane incoming x-request-id, else a new UUID), returned in x-request-id and
  *   written on its one JSON log line (method, path, status, time, operation, error codes; never
  *   a header or a token);
+ * - nothing it carries escapes as an exception: the target is parsed by hand
+ *   (request-target.ts), the body checked before Apollo (json-body.ts), and whatever still
+ *   throws is logged with an errorId and answered 500;
  * - a refusal on /graphql is a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`
  *   with one of the gateway's codes: 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413
- *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 401 UNAUTHENTICATED, 429 RATE_LIMITED (with Retry-After;
- *   failed authentications, or too many requests in flight from one address), 400
- *   BAD_REQUEST, 503 SHUTTING_DOWN, 504 REQUEST_TIMEOUT;
+ *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, 401 UNAUTHENTICATED,
+ *   429 RATE_LIMITED (with Retry-After; failed authentications, or too many requests in flight
+ *   from one address), 400 BAD_REQUEST, INVALID_ENCODING or MAX_JSON_DEPTH_EXCEEDED, 503
+ *   SHUTTING_DOWN, 504 REQUEST_TIMEOUT;
  * - credentials are checked before anything runs; failures count per client address
  *   (auth-throttle.ts, the address from client-address.ts);
  * - a GraphQL request runs with its address's share of the stores (admission.ts);
