@@ -14,7 +14,12 @@ import { freshSmallStores } from '../support/small-dataset.js';
 import { request, slowCorpus, transportCorpus, type CorpusCase } from '../support/transport-corpus.js';
 
 const MUTATIONS = Number(process.env.TRANSPORT_FUZZ_MUTATIONS ?? 10_000);
-const SOCKETS = 8;
+/**
+ * Mutants are never half-closed (node:http would drop an asynchronous answer to a half-closed
+ * connection): an incomplete one waits for the receive timeout (600 ms here) and its 408, so
+ * many sockets run at once to keep the whole run short.
+ */
+const SOCKETS = 32;
 const HEALTH_EVERY = 10;
 
 let fresh: FreshStores;
@@ -65,7 +70,7 @@ function mismatch(c: CorpusCase, exchange: RawExchange): string | undefined {
   const seen = `${c.name}: got ${outcome} ${first?.body.slice(0, 200) ?? ''}`;
   if (outcome === 'timeout' || !c.statuses.includes(outcome)) return seen;
   if (exchange.responses.some((response) => response.status >= 500)) return seen;
-  if (c.code && first && (JSON.parse(first.body)).errors?.[0]?.extensions?.code !== c.code)
+  if (c.code && first && JSON.parse(first.body).errors?.[0]?.extensions?.code !== c.code)
     return `${seen} (expected ${c.code})`;
   if (first && first.status >= 400 && !first.headers['x-request-id']) return `${seen} (no x-request-id)`;
   return undefined;
@@ -99,7 +104,7 @@ describe('the transport on raw sockets', () => {
     const templates = validRequests();
     const mutants = Array.from({ length: MUTATIONS }, () => mutate(rng, rng.pick(templates), templates));
     // Warm up (JIT, pools, Apollo's caches) before the first heap reading.
-    for (const template of templates) await sendRaw(port, template, { halfCloseAfterMs: 250 });
+    for (const template of templates) await sendRaw(port, template);
     const heapBefore = heapAfterGc();
     const fiveHundreds: string[] = [];
     let unhealthy = 0;
@@ -107,7 +112,7 @@ describe('the transport on raw sockets', () => {
     const worker = async () => {
       for (let done = 0; next < mutants.length; done++) {
         const bytes = mutants[next++];
-        const exchange = await sendRaw(port, bytes, { halfCloseAfterMs: 250, timeoutMs: 5000 });
+        const exchange = await sendRaw(port, bytes, { timeoutMs: 10_000 });
         count(exchange);
         for (const response of exchange.responses)
           if (response.status >= 500)
@@ -129,7 +134,7 @@ describe('the transport on raw sockets', () => {
     expect(server.listening).toBe(true);
     expect(gateway.logs.errors).toEqual([]);
     expect(heapAfter - heapBefore).toBeLessThan(50 * 1024 * 1024);
-  }, 120_000);
+  }, 300_000);
 });
 
 /** What the mutations start from: valid requests of every kind the gateway serves. */
