@@ -16,10 +16,10 @@ import { request, slowCorpus, transportCorpus, type CorpusCase } from '../suppor
 const MUTATIONS = Number(process.env.TRANSPORT_FUZZ_MUTATIONS ?? 10_000);
 /**
  * Mutants are never half-closed (node:http would drop an asynchronous answer to a half-closed
- * connection): an incomplete one waits for the receive timeout (600 ms here) and its 408, so
- * many sockets run at once to keep the whole run short.
+ * connection): an incomplete one waits for the receive timeout (400 ms here) and its 408, so
+ * 64 sockets run at once to keep the whole run short.
  */
-const SOCKETS = 32;
+const SOCKETS = 64;
 const HEALTH_EVERY = 10;
 
 let fresh: FreshStores;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     discardLogs: true,
     // Garbage X-Forwarded-For is parsed, not just ignored.
     trustProxy: { kind: 'hops', hops: 1 },
-    resilience: { authFailureLimit: 1_000_000, headersTimeoutMs: 300, receiveTimeoutMs: 600 },
+    resilience: { authFailureLimit: 1_000_000, headersTimeoutMs: 300, receiveTimeoutMs: 400 },
   });
   port = Number(new URL(gateway.base).port);
 });

@@ -429,7 +429,7 @@ export function transportCorpus(): CorpusCase[] {
   return cases;
 }
 
-/** Slow clients, against a gateway configured with small timeouts (headers 300 ms, whole request 600 ms). */
+/** Slow clients, against a gateway configured with small timeouts (headers 300 ms, whole request 400-600 ms). */
 export function slowCorpus(): CorpusCase[] {
   return [
     {
