@@ -18,6 +18,8 @@ export interface SqlReader {
   /** The rows of a SELECT, in its order. */
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
+  /** The rows of a statement built elsewhere that answers one JSON value (feed.ts), revived the same way. */
+  query<Row>(statement: Statement, joined?: string): Promise<Row[]>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
   dispose(): Promise<void>;
 }
@@ -44,6 +46,12 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       if (text === null || text === undefined) return [];
       const rows = JSON.parse(text as string) as Record<string, unknown>[];
       return revive(rows, statement.kinds, spec.join?.as, dialect) as Row[];
+    },
+    async query<Row>(statement: Statement, joined?: string): Promise<Row[]> {
+      const result = await run(statement);
+      const text = result.rows[0]?.[0];
+      if (text === null || text === undefined) return [];
+      return revive(JSON.parse(text as string) as Record<string, unknown>[], statement.kinds, joined, dialect) as Row[];
     },
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
