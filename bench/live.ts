@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { signToken } from '../src/auth/viewer.js';
@@ -51,6 +52,8 @@ async function seed(hot: pg.Client): Promise<void> {
   await hot.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), $1)`, [users + 1]);
 }
 
+let stopping = false;
+
 function startGateway(stores: { hot: StoreConfig; cold: StoreConfig }) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'main.ts')], {
     cwd: PROJECT_ROOT,
@@ -82,7 +85,12 @@ function startGateway(stores: { hot: StoreConfig; cold: StoreConfig }) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
+    child.once('exit', (code, signal) => {
+      const error = new Error(`gateway exited with ${code ?? signal}:\n${output.slice(-4000)}`);
+      if (stopping) return;
+      reject(error);
+      console.error(error.message);
+    });
   });
 }
 
@@ -136,6 +144,9 @@ await withBenchStores(async (stores) => {
     const received = new Map<number, number[]>(); // subscriber -> ids
     const clients: LiveClient[] = [];
     let measuring = false;
+    let started = 0;
+    // The worst lag of each second of the run: a stall shows where it happened.
+    const worstBySecond: number[] = [];
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const conversation = Math.floor(i / PER_CONVERSATION) + 1;
       const client = connectLive(gateway.url, { token: tokens[i]! });
@@ -146,7 +157,11 @@ await withBenchStores(async (stores) => {
       subscription.onResult = (result) => {
         if (result.errors) throw new Error(JSON.stringify(result.errors));
         ids.push(result.data.messageAdded.node.databaseId);
-        if (measuring) lags.push(Date.now() - Date.parse(result.data.messageAdded.node.createdAt));
+        if (!measuring) return;
+        const lag = Date.now() - Date.parse(result.data.messageAdded.node.createdAt);
+        lags.push(lag);
+        const second = Math.floor((Date.now() - started) / 1000);
+        worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, lag);
       };
       if (i % 100 === 99) await Promise.all(clients.slice(-100).map((c) => c.acknowledged));
     }
@@ -164,7 +179,7 @@ await withBenchStores(async (stores) => {
 
     const before = await metrics(gateway.url);
     const cpuBefore = cpuSeconds(pid);
-    const started = Date.now();
+    started = Date.now();
     measuring = true;
     const sent = new Map<number, number[]>(); // conversation -> ids
     let sends = 0;
@@ -230,11 +245,14 @@ await withBenchStores(async (stores) => {
       deliveries: sorted.length,
       subscribersExact: exact,
       lagMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) },
+      worstLagMsBySecond: worstBySecond,
       gateway: {
         cpuShareOfOneCore: Math.round(cpu * 1000) / 1000,
         rssMbEnd: Math.round(rssMb(pid)),
         rssMbPeak: Math.round(peakRss),
+        heapUsedMbEnd: Math.round((after.get('gateway_process_nodejs_heap_size_used_bytes') ?? 0) / 1024 / 1024),
       },
+      loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
       hotStatementsPerSecond: {
         feed: Math.round((feedStatements / elapsed) * 10) / 10,
         all: Math.round((allHot / elapsed) * 10) / 10,
@@ -248,6 +266,7 @@ await withBenchStores(async (stores) => {
     );
     for (const client of clients) client.socket.terminate();
   } finally {
+    stopping = true;
     gateway.child.kill('SIGTERM');
     await new Promise((r) => gateway.child.once('exit', r));
     await hot.end();

@@ -142,6 +142,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stores: options.stores,
     feed: createMessageFeed({
       sql: options.stores.hotSql,
+      coldSql: options.stores.coldSql,
+      bounds: options.stores.bounds,
       intervalMs: liveLimits.pollIntervalMs,
       metrics,
       onError: (error) => logger.warn({ err: error }, 'live message feed: read failed; retrying'),

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runArchival } from '../../src/archival/job.js';
 import { signToken } from '../../src/auth/viewer.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { MESSAGES_ORDERING } from '../../src/graphql/message/message-sides.js';
@@ -282,6 +283,36 @@ describe('messageAdded', () => {
       await quick.stop();
     }
   });
+
+  it('follows a new message into the cold store when archival moves it before the feed has read it', async () => {
+    // A feed that reads every 4 s: archival with olderThanDays 0 runs between the send and the read.
+    const slowFeed = await startHttpGateway({ hot: fresh.hot, cold: fresh.cold }, { live: { pollIntervalMs: 4000 } });
+    try {
+      const client = connectLive(slowFeed.url, { token: ann });
+      clients.push(client);
+      const subscription = client.subscribe(MESSAGE_ADDED, { conversationId: CONVERSATION });
+      expect(await client.acknowledged).toBe(true);
+      await waitFor(async () => /gateway_live_active_subscriptions 1/.test(await slowFeed.metrics.registry.metrics()));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sent = await send(ann, 'archived at once');
+      const moved = await runArchival(
+        { hot: slowFeed.stores.hot, hotSql: slowFeed.stores.hotSql, cold: fresh.cold, bounds: slowFeed.stores.bounds },
+        { olderThanDays: 0, dryRun: false, deleteDelayMs: 0, now: () => new Date(Date.parse(sent.createdAt) + 1) },
+      );
+      expect(moved.status).toBe('SUCCEEDED');
+      const { rows } = await hot.query('SELECT 1 FROM messages WHERE id = $1', [sent.databaseId]);
+      expect(rows).toHaveLength(0);
+      await subscription.received(1);
+      expect(ids(subscription.results)).toEqual([sent.databaseId]);
+      expect(subscription.results[0].data.messageAdded.node).toMatchObject({
+        tier: 'COLD',
+        sender: { username: 'ann' },
+      });
+      client.close();
+    } finally {
+      await slowFeed.stop();
+    }
+  }, 30_000);
 
   it('closes sockets with 1001 (going away) at shutdown, after the subscriptions complete', async () => {
     const own = await startHttpGateway({ hot: fresh.hot, cold: fresh.cold });

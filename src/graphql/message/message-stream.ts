@@ -22,6 +22,7 @@ import { ErrorCode, UnauthenticatedError } from '../../errors.js';
 import type { FeedRow, MessageFeed } from '../../runtime/message-feed.js';
 import type { HotModels } from '../../stores/hot/index.js';
 import { createContext, type GatewayContext } from '../context.js';
+import { Tier } from '../enums.js';
 import { messageFromHot } from './message-map.js';
 import { MESSAGES_ORDERING, messageSides } from './message-sides.js';
 import type { MessageType } from './message-type.js';
@@ -165,7 +166,9 @@ export async function* messageStream(
       const row = queue.shift();
       if (row) {
         if (!above(row, last)) continue;
-        const node = messageFromHot(row);
+        const node: MessageType = row.archivedAt
+          ? { ...messageFromHot(row), tier: Tier.COLD, archivedAt: row.archivedAt }
+          : messageFromHot(row);
         yield { kind: 'message', edge: { cursor: cursorOf(row), node }, sender: row.sender, conversation, live: true };
         last = row;
         continue;

@@ -24,7 +24,11 @@ export interface FeedPosition {
   readonly id: number;
 }
 
-export type FeedRow = HotModels.MessageModel & { readonly sender: HotModels.UserModel };
+/** A new message with its sender; `archivedAt` set when it was read from the cold store. */
+export type FeedRow = HotModels.MessageModel & {
+  readonly sender: HotModels.UserModel;
+  readonly archivedAt?: Date | null;
+};
 
 /** The join's fields arrive as `sender$<field>` and are nested under `sender` by the reader. */
 export const FEED_JOIN = 'sender';
