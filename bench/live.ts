@@ -140,6 +140,7 @@ await withBenchStores(async (stores) => {
     const tokens = await Promise.all(
       Array.from({ length: CONVERSATIONS * PER_CONVERSATION }, (_, i) => signToken(JWT_SECRET, { sub: i + 1 })),
     );
+    const idle = await metrics(gateway.url);
     const lags: number[] = [];
     const received = new Map<number, number[]>(); // subscriber -> ids
     const clients: LiveClient[] = [];
@@ -250,6 +251,9 @@ await withBenchStores(async (stores) => {
         cpuShareOfOneCore: Math.round(cpu * 1000) / 1000,
         rssMbEnd: Math.round(rssMb(pid)),
         rssMbPeak: Math.round(peakRss),
+        heapUsedMbBeforeSubscribers: Math.round(
+          (idle.get('gateway_process_nodejs_heap_size_used_bytes') ?? 0) / 1024 / 1024,
+        ),
         heapUsedMbEnd: Math.round((after.get('gateway_process_nodejs_heap_size_used_bytes') ?? 0) / 1024 / 1024),
       },
       loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
