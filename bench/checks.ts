@@ -68,7 +68,7 @@ export function checkNodes(answer: Json, expected: readonly { type: string; tier
   const nodes = answer?.data?.nodes;
   if (!Array.isArray(nodes) || nodes.length !== expected.length) fail(`expected ${expected.length} nodes`, answer);
   nodes.forEach((node: Json | null, i: number) => {
-    const want = expected[i]!;
+    const want = expected[i];
     if (!node || node.__typename !== want.type) fail(`node ${i}: expected a ${want.type}`, answer);
     if (want.tier && node.tier !== want.tier)
       fail(`node ${i} (${want.type}): expected tier ${want.tier}, got ${node.tier}`, answer);

@@ -73,7 +73,7 @@ export async function startBenchCluster(log: (line: string) => void): Promise<Be
   let version: string;
   try {
     await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    version = (await admin.query<{ version: string }>('SELECT version()')).rows[0]!.version;
+    version = (await admin.query<{ version: string }>('SELECT version()')).rows[0].version;
   } finally {
     await admin.end();
   }

@@ -25,7 +25,7 @@ const JIFFIES_PER_SECOND = 100;
 export function cpuSnapshot(): CpuSnapshot | undefined {
   if (process.platform !== 'linux') return undefined;
   try {
-    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const values = fields.map(Number);
     const idle = (values[3] ?? 0) + (values[4] ?? 0);
     // guest and guest_nice are already counted in user and nice.
@@ -54,7 +54,7 @@ function treeJiffies(root: number): number {
       // Fields after the command name, which is in parentheses and may hold spaces.
       const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
       const [ppid, utime, stime, cutime, cstime] = [rest[1], rest[11], rest[12], rest[13], rest[14]].map(Number);
-      stats.set(Number(entry), { ppid: ppid!, jiffies: utime! + stime! + cutime! + cstime! });
+      stats.set(Number(entry), { ppid: ppid, jiffies: utime + stime + cutime + cstime });
     } catch {
       // The process exited while we read: its time is now in its parent's cutime.
     }

@@ -90,7 +90,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const ok = result['2xx'];
   if (ok === 0) throw new LoadFailure(`${spec.url}: no response at all in ${spec.seconds} s`);
   const sorted = Float64Array.from(latencies).sort();
-  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
   return {
     connections: spec.connections,
     seconds: result.duration,

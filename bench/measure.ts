@@ -69,13 +69,14 @@ async function checkWorkload(
   let reference: readonly string[] | undefined;
   let checked = 0;
   for (let index = 0; index < workload.bodies.length && checked < CHECKED; index += step, checked++) {
-    const answer = await askJson(url, workload.bodies[index]!, target.headers);
+    const answer = await askJson(url, workload.bodies[index], target.headers);
     const contents = (() => {
       try {
         return workload.check(answer, index);
       } catch (error) {
         throw new Error(
           `${target.implementation} / ${workload.title}: body ${index} failed its check: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
         );
       }
     })();
@@ -128,7 +129,7 @@ export async function measureWorkload(
   const statements = await countStatements(admin, target.databases, settings.statementRequests, async (i) => {
     const answer = await postJson(
       target.origin + workload.path,
-      workload.bodies[i % workload.bodies.length]!,
+      workload.bodies[i % workload.bodies.length],
       target.headers,
     );
     if (answer.status !== 200 || !looksLikeData(answer.text))
@@ -254,7 +255,7 @@ export async function measurePaired(
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** The depth chart's point: one run at one connection, after a short warm-up; with the page's contents. */

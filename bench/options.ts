@@ -69,7 +69,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const mode = argv.includes('--quick') ? 'quick' : 'full';
   const options: Record<string, unknown> = { mode, ...PRESETS[mode] };
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
+    const flag = argv[i];
     if (flag === '--quick') continue;
     const key = NUMERIC[flag];
     if (!key) throw new Error(`unknown option ${flag} (known: --quick, ${Object.keys(NUMERIC).join(', ')})`);

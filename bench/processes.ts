@@ -41,7 +41,7 @@ export async function startServer(spec: ServerSpec): Promise<ChildServer> {
   if (isInterrupted()) throw new Error(`not starting ${spec.name}: the run was interrupted`);
   const port = await freePort();
   const base = Object.fromEntries(
-    ['PATH', 'HOME', 'LANG'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+    ['PATH', 'HOME', 'LANG'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
   );
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
@@ -55,8 +55,8 @@ export async function startServer(spec: ServerSpec): Promise<ChildServer> {
     }
     lines.splice(0, Math.max(0, lines.length - OUTPUT_LINES));
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stopped = false;
   const stop = async () => {

@@ -31,7 +31,7 @@ const log = (line: string) => console.log(line);
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
+  return i >= 0 ? args[i + 1] : fallback;
 };
 const scenario = option('scenario', 'boundaryPage');
 const seconds = Number(option('seconds', '8'));
@@ -189,7 +189,7 @@ function summarise(file: string, window: number): void {
 
 const existing = args.indexOf('--summarise');
 if (existing >= 0) {
-  summarise(path.resolve(args[existing + 1]!), seconds + 3);
+  summarise(path.resolve(args[existing + 1]), seconds + 3);
   process.exit(0);
 }
 runHarness(main);

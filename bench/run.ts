@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   requirePsql();
   // What is measured is what is built now; a commit made during the run must not be credited.
   const git = gitInfo();
-  const loadAverages: Record<string, number> = { start: os.loadavg()[0]! };
+  const loadAverages: Record<string, number> = { start: os.loadavg()[0] };
 
   await phase('build', () => buildGateway(log));
   const cluster = await phase('PostgreSQL', () => startBenchCluster(log));
@@ -262,7 +262,7 @@ function crossCheck(
     'seedStyle',
     'postgraphile',
   ]);
-  compare('boundaryPage', `boundary page of conversation ${fixtures.boundary[0]!.conversationId}`, [
+  compare('boundaryPage', `boundary page of conversation ${fixtures.boundary[0].conversationId}`, [
     'pgFloor',
     'seedStyle',
     'postgraphile',

@@ -61,7 +61,7 @@ export async function countStatements(
   const byStatement = rows.map((row) => {
     const store = storeOf.get(row.datname)!;
     const calls = Number(row.calls);
-    perRequest[store]! += calls / requests;
+    perRequest[store] += calls / requests;
     databaseMs += row.total_plan_time + row.total_exec_time;
     return {
       store,
@@ -71,7 +71,7 @@ export async function countStatements(
       query: row.query.replace(/\s+/g, ' ').slice(0, 2000),
     };
   });
-  for (const store of Object.keys(perRequest)) perRequest[store] = round(perRequest[store]!);
+  for (const store of Object.keys(perRequest)) perRequest[store] = round(perRequest[store]);
   return {
     requests,
     seconds,

@@ -94,7 +94,7 @@ export function gatewayWorkloads(fixtures: Fixtures): Workload[] {
       bodies: fixtures.boundary.map((page) => pageBody(page.conversationId, page.after)),
       check: (answer) => contents(checkPage(answer, { edges: PAGE_SIZE, tiers: BOUNDARY_TIERS })),
     },
-    depthWorkload('gateway', fixtures.depths[0]!, big, 'bigFirstPage'),
+    depthWorkload('gateway', fixtures.depths[0], big, 'bigFirstPage'),
     depthWorkload('gateway', deep, big, 'deepPage'),
     {
       id: 'prices',
@@ -110,7 +110,7 @@ export function gatewayWorkloads(fixtures: Fixtures): Workload[] {
           },
         }),
       ),
-      check: (answer, index) => (checkPrices(answer, fixtures.pricePages[index]!.edges), undefined),
+      check: (answer, index) => (checkPrices(answer, fixtures.pricePages[index].edges), undefined),
     },
     {
       id: 'nodes',
@@ -122,7 +122,7 @@ export function gatewayWorkloads(fixtures: Fixtures): Workload[] {
           variables: { ids: set.map((ref) => toGlobalId(ref.type, ref.databaseId)) },
         }),
       ),
-      check: (answer, index) => (checkNodes(answer, fixtures.nodeSets[index]!), undefined),
+      check: (answer, index) => (checkNodes(answer, fixtures.nodeSets[index]), undefined),
     },
   ];
 }
@@ -218,7 +218,7 @@ export async function postgraphileWorkloads(
       id: 'boundaryPage',
       title: SCENARIO_TITLES.boundaryPage,
       path: '/graphql',
-      bodies: fixtures.boundary.map((page, i) => body(page.conversationId, cursors[i]!)),
+      bodies: fixtures.boundary.map((page, i) => body(page.conversationId, cursors[i])),
       check: (answer) => contents(checkPage(answer, { edges: PAGE_SIZE })),
     },
   ];

@@ -44,5 +44,5 @@ export async function syncSequences(client: pg.ClientBase, tables: readonly stri
 /** The number of rows of a table (exact). */
 export async function countRows(client: pg.ClientBase, table: string, where = 'true'): Promise<number> {
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`);
-  return Number(rows[0]!.n);
+  return Number(rows[0].n);
 }

@@ -111,7 +111,7 @@ export async function readFixtures(cluster: BenchCluster, plan: DatasetPlan): Pr
 }
 
 async function count(client: pg.Client, sql: string): Promise<number> {
-  return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+  return Number((await client.query<{ n: string }>(sql)).rows[0].n);
 }
 
 /** Per regular conversation: the hot row 26th from its oldest hot row, so a 50-row page after it holds 25 hot and 25 cold rows. */
@@ -172,7 +172,7 @@ async function pricePages(
 ): Promise<PricePage[]> {
   const pages: PricePage[] = [];
   for (let stockId = 1; stockId <= stocks; stockId++) {
-    const symbol = (await hot.query<{ symbol: string }>('SELECT symbol FROM stocks WHERE id = $1', [stockId])).rows[0]!
+    const symbol = (await hot.query<{ symbol: string }>('SELECT symbol FROM stocks WHERE id = $1', [stockId])).rows[0]
       .symbol;
     const range = [stockId, from, to];
     const days = [
@@ -223,10 +223,10 @@ async function nodeSets(hot: pg.Client, cold: pg.Client): Promise<NodeRef[][]> {
   };
   const sets: NodeRef[][] = Array.from({ length: NODE_SETS }, () => []);
   for (const { type, tier, count: perSet } of NODE_MIX) {
-    const [client, table, idColumn] = sources[`${type}:${tier}`]!;
+    const [client, table, idColumn] = sources[`${type}:${tier}`];
     const ids = await sample(client, table, idColumn, perSet * NODE_SETS);
     sets.forEach((set, j) => {
-      for (let i = 0; i < perSet; i++) set.push({ type, tier, databaseId: ids[(j * perSet + i) % ids.length]! });
+      for (let i = 0; i < perSet; i++) set.push({ type, tier, databaseId: ids[(j * perSet + i) % ids.length] });
     });
   }
   // Interleave the kinds, so no batch sees its ids in one block.

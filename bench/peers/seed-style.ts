@@ -49,7 +49,7 @@ async function answer(body: unknown): Promise<string> {
         await hot.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE conversation_id = $1', [
           conversationId,
         ])
-      ).rows[0]!.n,
+      ).rows[0].n,
     );
     coldRows = (
       await cold.query<Row>(

@@ -21,7 +21,7 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 export function renderDepthChart(title: string, series: readonly ChartSeries[]): string {
   const depths = [...new Set(series.flatMap((s) => s.points.map((p) => p.depth)))].sort((a, b) => a - b);
   const positive = depths.filter((d) => d > 0);
-  const zeroAt = positive.length > 0 ? Math.log10(positive[0]!) - 1 : 0;
+  const zeroAt = positive.length > 0 ? Math.log10(positive[0]) - 1 : 0;
   const xValue = (depth: number) => (depth > 0 ? Math.log10(depth) : zeroAt);
   const xs = depths.map(xValue);
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];

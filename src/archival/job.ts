@@ -154,25 +154,26 @@ class Mover {
   ): Promise<void> {
     let deleting: Promise<void> = Promise.resolve();
     let pending = 0;
-    let deleteError: unknown;
+    // The first delete failure, kept in a list so that even a falsy rejection value counts.
+    const deleteFailures: unknown[] = [];
     let next = read(0);
     try {
       for (;;) {
-        if (deleteError) throw deleteError;
+        if (deleteFailures.length > 0) throw deleteFailures[0];
         const rows = await next;
         if (rows.length === 0) break;
-        next = read(rows[rows.length - 1]!.id);
+        next = read(rows[rows.length - 1].id);
         next.catch(() => undefined); // awaited on the next turn; not unhandled if we stop first
         await this.fault('afterRead', dataset);
         const remove = await move(rows);
         pending += 1;
         deleting = deleting
           .then(async () => {
-            if (deleteError) return;
+            if (deleteFailures.length > 0) return;
             await remove();
             await this.fault('afterHotDelete', dataset);
           })
-          .catch((error: unknown) => void (deleteError ??= error))
+          .catch((error: unknown) => void deleteFailures.push(error))
           .finally(() => void (pending -= 1));
         if (pending >= MAX_PENDING_DELETES) await deleting;
         await this.recordProgress();
@@ -181,7 +182,7 @@ class Mover {
     } finally {
       await deleting;
     }
-    if (deleteError) throw deleteError;
+    if (deleteFailures.length > 0) throw deleteFailures[0];
     await this.recordProgress(true);
   }
 

@@ -68,7 +68,7 @@ export async function withRecordedRun(
         `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ($1, 'RUNNING', $2, $3, $4, now()) RETURNING id`,
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
       );
-      const runId = recorded[0]!.id;
+      const runId = recorded[0].id;
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
       try {
         // Readers learn of the run (its cutoff raises coldBefore; a restore unsets hotFrom)

@@ -39,7 +39,7 @@ function parseArgs(argv: string[]) {
     return value;
   };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--dry-run') dryRun = true;
     else if (arg === '--restore') restore = true;
     else if (arg === '--from') from = day(argv[++i], '--from');
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     };
     if (body.errors?.length) {
       const [error] = body.errors;
-      throw new Error(`${error!.extensions?.code ?? `HTTP ${response.status}`}: ${error!.message}`);
+      throw new Error(`${error.extensions?.code ?? `HTTP ${response.status}`}: ${error.message}`);
     }
     if (!response.ok || !body.data) throw new Error(`HTTP ${response.status} from ${url}`);
     return body.data;

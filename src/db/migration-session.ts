@@ -37,14 +37,14 @@ const PRISMA_PG_LOCK_KEY = 72707369;
 type Row = Record<string, unknown>;
 
 function toApplied(row: Row): AppliedMigration {
-  const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+  const date = (v: unknown) => (v instanceof Date ? v : typeof v === 'string' ? new Date(v) : null);
   return {
     id: String(row.id),
     name: String(row.migration_name),
     checksum: String(row.checksum),
     finishedAt: date(row.finished_at),
     rolledBackAt: date(row.rolled_back_at),
-    logs: row.logs === null || row.logs === undefined ? null : String(row.logs),
+    logs: typeof row.logs === 'string' ? row.logs : null,
   };
 }
 

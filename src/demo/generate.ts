@@ -606,7 +606,7 @@ export function generateDemoData(anchor: Date, scale = 1): DemoData {
   const conversationCumulative = cumulative(conversationWeights);
   const conversationTotal = conversationCumulative[conversationCumulative.length - 1];
   const messageTimes = sortedTimes(rng, messageCount, anchorMs, ACTIVITY_DAYS * DAY_MS);
-  const messages: DemoMessage[] = new Array(messageCount);
+  const messages: DemoMessage[] = new Array<DemoMessage>(messageCount);
   for (let i = 0; i < messageCount; i++) {
     const c = bisect(conversationCumulative, rng.float() * conversationTotal);
     const group = members[c];
@@ -623,7 +623,7 @@ export function generateDemoData(anchor: Date, scale = 1): DemoData {
   stream(5);
   const postCount = Math.round(POSTS_AT_SCALE_1 * scale);
   const postTimes = sortedTimes(rng, postCount, anchorMs, ACTIVITY_DAYS * DAY_MS);
-  const posts: DemoPost[] = new Array(postCount);
+  const posts: DemoPost[] = new Array<DemoPost>(postCount);
   for (let i = 0; i < postCount; i++) {
     const [symbol, , short] = TWSE_STOCKS[pickStockIndex()];
     const paragraphs = rng.int(2, 6);

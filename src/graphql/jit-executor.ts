@@ -43,7 +43,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string | null, Compiled>>();
   const compile = (document: DocumentNode, operationName: string | null): Compiled => {
     let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map()));
+    if (!byName) compiled.set(document, (byName = new Map<string | null, Compiled>()));
     let query = byName.get(operationName);
     if (!query) {
       query = compileQuery(schema, document, operationName ?? undefined);

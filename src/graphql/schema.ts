@@ -56,7 +56,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   // Global ids are encoded only for the nodes whose id a query selects.
   for (const type of schema.getImplementations(node).objects) {
     const name = type.name as NodeTypeName;
-    type.getFields().id!.resolve = (source: { readonly id?: string; readonly databaseId: number }) =>
+    type.getFields().id.resolve = (source: { readonly id?: string; readonly databaseId: number }) =>
       source.id ?? toGlobalId(name, source.databaseId);
   }
   return reportIncompleteConnections(schema);

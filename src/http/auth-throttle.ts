@@ -32,14 +32,14 @@ export function createAuthThrottle({
     const times = failures.get(address);
     if (!times) return [];
     const from = now() - windowMs;
-    while (times.length > 0 && times[0]! <= from) times.shift();
+    while (times.length > 0 && times[0] <= from) times.shift();
     if (times.length === 0) failures.delete(address);
     return times;
   };
   return {
     retryAfterMs(address) {
       const times = recent(address);
-      return times.length >= limit ? Math.max(1, times[0]! + windowMs - now()) : 0;
+      return times.length >= limit ? Math.max(1, times[0] + windowMs - now()) : 0;
     },
     recordFailure(address) {
       const times = recent(address);

@@ -30,7 +30,7 @@ export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
     const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
     const entries = header.split(',').reverse();
     for (let hop = 0; trusted(client, hop) && hop < entries.length; hop++) {
-      const next = normalise(entries[hop]!.trim());
+      const next = normalise(entries[hop].trim());
       if (next === undefined) break;
       client = next;
     }
@@ -54,7 +54,7 @@ export function normalise(address: string | undefined): string | undefined {
   if (version === 0) return undefined;
   if (version === 4) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped && isIP(mapped[1]!) === 4) return mapped[1]!;
+  if (mapped && isIP(mapped[1]) === 4) return mapped[1];
   try {
     return new SocketAddress({ address, family: 'ipv6' }).address;
   } catch {

@@ -101,7 +101,7 @@ export function createRequestHandler(options: HandlerOptions) {
 }
 
 async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Promise<void> {
-  const { request, response, state } = exchange;
+  const { request, response } = exchange;
   if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
   if (!options.accepting()) {
     response.setHeader('connection', 'close');

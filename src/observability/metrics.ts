@@ -23,7 +23,8 @@ export interface GatewayMetrics {
   countHttpResponse(route: string, status: number): void;
   observeStatement(store: StoreName, outcome: StatementOutcome, seconds: number): void;
   setBreakerState(store: StoreName, state: BreakerState): void;
-  observeBatch(loader: string, size: number): void;
+  /** A function property, not a method: the loaders receive it detached from the metrics object. */
+  readonly observeBatch: (loader: string, size: number) => void;
   countArchivalRun(kind: string, status: string, rows: Readonly<Record<string, number>>): void;
   /** Read at every scrape; a failure leaves the archival gauges out of that scrape. */
   setArchivalSource(source: () => Promise<ArchivalSnapshot>): void;

@@ -39,7 +39,7 @@ const PROBE: SqlQuery = { sql: 'SELECT 1', args: [], argTypes: [] };
 export interface GuardedFactory {
   readonly factory: SqlDriverAdapterFactory;
   /** One round trip past the breaker, with the timeout: the breaker's probe and /readyz's ping. */
-  probe(): Promise<void>;
+  readonly probe: () => Promise<void>;
 }
 
 export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard): GuardedFactory {

@@ -90,8 +90,8 @@ async function snapshot() {
   };
   const result: Record<string, { hot: number[]; cold: number[]; content: Map<number, string> }> = {};
   for (const [name, [hotSql, coldSql]] of Object.entries(datasets)) {
-    const hot = await rows(hotDb, hotSql!);
-    const cold = await rows(coldDb, coldSql!);
+    const hot = await rows(hotDb, hotSql);
+    const cold = await rows(coldDb, coldSql);
     result[name] = { hot: hot.map(([id]) => id), cold: cold.map(([id]) => id), content: new Map([...hot, ...cold]) };
   }
   // Activity as the API computes it: archived counts plus the rows still hot.
@@ -114,8 +114,8 @@ function expectIntact(before: Awaited<ReturnType<typeof snapshot>>, after: Await
   for (const [name, { hot, cold, content }] of Object.entries(after.datasets)) {
     const inBoth = hot.filter((id) => cold.includes(id));
     expect(inBoth, `${name} in both stores`).toEqual([]);
-    expect(new Set([...hot, ...cold]).size, `${name} rows`).toBe(before.datasets[name]!.content.size);
-    expect(content, `${name} contents`).toEqual(before.datasets[name]!.content);
+    expect(new Set([...hot, ...cold]).size, `${name} rows`).toBe(before.datasets[name].content.size);
+    expect(content, `${name} contents`).toEqual(before.datasets[name].content);
   }
   expect(after.activity).toEqual(before.activity);
 }
@@ -215,7 +215,7 @@ describe.runIf(hotIsPostgres())('archival', () => {
         // Mid-run, rows may be in both stores, but none is lost.
         const middle = await snapshot();
         for (const [name, { content }] of Object.entries(middle.datasets))
-          expect(content).toEqual(before.datasets[name]!.content);
+          expect(content).toEqual(before.datasets[name].content);
         const rerun = await archive();
         expect(rerun.status).toBe('SUCCEEDED');
         expectIntact(before, await snapshot());
@@ -298,12 +298,12 @@ describe.runIf(hotIsPostgres())('archival', () => {
     const { rows } = await hotDb.query<{ conversation_id: number; user_id: number }>(
       `SELECT conversation_id, user_id FROM conversation_participants LIMIT 1`,
     );
-    const viewer: Viewer = { kind: 'user', userId: rows[0]!.user_id };
+    const viewer: Viewer = { kind: 'user', userId: rows[0].user_id };
     const sent: number[] = [];
     const send = async (point: FaultPoint) => {
       if (point !== 'afterColdCommit' && point !== 'afterHotDelete') return;
       const result = await gateway.execute(
-        `mutation { sendMessage(conversationId: "${toGlobalId('Conversation', rows[0]!.conversation_id)}", content: "during ${point}") { databaseId tier } }`,
+        `mutation { sendMessage(conversationId: "${toGlobalId('Conversation', rows[0].conversation_id)}", content: "during ${point}") { databaseId tier } }`,
         viewer,
       );
       expect(result.errors).toBeUndefined();
@@ -443,7 +443,7 @@ describe.runIf(hotIsPostgres())('archival', () => {
         await expect(restore({ fault })).rejects.toThrow(`injected crash ${point}`);
         const middle = await snapshot();
         for (const [name, { content }] of Object.entries(middle.datasets))
-          expect(content).toEqual(before.datasets[name]!.content);
+          expect(content).toEqual(before.datasets[name].content);
         expect((await restore()).status).toBe('SUCCEEDED');
         expect((await inRange()).coldMessages).toBe(0);
         expectIntact(before, await snapshot());

@@ -88,7 +88,7 @@ async function data(source: string, viewer?: Viewer) {
 async function errorCode(source: string) {
   const result = await query(source);
   expect(result.errors).toHaveLength(1);
-  return result.errors![0]!.extensions?.code;
+  return result.errors![0].extensions?.code;
 }
 
 describe('stocks connection', () => {

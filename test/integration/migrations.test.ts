@@ -63,8 +63,8 @@ describe('migrate', () => {
     );
     const [row] = await records();
     expect(row).toMatchObject({
-      migration_name: migrations[0]!.name,
-      checksum: migrations[0]!.checksum,
+      migration_name: migrations[0].name,
+      checksum: migrations[0].checksum,
       rolled_back_at: null,
       logs: null,
       applied_steps_count: 1,
@@ -139,8 +139,8 @@ describe('migrate', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'migrations-'));
     tempDirs.push(dir);
     cpSync(migrationsDir(store), dir, { recursive: true });
-    const name = migrations[0]!.name;
-    writeFileSync(path.join(dir, name, 'migration.sql'), `${migrations[0]!.sql}\n-- edited\n`);
+    const name = migrations[0].name;
+    writeFileSync(path.join(dir, name, 'migration.sql'), `${migrations[0].sql}\n-- edited\n`);
     const status = await withMigrationSession(store, (session) => readStatus(session, loadMigrations(dir)));
     expect(status.modified).toEqual([name]);
   });

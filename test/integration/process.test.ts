@@ -41,11 +41,11 @@ function startGateway(env: Record<string, string>): Promise<Started> {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /ready in [\d.]+ s at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output, exited });
+      if (match) resolve({ child, url: match[1], output: () => output, exited });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    exited.then((code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`)));
+    void exited.then((code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`)));
   });
 }
 

@@ -611,10 +611,10 @@ describe('who may see what', () => {
   it.each(Object.keys(fields))('%s', async (field) => {
     const outcomes: Record<string, string> = {};
     for (const [name, viewer] of Object.entries(viewers)) {
-      const result = await run(fields[field]!, viewer);
+      const result = await run(fields[field], viewer);
       if (result.errors) {
         expect(result.errors).toHaveLength(1);
-        outcomes[name] = String(result.errors[0]!.extensions?.code);
+        outcomes[name] = String(result.errors[0].extensions?.code);
         // Nothing of the protected value leaks next to the error.
         expect(JSON.stringify(result.data ?? null)).not.toMatch(/Chips|watermark|totalCount":[1-9]/);
       } else {

@@ -108,7 +108,7 @@ const datasets = fc
     const cutoff = at(boundary);
     const rows: Row[] = times.map(([t, early], i) => {
       const createdAt = at(t, early);
-      return { id: i + 1, createdAt, place: createdAt < cutoff ? placements[i]! : 'hot' };
+      return { id: i + 1, createdAt, place: createdAt < cutoff ? placements[i] : 'hot' };
     });
     const hotTimes = rows.filter((r) => r.place !== 'cold').map((r) => r.createdAt.getTime());
     const oldestHot = hotTimes.length ? new Date(Math.min(...hotTimes, cutoff.getTime())) : cutoff;

@@ -2,7 +2,7 @@
  * Wraps a real driver adapter factory and records every statement the Prisma client sends
  * through it: the statement counts that tests assert per request.
  */
-import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 
 export interface CountingAdapter {
   readonly factory: SqlDriverAdapterFactory;
@@ -27,7 +27,7 @@ export function countingAdapter(inner: SqlDriverAdapterFactory): CountingAdapter
         }
         if (property === 'startTransaction') {
           return async (...args: unknown[]) =>
-            record((await (value as (...a: unknown[]) => Promise<Transaction>).apply(object, args)) as Transaction);
+            record(await (value as (...a: unknown[]) => Promise<Transaction>).apply(object, args));
         }
         return typeof value === 'function' ? value.bind(object) : value;
       },
@@ -35,7 +35,7 @@ export function countingAdapter(inner: SqlDriverAdapterFactory): CountingAdapter
   const factory: SqlDriverAdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => record((await inner.connect()) as SqlDriverAdapter),
+    connect: async () => record(await inner.connect()),
   };
   return { factory, statements, reset: () => void statements.splice(0) };
 }

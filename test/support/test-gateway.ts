@@ -39,7 +39,7 @@ export async function startTestGateway(stores: Stores): Promise<TestGateway> {
         { contextValue: createContext(stores, viewer) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as GraphQLResult;
+      return response.body.singleResult;
     },
     async stop() {
       await gateway.apollo.stop();

@@ -59,7 +59,7 @@ describe('migration folders', () => {
     sqlServer.forEach((migration, i) => {
       // SQL Server declares unique keys as table constraints; PostgreSQL as unique indexes.
       const constraints = [...migration.sql.matchAll(/CONSTRAINT \[([a-z_]+_key)\] UNIQUE/g)].map((m) => m[1]);
-      expect([...objects(migration.sql), ...constraints].sort()).toEqual(objects(postgres[i]!.sql));
+      expect([...objects(migration.sql), ...constraints].sort()).toEqual(objects(postgres[i].sql));
     });
   });
 });
@@ -85,7 +85,7 @@ describe('the migration runner on SQL Server (T-SQL recorded, no server)', () =>
     expect(log.at(-1)).toBe('commit COMMIT TRANSACTION');
     expect(new Set(adapter.log.map((entry) => entry.txId))).toEqual(new Set([1]));
 
-    const insert = adapter.log[4]!;
-    expect(insert.args.slice(1)).toEqual([migrations[0]!.checksum, migrations[0]!.name]);
+    const insert = adapter.log[4];
+    expect(insert.args.slice(1)).toEqual([migrations[0].checksum, migrations[0].name]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSchema, GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, GraphQLError, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, PROJECT_ROOT, type OperationLimits } from '../../src/config.js';
 import { checkOperationLimits, COUNT_PRICE, type OperationMeasure } from '../../src/graphql/limits/operation-limits.js';
@@ -12,7 +12,9 @@ function measure(
   options: { variables?: Record<string, unknown>; limits?: Partial<OperationLimits>; introspection?: boolean } = {},
 ): OperationMeasure {
   const document = parse(source);
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
   return checkOperationLimits({
     schema,
     document,

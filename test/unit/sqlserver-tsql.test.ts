@@ -105,11 +105,11 @@ describe('hot store T-SQL', () => {
     expect(data.stocks.pageInfo.hasNextPage).toBe(true);
     expect(data.stocks.totalCount).toBe(50);
     const [page, count] = statements();
-    expect(compact(page!.sql)).toBe(
+    expect(compact(page.sql)).toBe(
       'SELECT [id], [symbol], [name], [market], [created_at] FROM [dbo].[stocks] WHERE 1=1 ORDER BY [symbol] ASC, [id] ASC OFFSET @P1 ROWS FETCH NEXT @P2 ROWS ONLY',
     );
-    expect(page!.args).toEqual(['0', '3']);
-    expect(compact(count!.sql)).toBe(
+    expect(page.args).toEqual(['0', '3']);
+    expect(compact(count.sql)).toBe(
       'SELECT COUNT(*) AS [_count$_all] FROM (SELECT [id] FROM [dbo].[stocks] WHERE 1=1) AS [sub]',
     );
   });
@@ -119,17 +119,17 @@ describe('hot store T-SQL', () => {
       `{ stocks(first: 2, after: "${encodeCursor('stocks:symbol', ['2454', 2])}") { edges { node { symbol } } } }`,
     );
     // The leading >= bounds the index seek at the cursor; the OR picks the rows after it.
-    expect(compact(statements()[0]!.sql)).toContain(
+    expect(compact(statements()[0].sql)).toContain(
       'WHERE ([symbol] >= @P1 AND ([symbol] > @P2 OR ([symbol] = @P3 AND [id] > @P4))) ORDER BY [symbol] ASC, [id] ASC',
     );
-    expect(statements()[0]!.args.slice(0, 4)).toEqual(['2454', '2454', '2454', 2]);
+    expect(statements()[0].args.slice(0, 4)).toEqual(['2454', '2454', '2454', 2]);
   });
 
   it('pages backward by reversing the order', async () => {
     await run(
       `{ stocks(last: 2, before: "${encodeCursor('stocks:symbol', ['3008', 3])}") { edges { node { symbol } } } }`,
     );
-    expect(compact(statements()[0]!.sql)).toContain(
+    expect(compact(statements()[0].sql)).toContain(
       'WHERE ([symbol] <= @P1 AND ([symbol] < @P2 OR ([symbol] = @P3 AND [id] < @P4))) ORDER BY [symbol] DESC, [id] DESC',
     );
   });
@@ -144,10 +144,10 @@ describe('hot store T-SQL', () => {
     const data = await run(`{ nodes(ids: ${JSON.stringify(ids)}) { id ... on User { username } } }`);
     expect(data.nodes.map((n: any) => n.username)).toEqual(['user5', 'user3', 'user9']);
     expect(statements()).toHaveLength(1);
-    expect(statements()[0]!.sql).toBe(
+    expect(statements()[0].sql).toBe(
       'SELECT (SELECT t0.[id] AS [id], t0.[username] AS [username], t0.[display_name] AS [displayName], t0.[created_at] AS [createdAt] FROM [dbo].[users] t0 WHERE t0.[id] IN (@P1, @P2, @P3) FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
     );
-    expect(statements()[0]!.args).toEqual([5, 3, 9]);
+    expect(statements()[0].args).toEqual([5, 3, 9]);
   });
 
   it('splits a large DataLoader batch into statements of at most 1000 ids', async () => {
@@ -209,6 +209,6 @@ describe('hot store T-SQL', () => {
     expect(log[5]).toBe('commit COMMIT TRANSACTION');
     const inserts = adapter.statements().filter((entry) => entry.sql.startsWith('INSERT'));
     expect(inserts.map((entry) => entry.args.length)).toEqual([2000, 500]);
-    expect(inserts[0]!.args.slice(0, 4)).toEqual([41, 1, 2, 'back 0']);
+    expect(inserts[0].args.slice(0, 4)).toEqual([41, 1, 2, 'back 0']);
   });
 });

@@ -47,7 +47,7 @@ describe('statement shares', () => {
     for (let i = 0; i < 4; i++) mine.endOne();
     const settled = await Promise.allSettled(waiting);
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(4);
-    expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason)).toEqual(
+    expect(settled.filter((s) => s.status === 'rejected').map((s) => s.reason)).toEqual(
       Array.from({ length: 6 }, () => expect.any(ShareClosedError)),
     );
     expect(mine.started()).toBe(4);

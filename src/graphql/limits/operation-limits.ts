@@ -23,6 +23,7 @@ import {
   isListType,
   isNonNullType,
   Kind,
+  OperationTypeNode,
   visit,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -116,9 +117,9 @@ class Walk {
   run(): Omit<OperationMeasure, 'directives'> {
     const { schema, operation } = this.check;
     const root =
-      operation.operation === 'mutation'
+      operation.operation === OperationTypeNode.MUTATION
         ? schema.getMutationType()
-        : operation.operation === 'subscription'
+        : operation.operation === OperationTypeNode.SUBSCRIPTION
           ? schema.getSubscriptionType()
           : schema.getQueryType();
     this.selections(operation.selectionSet, root ?? undefined, 0, 1, 1, [], false);

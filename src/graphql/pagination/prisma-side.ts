@@ -9,8 +9,10 @@ import type { Entry, SideQuery, SortKey, StoreSide } from './stitched-page.js';
 /** The subset of a Prisma model delegate a side needs (arguments are the model's own). */
 export interface ModelReader<TRow> {
   // The delegates' argument types differ per model; the side builds valid ones for any of them.
+  /* eslint-disable @typescript-eslint/no-explicit-any -- each model's delegate takes its own args type */
   findMany(args: any): Promise<TRow[]>;
   count(args: any): Promise<number>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 export interface PrismaSideOptions<TRow, TNode> {

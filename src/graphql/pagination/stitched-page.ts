@@ -158,7 +158,7 @@ export function mergeDistinct<T extends { readonly id: number; readonly key: Sor
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    const next = j >= b.length || (i < a.length && order(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!;
+    const next = j >= b.length || (i < a.length && order(a[i], b[j]) <= 0) ? a[i++] : b[j++];
     if (!seen.has(next.id)) {
       seen.add(next.id);
       merged.push(next);

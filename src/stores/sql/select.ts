@@ -16,7 +16,7 @@
  * parsed back by the reader (reader.ts).
  */
 import type { ArgType } from '@prisma/driver-adapter-utils';
-import type { ColumnKind, Table } from './tables.js';
+import type { AnyTable, ColumnKind } from './tables.js';
 
 export type Dialect = 'postgresql' | 'sqlserver';
 
@@ -43,14 +43,14 @@ export type Condition =
 
 /** Another table joined one-to-one (a message's sender), its fields returned as `<as>$<field>`. */
 export interface Join {
-  readonly table: Table<any>;
+  readonly table: AnyTable;
   /** The field of the main table that holds the joined table's id. */
   readonly on: string;
   readonly as: string;
 }
 
 export interface SelectSpec {
-  readonly table: Table<any>;
+  readonly table: AnyTable;
   readonly where: readonly Condition[];
   /** Order by (key, id) in `direction`, from after `after` when given. */
   readonly order?: {
@@ -70,7 +70,7 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
   const b = new Builder(dialect);
   const selected: string[] = [];
   const kinds: Record<string, ColumnKind> = {};
-  const select = (t: Table<any>, alias: string, prefix: string) => {
+  const select = (t: AnyTable, alias: string, prefix: string) => {
     for (const field of Object.keys(t.columns)) {
       const { sql, kind } = b.column(t, alias, field);
       const name = prefix ? `${prefix}$${field}` : field;
@@ -150,15 +150,15 @@ class Builder {
     return this.dialect === 'postgresql' ? `"${name}"` : `[${name}]`;
   }
 
-  table(t: Table<any>): string {
+  table(t: AnyTable): string {
     return this.dialect === 'postgresql' ? this.quote(t.name) : `[dbo].${this.quote(t.name)}`;
   }
 
-  from(t: Table<any>): string {
+  from(t: AnyTable): string {
     return `${this.table(t)} ${MAIN}`;
   }
 
-  column(t: Table<any>, alias: string, field: string): { sql: string; kind: ColumnKind } {
+  column(t: AnyTable, alias: string, field: string): { sql: string; kind: ColumnKind } {
     const entry = t.columns[field];
     if (!entry) throw new Error(`${t.name} has no field ${field}`);
     return { sql: `${alias}.${this.quote(entry[0])}`, kind: entry[1] };
@@ -170,7 +170,7 @@ class Builder {
     return this.dialect === 'postgresql' ? `${sql}::text` : `CAST(${sql} AS nvarchar(40))`;
   }
 
-  predicates(t: Table<any>, conditions: readonly Condition[]): string[] {
+  predicates(t: AnyTable, conditions: readonly Condition[]): string[] {
     return conditions.map((condition) => {
       const { sql, kind } = this.column(t, MAIN, condition.field);
       if (condition.op === 'contains') {

@@ -13,6 +13,10 @@ import type { HotModels } from '../hot/index.js';
  */
 export type ColumnKind = 'int' | 'text' | 'instant' | 'day' | 'decimal' | 'bigint' | 'boolean';
 
+/** A table of any row type, for code that reads its columns by name (the SQL builder). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Table<Row> is invariant in Row: only any admits every table
+export type AnyTable = Table<any>;
+
 export interface Table<Row> {
   readonly name: string;
   /** Field of the row -> [column, kind]. */
