@@ -81,7 +81,7 @@ function startGateway(stores: { hot: StoreConfig; cold: StoreConfig }) {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /ready in [\d.]+ s at (http:\/\/\S+?)[\s"(]/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
+      if (match) resolve({ child, url: match[1] });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -96,7 +96,7 @@ function startGateway(stores: { hot: StoreConfig; cold: StoreConfig }) {
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -126,7 +126,7 @@ const hotStatements = (m: Map<string, number>) =>
     .reduce((sum, [, value]) => sum + value, 0);
 
 function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 await withBenchStores(async (stores) => {
@@ -150,7 +150,7 @@ await withBenchStores(async (stores) => {
     const worstBySecond: number[] = [];
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const conversation = Math.floor(i / PER_CONVERSATION) + 1;
-      const client = connectLive(gateway.url, { token: tokens[i]! });
+      const client = connectLive(gateway.url, { token: tokens[i] });
       clients.push(client);
       const ids: number[] = [];
       received.set(i, ids);

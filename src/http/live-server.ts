@@ -30,6 +30,7 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
+  OperationTypeNode,
   parse,
   validate,
   type DocumentNode,
@@ -198,7 +199,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           ErrorCode.OPERATION_RESOLUTION_FAILURE,
           'The document names no operation to run (operationName).',
         );
-      if (operation.operation !== 'subscription')
+      if (operation.operation !== OperationTypeNode.SUBSCRIPTION)
         return refuse(
           ErrorCode.BAD_REQUEST,
           `Send ${operation.operation} operations over HTTP; this socket serves subscriptions.`,
@@ -268,7 +269,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     },
     onNext(_ctx, _id, _payload, _args, result) {
       if (!result.errors) return undefined;
-      return { ...result, errors: result.errors.map((error) => format(error as GraphQLError)) };
+      return { ...result, errors: result.errors.map((error) => format(error)) };
     },
     onError(_ctx, _id, _payload, errors) {
       return errors.map(format);
@@ -293,7 +294,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           const contextValue = createContext(options.stores, base.viewer);
           if (event.sender) contextValue.loaders.userById.prime(event.sender.id, event.sender);
           contextValue.loaders.conversationById.prime(event.conversation.id, event.conversation);
-          yield (await execute({ ...args, rootValue: event, contextValue })) as ExecutionResult;
+          yield await execute({ ...args, rootValue: event, contextValue });
           // graphql-ws asks for the next result once this one is written to the socket.
           if (event.live) metrics.observeDeliveryLag((Date.now() - event.edge.node.createdAt.getTime()) / 1000);
         }
@@ -431,7 +432,13 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
               );
             }
             if (isBinary) return socket.close(CloseCode.BadRequest, 'Binary messages are not part of the protocol');
-            handle(String(data)).catch((error: unknown) => {
+            // ws hands a text frame over as a Buffer (fragments as Buffer[]).
+            const text = Array.isArray(data)
+              ? Buffer.concat(data).toString('utf8')
+              : Buffer.isBuffer(data)
+                ? data.toString('utf8')
+                : Buffer.from(data).toString('utf8');
+            handle(text).catch((error: unknown) => {
               options.logger.error({ err: error, address }, 'websocket message failed');
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             });
@@ -519,5 +526,5 @@ function reason(text: string): string {
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<StreamEvent> {
-  return typeof Object(value)[Symbol.asyncIterator] === 'function';
+  return typeof (Object(value) as Partial<AsyncIterable<StreamEvent>>)[Symbol.asyncIterator] === 'function';
 }

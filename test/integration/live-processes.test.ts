@@ -59,10 +59,10 @@ function startGateway(fresh: FreshStores): Promise<Process> {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /ready in [\d.]+ s at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, exited });
+      if (match) resolve({ child, url: match[1], exited });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`)));
   });
 }
@@ -102,7 +102,7 @@ async function storedAfter(at: Date, id: number): Promise<number[]> {
 const idsOf = (results: any[]) => results.map((result) => result.data.messageAdded.node.databaseId as number);
 
 function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('two gateway processes on the same stores', () => {
     const subscriptions = clients.map((client, i) => {
       const subscription = client.subscribe(MESSAGE_ADDED, { conversationId: CONVERSATION, after });
       subscription.onResult = (result) =>
-        lags[i]!.push(Date.now() - Date.parse(result.data.messageAdded.node.createdAt));
+        lags[i].push(Date.now() - Date.parse(result.data.messageAdded.node.createdAt));
       return subscription;
     });
     for (const client of clients) expect(await client.acknowledged).toBe(true);
@@ -153,7 +153,7 @@ describe('two gateway processes on the same stores', () => {
     for (const subscription of subscriptions) expect(idsOf(subscription.results)).toEqual(expected);
 
     for (const [i, name] of ['A', 'B'].entries()) {
-      const sorted = [...lags[i]!].sort((x, y) => x - y);
+      const sorted = [...lags[i]].sort((x, y) => x - y);
       console.log(
         `delivery lag on process ${name} over ${sorted.length} messages: p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted.at(-1)} ms`,
       );
@@ -216,7 +216,7 @@ describe('two gateway processes on the same stores', () => {
     expect(moved[0].n).toBe(10);
     // 3. Through B from message 50's cursor (its row now cold), until 40 live messages more.
     const mark = sentIds.length + 20;
-    cursor = await follow(b, cursor, (id) => sentIds.length > mark && id >= sentIds[mark]!);
+    cursor = await follow(b, cursor, (id) => sentIds.length > mark && id >= sentIds[mark]);
     // 4. Through A again from there, until the sender has stopped and its last message arrived.
     sending = false;
     await sender;

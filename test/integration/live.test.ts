@@ -94,7 +94,7 @@ describe('messageAdded', () => {
     expect(ids(subscription.results)).toEqual(sent);
     const first = subscription.results[0].data.messageAdded;
     expect(first.node).toMatchObject({ content: 'live 0', tier: 'HOT', sender: { username: 'ann' } });
-    expect(first.cursor).toBe(cursorOf(sent[0]!, new Date(first.node.createdAt)));
+    expect(first.cursor).toBe(cursorOf(sent[0], new Date(first.node.createdAt)));
     subscription.complete();
     client.close();
   });

@@ -55,7 +55,7 @@ export function connectLive(url: string, options: { token?: string; init?: unkno
       );
     });
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data));
+      const message = JSON.parse((data as Buffer).toString('utf8'));
       if (message.type === 'connection_ack') return resolve(true);
       if (message.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
       const subscription = subscriptions.get(message.id);

@@ -76,7 +76,7 @@ describe('live delivery on SQL Server (T-SQL as recorded)', () => {
     );
     expect(log.at(-1)).toBe('commit COMMIT TRANSACTION');
     // The instant travels as DATETIME2 text in UTC: no driver applies a zone of its own.
-    expect(adapter.statements()[1]!.args).toEqual([7, 3, 'hello', '2026-12-02 10:11:12.345']);
+    expect(adapter.statements()[1].args).toEqual([7, 3, 'hello', '2026-12-02 10:11:12.345']);
   });
 
   it('reads every watched conversation in one statement with two parameters, however many there are', async () => {
@@ -84,10 +84,10 @@ describe('live delivery on SQL Server (T-SQL as recorded)', () => {
     const rows = await createSqlReader(adapter).query<FeedRow>(feedStatement('sqlserver', positions, 100), FEED_JOIN);
     const [statement] = adapter.statements();
     expect(adapter.statements()).toHaveLength(1);
-    expect(statement!.args).toHaveLength(2);
-    expect(statement!.args[1]).toBe(100);
-    expect(JSON.parse(statement!.args[0] as string)[0]).toEqual([1, '2026-12-02 10:11:12.345', 10]);
-    const sql = compact(statement!.sql);
+    expect(statement.args).toHaveLength(2);
+    expect(statement.args[1]).toBe(100);
+    expect(JSON.parse(statement.args[0] as string)[0]).toEqual([1, '2026-12-02 10:11:12.345', 10]);
+    const sql = compact(statement.sql);
     expect(sql).toContain(
       "FROM OPENJSON(@P1) WITH ([conversation_id] int '$[0]', [created_at] datetime2(3) '$[1]', [id] int '$[2]') w",
     );
