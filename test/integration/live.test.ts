@@ -284,6 +284,37 @@ describe('messageAdded', () => {
     }
   });
 
+  it('refuses subscriptions over HTTP, and sockets past the per-address limit at the upgrade', async () => {
+    const overHttp = await gateway.post(MESSAGE_ADDED, { token: ann, variables: { conversationId: CONVERSATION } });
+    expect(overHttp.status).toBeLessThan(500);
+    expect(overHttp.body.errors?.[0].extensions.code).toBe('BAD_REQUEST');
+
+    const narrow = await startHttpGateway({ hot: fresh.hot, cold: fresh.cold }, { live: { socketsPerAddress: 2 } });
+    try {
+      const open = [connectLive(narrow.url, { token: ann }), connectLive(narrow.url, { token: bob })];
+      clients.push(...open);
+      for (const client of open) expect(await client.acknowledged).toBe(true);
+      const response = await new Promise<{ status: number; body: string }>((resolve) => {
+        const third = connectLive(narrow.url, { token: ann });
+        clients.push(third);
+        third.socket.once('unexpected-response', (_request, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+      });
+      expect(response.status).toBe(429);
+      expect(JSON.parse(response.body).errors[0].extensions.code).toBe('RATE_LIMITED');
+      // The two accepted sockets are still served.
+      const subscription = open[0].subscribe(MESSAGE_ADDED, { conversationId: CONVERSATION });
+      await waitFor(async () => /gateway_live_active_subscriptions 1/.test(await narrow.metrics.registry.metrics()));
+      expect(subscription.error).toBeUndefined();
+      for (const client of open) client.close();
+    } finally {
+      await narrow.stop();
+    }
+  });
+
   it('follows a new message into the cold store when archival moves it before the feed has read it', async () => {
     // A feed that reads every 4 s: archival with olderThanDays 0 runs between the send and the read.
     const slowFeed = await startHttpGateway({ hot: fresh.hot, cold: fresh.cold }, { live: { pollIntervalMs: 4000 } });
