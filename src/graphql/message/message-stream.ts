@@ -15,7 +15,8 @@
  *   page read after the last overflow). Once live, an overflow ends the stream with
  *   SLOW_CONSUMER: memory per subscriber stays bounded.
  * - `end('expired')` ends it with UNAUTHENTICATED; `end('shutdown')` after the rows already
- *   queued (the in-flight deliveries); `signal` (the subscriber left) at once.
+ *   queued (the in-flight deliveries; while still catching up, at once: the queued rows may
+ *   not follow the last one sent); `signal` (the subscriber left) at once.
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode, UnauthenticatedError } from '../../errors.js';
@@ -147,7 +148,9 @@ export async function* messageStream(
       if (!page.pageInfo.hasPreviousPage && overflows === overflowsBefore) catchingUp = false;
     }
     for (;;) {
-      if (signal.aborted) return;
+      // Ended while catching up: the queued live rows may lie beyond a gap; the subscriber
+      // resumes from its last cursor instead.
+      if (signal.aborted || (ended === 'shutdown' && catchingUp)) return;
       if (ended === 'expired') {
         yield { kind: 'end', error: new UnauthenticatedError('The token has expired; reconnect with a new one.') };
         return;
