@@ -10,7 +10,15 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DecimalNumber } from '../decimal.js';
-import { countStatement, selectStatement, type Dialect, type SelectSpec, type Statement } from './select.js';
+import {
+  countStatement,
+  groupedCountStatement,
+  selectStatement,
+  type Dialect,
+  type PerParent,
+  type SelectSpec,
+  type Statement,
+} from './select.js';
 import type { ColumnKind } from './tables.js';
 
 export interface SqlReader {
@@ -20,6 +28,8 @@ export interface SqlReader {
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
   /** The rows of a statement built elsewhere that answers one JSON value (feed.ts), revived the same way. */
   query<Row>(statement: Statement, joined?: string): Promise<Row[]>;
+  /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
+  groupedCount(spec: Pick<SelectSpec, 'table' | 'where'>, by: PerParent): Promise<Map<number, number>>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
   dispose(): Promise<void>;
 }
@@ -56,6 +66,10 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
       return Number(result.rows[0]?.[0] ?? 0);
+    },
+    async groupedCount(spec, by) {
+      const result = await run(groupedCountStatement(dialect, { ...spec, by }));
+      return new Map(result.rows.map((row) => [Number(row[0]), Number(row[1])]));
     },
     async dispose() {
       if (connected) await (await connected).dispose();
