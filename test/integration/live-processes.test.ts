@@ -167,9 +167,16 @@ describe('two gateway processes on the same stores', () => {
     const start = { id: 40, at: smallAt(40) };
     let sending = true;
     const sentIds: number[] = [];
+    let sendFailures = 0;
     const sender = (async () => {
       while (sending) {
-        sentIds.push(await send(sentIds.length % 2 ? a : b, ann, `during ${sentIds.length}`));
+        // A send refused on a loaded machine (a store timeout) is retried; the expected set is
+        // read from the stores, so whether it was stored or not changes nothing asserted.
+        try {
+          sentIds.push(await send(sentIds.length % 2 ? a : b, ann, `during ${sentIds.length}`));
+        } catch {
+          sendFailures += 1;
+        }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
@@ -193,8 +200,20 @@ describe('two gateway processes on the same stores', () => {
           stop();
         }
       };
-      await Promise.race([stopped, subscription.done]);
-      expect(open).toBe(false);
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no progress: ${seen.length} seen (last ${seen.at(-1)?.id}), ${sentIds.length} sent, ${sendFailures} sends failed, subscription ${JSON.stringify(subscription.error ?? subscription.results.at(-1)?.errors ?? null)}`,
+              ),
+            ),
+          120_000,
+        );
+      });
+      await Promise.race([stopped, subscription.done, stuck]).finally(() => clearTimeout(timer));
+      expect(open, JSON.stringify(subscription.results.at(-1)?.errors ?? subscription.error ?? null)).toBe(false);
       return seen.at(-1)!.cursor;
     };
 
@@ -229,7 +248,7 @@ describe('two gateway processes on the same stores', () => {
     expect(seen.map((s) => s.id)).toEqual(expected);
     expect(new Set(seen.map((s) => s.id)).size).toBe(seen.length);
     console.log(
-      `resume: ${seen.length} messages over 3 connections (${sentIds.length} sent meanwhile), none missed, none twice`,
+      `resume: ${seen.length} messages over 3 connections (${sentIds.length} sent meanwhile, ${sendFailures} sends refused), none missed, none twice`,
     );
   }, 300_000);
 });
