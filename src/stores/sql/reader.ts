@@ -10,6 +10,7 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DecimalNumber } from '../decimal.js';
+import { candleStatement, type CandlePartialRow, type CandleSpec } from './candles.js';
 import {
   countStatement,
   groupedCountStatement,
@@ -28,6 +29,8 @@ export interface SqlReader {
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
   /** The rows of a statement built elsewhere that answers one JSON value (feed.ts), revived the same way. */
   query<Row>(statement: Statement, joined?: string): Promise<Row[]>;
+  /** Partial candles of some stocks, aggregated in the store (candles.ts), by (stock, period, day). */
+  candles(spec: CandleSpec): Promise<CandlePartialRow[]>;
   /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
   groupedCount(spec: Pick<SelectSpec, 'table' | 'where'>, by: PerParent): Promise<Map<number, number>>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
@@ -47,15 +50,21 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       throw error;
     }));
   const run = async (statement: Statement) => (await adapter()).queryRaw(statement);
+  /** The rows of a statement answering one JSON value (NULL for none: FOR JSON). */
+  const json = async (statement: Statement, joined?: string) => {
+    const result = await run(statement);
+    const text = result.rows[0]?.[0];
+    if (text === null || text === undefined) return [];
+    const rows = JSON.parse(text as string) as Record<string, unknown>[];
+    return revive(rows, statement.kinds, joined, dialect);
+  };
   return {
     dialect,
     async rows<Row>(spec: SelectSpec): Promise<Row[]> {
-      const statement = selectStatement(dialect, spec);
-      const result = await run(statement);
-      const text = result.rows[0]?.[0];
-      if (text === null || text === undefined) return [];
-      const rows = JSON.parse(text as string) as Record<string, unknown>[];
-      return revive(rows, statement.kinds, spec.join?.as, dialect) as Row[];
+      return (await json(selectStatement(dialect, spec), spec.join?.as)) as Row[];
+    },
+    async candles(spec) {
+      return (await json(candleStatement(dialect, spec))) as unknown as CandlePartialRow[];
     },
     async query<Row>(statement: Statement, joined?: string): Promise<Row[]> {
       const result = await run(statement);
