@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       metricsListen: config.metricsListen,
       trustProxy: config.trustProxy,
       concurrency: config.concurrency,
+      live: config.live,
     });
     const url = await gateway.listen(config.port, config.host);
     if (config.singleStore)

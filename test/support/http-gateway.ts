@@ -7,8 +7,10 @@ import { signToken } from '../../src/auth/viewer.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_LIMITS,
+  DEFAULT_LIVE,
   DEFAULT_RESILIENCE,
   type ConcurrencyLimits,
+  type LiveLimits,
   type NodeEnv,
   type OperationLimits,
   type ResilienceConfig,
@@ -63,6 +65,8 @@ export interface HttpGatewayOptions {
   readonly archivalGate?: SharedArrayBuffer;
   /** Write the log lines and drop them, rather than keep them for the test to read (long runs). */
   readonly discardLogs?: boolean;
+  /** Live delivery limits over the defaults. */
+  readonly live?: Partial<LiveLimits>;
 }
 
 export async function startHttpGateway(
@@ -94,6 +98,7 @@ export async function startHttpGateway(
     metricsListen: options.metricsListen,
     trustProxy: options.trustProxy,
     concurrency: { ...UNSHARED, ...options.concurrency },
+    live: { ...DEFAULT_LIVE, ...options.live },
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(gateway.httpServer.address() as AddressInfo).port}`;
