@@ -73,44 +73,80 @@ export function createHotClient(adapter: SqlDriverAdapterFactory): HotClient {
 
 export type HotTable = 'messages' | 'posts' | 'comments' | 'post_likes' | 'stock_prices';
 
-/** Rows to restore with their own ids, by database column (the SQL Server path). */
+/** Rows to restore with their own ids, by database column. */
 export interface RowsWithIds {
   readonly columns: readonly string[];
+  /** Each column's PostgreSQL type, for the casts of the PostgreSQL statement. */
+  readonly pgTypes: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
 }
 
 /** Parameters per T-SQL statement, under SQL Server's 2100. */
 const SQL_SERVER_PARAMETERS = 2000;
+/** Parameters per PostgreSQL statement, well under its 65535. */
+const POSTGRESQL_PARAMETERS = 30_000;
 
 /**
- * Writes rows with their own ids (restoring archived rows). PostgreSQL takes them through
- * Prisma (`viaPrisma`). The SQL Server client accepts no value for an IDENTITY column at all,
- * and SQL Server refuses one unless IDENTITY_INSERT is on for the table in the same session:
- * there, parameterised INSERTs in one transaction between IDENTITY_INSERT ON and OFF.
+ * Writes rows with their own ids (restoring archived rows) and returns how many were written.
+ * A row whose id is already there is skipped: the only conflict ignored. Any other unique
+ * conflict ((post_id, user_id) of a like, (stock_id, trade_date) of a price) fails the
+ * statement and, on SQL Server, the transaction: the caller's batch fails loudly.
+ *
+ * PostgreSQL: one INSERT ... ON CONFLICT (id) DO NOTHING per chunk, every value cast to its
+ * column's type (values travel as text). SQL Server: its client accepts no value for an
+ * IDENTITY column, and SQL Server refuses one unless IDENTITY_INSERT is on for the table in
+ * the same session: parameterised INSERT ... SELECT ... WHERE NOT EXISTS (same id) in one
+ * transaction between IDENTITY_INSERT ON and OFF.
  */
 export async function insertWithIds(
   client: HotClient,
   engine: HotEngine,
   table: HotTable,
   data: RowsWithIds,
-  viaPrisma: (client: HotClient) => Promise<unknown>,
-): Promise<void> {
-  if (engine !== 'sqlserver') {
-    await viaPrisma(client);
-    return;
-  }
+): Promise<number> {
   const width = data.columns.length;
+  if (engine !== 'sqlserver') {
+    const columns = data.columns.map((column) => `"${column}"`).join(', ');
+    let written = 0;
+    const perStatement = Math.max(1, Math.floor(POSTGRESQL_PARAMETERS / width));
+    for (let start = 0; start < data.rows.length; start += perStatement) {
+      const chunk = data.rows.slice(start, start + perStatement);
+      const values = chunk
+        .map((_, r) => `(${data.pgTypes.map((type, c) => `$${r * width + c + 1}::${type}`).join(', ')})`)
+        .join(', ');
+      written += await client.$executeRawUnsafe(
+        `INSERT INTO "${table}" (${columns}) VALUES ${values} ON CONFLICT ("id") DO NOTHING`,
+        ...chunk.flat().map(asText),
+      );
+    }
+    return written;
+  }
   const perStatement = Math.max(1, Math.floor(SQL_SERVER_PARAMETERS / width));
   const columns = data.columns.map((column) => `[${column}]`).join(', ');
-  await client.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
+    let written = 0;
     await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] ON`);
     for (let start = 0; start < data.rows.length; start += perStatement) {
       const chunk = data.rows.slice(start, start + perStatement);
       const values = chunk
         .map((_, r) => `(${data.columns.map((__, c) => `@P${r * width + c + 1}`).join(', ')})`)
         .join(', ');
-      await tx.$executeRawUnsafe(`INSERT INTO [dbo].[${table}] (${columns}) VALUES ${values}`, ...chunk.flat());
+      written += await tx.$executeRawUnsafe(
+        `INSERT INTO [dbo].[${table}] (${columns}) SELECT ${data.columns.map((column) => `v.[${column}]`).join(', ')} ` +
+          `FROM (VALUES ${values}) AS v (${columns}) ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM [dbo].[${table}] t WHERE t.[id] = v.[id])`,
+        ...chunk.flat(),
+      );
     }
     await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] OFF`);
+    return written;
   });
+}
+
+/** A value as PostgreSQL text input: instants in ISO 8601 UTC, decimals and bigints exact. */
+function asText(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  return (value as { toString(): string }).toString();
 }
