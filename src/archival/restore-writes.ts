@@ -4,6 +4,7 @@
  * delete restored rows from cold with their daily activity.
  */
 import { insertWithIds, type HotClient, type HotEngine, type HotTable } from '../stores/hot/index.js';
+import type { SqlReader } from '../stores/sql/reader.js';
 import type { Dataset } from './job.js';
 
 /** A cold row as node-postgres reads it (`SELECT *`, prices with trade_day as text). */
@@ -79,7 +80,7 @@ const shapes: Record<Dataset, HotShape> = {
 
 /** Writes the cold rows of `dataset` to hot with their ids; returns how many were new there. */
 export async function copyToHot(
-  hot: HotClient,
+  hot: { readonly client: HotClient; readonly sql: SqlReader },
   engine: HotEngine,
   dataset: Dataset,
   rows: readonly ColdRow[],

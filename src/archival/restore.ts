@@ -26,6 +26,7 @@
 import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
 import type { HotClient, HotEngine } from '../stores/hot/index.js';
+import type { SqlReader } from '../stores/sql/reader.js';
 import { ARCHIVAL_DELETE_DELAY_MS, type ArchiveBounds } from './bounds.js';
 import { MAX_BATCH_SIZE, type Dataset } from './job.js';
 import { withRecordedRun, type ArchivalRunRecord } from './recorded-run.js';
@@ -46,6 +47,8 @@ export interface RestoreDeps {
   readonly hot: HotClient;
   /** Rows keep their ids on the way back, which SQL Server takes only through IDENTITY_INSERT. */
   readonly hotEngine: HotEngine;
+  /** The hot store's driver adapter, for the bulk writes on PostgreSQL (insertWithIds). */
+  readonly hotSql: SqlReader;
   readonly cold: StoreConfig;
   readonly bounds: ArchiveBounds;
 }
@@ -61,7 +64,15 @@ export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Pr
     { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end },
     async (client, counts) => {
       const deletes = new ColdDeletes(client, counts, delay, (dataset) => options.fault?.('afterColdDelete', dataset));
-      await new Restorer(deps.hot, deps.hotEngine, client, start, end, options, deletes).moveAll();
+      await new Restorer(
+        { client: deps.hot, sql: deps.hotSql },
+        deps.hotEngine,
+        client,
+        start,
+        end,
+        options,
+        deletes,
+      ).moveAll();
       await deletes.drain();
       await client.query('DELETE FROM user_activity WHERE count <= 0');
     },
@@ -71,7 +82,7 @@ export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Pr
 /** Walks the range in cold, batch by batch, copying each to hot and handing its delete on. */
 class Restorer {
   constructor(
-    private readonly hot: HotClient,
+    private readonly hot: { readonly client: HotClient; readonly sql: SqlReader },
     private readonly hotEngine: HotEngine,
     private readonly cold: pg.Client,
     private readonly start: Date,

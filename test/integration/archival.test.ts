@@ -32,7 +32,13 @@ let gateway: TestGateway;
 
 const restore = (options: Partial<RestoreOptions> = {}) =>
   runRestore(
-    { hot: stores.hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds: stores.bounds },
+    {
+      hot: stores.hot,
+      hotEngine: hotEngine(fresh.hot),
+      hotSql: stores.hotSql,
+      cold: fresh.cold,
+      bounds: stores.bounds,
+    },
     { from: RESTORE_FROM, to: RESTORE_TO, deleteDelayMs: 0, ...options },
   );
 /** The ten days before the first run's cutoff day: rows the demo archived and rows the run moved. */
@@ -140,7 +146,10 @@ beforeAll(async () => {
     archive: (options) =>
       runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
     restore: (options) =>
-      runRestore({ hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),
+      runRestore(
+        { hot, hotEngine: hotEngine(fresh.hot), hotSql, cold: fresh.cold, bounds },
+        { ...options, deleteDelayMs: 0 },
+      ),
   };
   gateway = await startTestGateway(stores);
 });

@@ -189,7 +189,7 @@ describe('hot store T-SQL', () => {
   it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction, skipping only ids already there', async () => {
     // 500 rows of 5 columns: 2500 parameters, so two statements of at most 2000.
     const rows = Array.from({ length: 500 }, (_, i) => [41 + i, 1, 2, `back ${i}`, CREATED]);
-    await insertWithIds(hot, 'sqlserver', 'messages', {
+    await insertWithIds({ client: hot, sql: hotSql }, 'sqlserver', 'messages', {
       columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'],
       pgTypes: ['int', 'int', 'int', 'text', 'timestamptz'],
       rows,

@@ -20,6 +20,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { StoreConfig } from '../../config.js';
 import { mssqlConfig } from '../mssql-pool.js';
 import { pgPoolConfig, preparedStatementNames, type ServingOptions } from '../pg-pool.js';
+import type { SqlReader } from '../sql/reader.js';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqlServerClient } from './generated/sqlserver/client.js';
 
@@ -83,8 +84,6 @@ export interface RowsWithIds {
 
 /** Parameters per T-SQL statement, under SQL Server's 2100. */
 const SQL_SERVER_PARAMETERS = 2000;
-/** Parameters per PostgreSQL statement, well under its 65535. */
-const POSTGRESQL_PARAMETERS = 30_000;
 
 /**
  * Writes rows with their own ids (restoring archived rows) and returns how many were written.
@@ -92,34 +91,31 @@ const POSTGRESQL_PARAMETERS = 30_000;
  * conflict ((post_id, user_id) of a like, (stock_id, trade_date) of a price) fails the
  * statement and, on SQL Server, the transaction: the caller's batch fails loudly.
  *
- * PostgreSQL: one INSERT ... ON CONFLICT (id) DO NOTHING per chunk, every value cast to its
- * column's type (values travel as text). SQL Server: its client accepts no value for an
+ * PostgreSQL: one INSERT ... SELECT FROM unnest(one array per column, cast to the column's
+ * type; values travel as text) ON CONFLICT (id) DO NOTHING. SQL Server: its client accepts no value for an
  * IDENTITY column, and SQL Server refuses one unless IDENTITY_INSERT is on for the table in
  * the same session: parameterised INSERT ... SELECT ... WHERE NOT EXISTS (same id) in one
  * transaction between IDENTITY_INSERT ON and OFF.
  */
 export async function insertWithIds(
-  client: HotClient,
+  hot: { readonly client: HotClient; readonly sql: SqlReader },
   engine: HotEngine,
   table: HotTable,
   data: RowsWithIds,
 ): Promise<number> {
+  const { client } = hot;
   const width = data.columns.length;
   if (engine !== 'sqlserver') {
+    // One array per column: a fixed text and few parameters whatever the row count, sent on the
+    // driver adapter (SqlReader.execute), not through the Prisma client, which keeps heap for
+    // large raw arguments.
     const columns = data.columns.map((column) => `"${column}"`).join(', ');
-    let written = 0;
-    const perStatement = Math.max(1, Math.floor(POSTGRESQL_PARAMETERS / width));
-    for (let start = 0; start < data.rows.length; start += perStatement) {
-      const chunk = data.rows.slice(start, start + perStatement);
-      const values = chunk
-        .map((_, r) => `(${data.pgTypes.map((type, c) => `$${r * width + c + 1}::${type}`).join(', ')})`)
-        .join(', ');
-      written += await client.$executeRawUnsafe(
-        `INSERT INTO "${table}" (${columns}) VALUES ${values} ON CONFLICT ("id") DO NOTHING`,
-        ...chunk.flat().map(asText),
-      );
-    }
-    return written;
+    const arrays = data.pgTypes.map((type, c) => `$${c + 1}::${type}[]`).join(', ');
+    return hot.sql.execute({
+      sql: `INSERT INTO "${table}" (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT ("id") DO NOTHING`,
+      args: data.columns.map((_, c) => data.rows.map((row) => asText(row[c]))),
+      argTypes: data.columns.map(() => ({ scalarType: 'string', arity: 'list' })),
+    });
   }
   const perStatement = Math.max(1, Math.floor(SQL_SERVER_PARAMETERS / width));
   const columns = data.columns.map((column) => `[${column}]`).join(', ');
@@ -144,9 +140,9 @@ export async function insertWithIds(
 }
 
 /** A value as PostgreSQL text input: instants in ISO 8601 UTC, decimals and bigints exact. */
-function asText(value: unknown): string | number | null {
+function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (typeof value === 'string') return value;
   return (value as { toString(): string }).toString();
 }
