@@ -111,11 +111,19 @@ export async function insertWithIds(
     // large raw arguments.
     const columns = data.columns.map((column) => `"${column}"`).join(', ');
     const arrays = data.pgTypes.map((type, c) => `$${c + 1}::${type}[]`).join(', ');
-    return hot.sql.execute({
-      sql: `INSERT INTO "${table}" (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT ("id") DO NOTHING`,
-      args: data.columns.map((_, c) => data.rows.map((row) => asText(row[c]))),
-      argTypes: data.columns.map(() => ({ scalarType: 'string', arity: 'list' })),
-    });
+    return hot.sql
+      .execute({
+        sql: `INSERT INTO "${table}" (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT ("id") DO NOTHING`,
+        args: data.columns.map((_, c) => data.rows.map((row) => asText(row[c]))),
+        argTypes: data.columns.map(() => ({ scalarType: 'string', arity: 'list' })),
+      })
+      .catch((error: unknown) => {
+        // The driver adapter's error names only its kind; the constraint is in its cause.
+        const cause = (error as { cause?: unknown }).cause;
+        throw new Error(`writing ${table} with their ids: ${String(error)} ${JSON.stringify(cause ?? {})}`, {
+          cause: error,
+        });
+      });
   }
   const perStatement = Math.max(1, Math.floor(SQL_SERVER_PARAMETERS / width));
   const columns = data.columns.map((column) => `[${column}]`).join(', ');
