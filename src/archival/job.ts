@@ -268,10 +268,10 @@ class Mover {
       const rows = await this.hotSql.rows<Row>({
         table,
         where: [
-          { field: 'postId' as keyof Row & string, op: 'in', values: postIds },
-          { field: 'id' as keyof Row & string, op: '>', value: afterId },
+          { field: 'postId', op: 'in', values: postIds },
+          { field: 'id', op: '>', value: afterId },
         ],
-        order: { key: 'id' as keyof Row & string, id: 'id' as keyof Row & string, direction: 'asc' },
+        order: { key: 'id', id: 'id', direction: 'asc' },
         take: this.batchSize,
       });
       if (rows.length === 0) return;
