@@ -213,7 +213,7 @@ async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig }, build:
 }
 
 /** `psql -c <out>` on one store piped into `psql -c <in>` on the other. */
-function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string): Promise<void> {
+export function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string): Promise<void> {
   const psql = (store: StoreConfig, command: string) =>
     spawn(
       'psql',

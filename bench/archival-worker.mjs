@@ -1,6 +1,7 @@
 // Runs one archival run the way the gateway does (on a worker thread with its heap limit),
 // from the compiled build in a plain node process, and reports the process's peak RSS.
-// Spawned by bench/archival-measure.ts with the stores in STORES_JSON.
+// Spawned by bench/archival-measure.ts with the stores in STORES_JSON, and by
+// bench/restore-measure.ts with a restore in JOB_JSON (default: archive olderThanDays 30).
 import { startInArchivalWorker } from '../dist/archival/worker.js';
 
 const { hot, cold } = JSON.parse(process.env.STORES_JSON);
@@ -8,10 +9,10 @@ let peakRss = process.memoryUsage().rss;
 const rssAtStart = peakRss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 const started = performance.now();
-const run = await startInArchivalWorker(
-  { hot, cold },
-  { kind: 'archive', options: { olderThanDays: 30, dryRun: false } },
-).finished;
+const job = process.env.JOB_JSON
+  ? JSON.parse(process.env.JOB_JSON)
+  : { kind: 'archive', options: { olderThanDays: 30, dryRun: false } };
+const run = await startInArchivalWorker({ hot, cold }, job).finished;
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 console.log(

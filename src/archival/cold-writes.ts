@@ -2,6 +2,10 @@
  * The cold half of archival: idempotent copies keyed by original_id (a row already copied is
  * skipped, never duplicated), returning only the rows this call inserted, and the daily
  * activity derived from exactly those rows. Runs inside the caller's cold transaction.
+ *
+ * Every insert names its conflict target, original_id: a conflict on any other unique key
+ * ((post_id, user_id) of a like, (stock_id, trade_date) of a price) is an error that fails the
+ * caller's batch and its transaction, so its hot rows are never deleted.
  */
 import type pg from 'pg';
 import type { HotModels } from '../stores/hot/index.js';
@@ -30,7 +34,7 @@ export async function copyMessages(
        INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
        SELECT id, conversation_id, sender_id, content, created_at, $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[])
          AS r(id, conversation_id, sender_id, content, created_at)
-       ON CONFLICT DO NOTHING RETURNING sender_id, created_at)
+       ON CONFLICT (original_id) DO NOTHING RETURNING sender_id, created_at)
      ${ACTIVITY_UPSERT.replace('$SOURCE', `SELECT sender_id AS user_id, created_at AS at, 'MESSAGE' AS action_type FROM moved`)}`,
     [
       rows.map((r) => r.id),
@@ -54,7 +58,7 @@ export async function copyPosts(
     `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
      SELECT id, author_id, title, body, created_at, $6 FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[])
        AS r(id, author_id, title, body, created_at)
-     ON CONFLICT DO NOTHING RETURNING author_id, created_at`,
+     ON CONFLICT (original_id) DO NOTHING RETURNING author_id, created_at`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.authorId),
@@ -78,7 +82,7 @@ export async function copyComments(
     `INSERT INTO comments_archive (original_id, post_id, author_id, body, created_at, archived_at)
      SELECT id, post_id, author_id, body, created_at, $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[])
        AS r(id, post_id, author_id, body, created_at)
-     ON CONFLICT DO NOTHING RETURNING post_id, author_id, created_at`,
+     ON CONFLICT (original_id) DO NOTHING RETURNING post_id, author_id, created_at`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.postId),
@@ -101,7 +105,7 @@ export async function copyLikes(
   const { rows: inserted } = await cold.query<{ post_id: number; user_id: number; created_at: Date }>(
     `INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at, archived_at)
      SELECT id, post_id, user_id, created_at, $5 FROM unnest($1::int[], $2::int[], $3::int[], $4::timestamptz[]) AS r(id, post_id, user_id, created_at)
-     ON CONFLICT DO NOTHING RETURNING post_id, user_id, created_at`,
+     ON CONFLICT (original_id) DO NOTHING RETURNING post_id, user_id, created_at`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.postId),
@@ -113,7 +117,12 @@ export async function copyLikes(
   return inserted.map((r) => ({ userId: r.user_id, at: r.created_at, type: 'LIKE' }));
 }
 
-/** Prices carry no user activity; returns how many were inserted. */
+/**
+ * Prices carry no user activity; returns how many were written. A price is the one row that
+ * changes (recordStockPrices), and while it is hot its hot copy is the one written: a cold copy
+ * left by an interrupted run takes the hot values again, so the hot delete (which compares the
+ * values copied) never removes a value the cold store lacks.
+ */
 export async function copyPrices(
   cold: pg.ClientBase,
   rows: readonly HotModels.StockPriceModel[],
@@ -124,7 +133,13 @@ export async function copyPrices(
   const { rowCount } = await cold.query(
     `INSERT INTO stock_prices_history (original_id, stock_id, trade_date, open, high, low, close, change, volume, turnover, transaction_count, created_at, archived_at)
      SELECT *, $13::timestamptz FROM unnest($1::int[], $2::int[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::int[], $12::timestamptz[])
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT (original_id) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
+       close = EXCLUDED.close, change = EXCLUDED.change, volume = EXCLUDED.volume, turnover = EXCLUDED.turnover,
+       transaction_count = EXCLUDED.transaction_count
+     WHERE (stock_prices_history.open, stock_prices_history.high, stock_prices_history.low, stock_prices_history.close,
+       stock_prices_history.change, stock_prices_history.volume, stock_prices_history.turnover, stock_prices_history.transaction_count)
+       IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.change, EXCLUDED.volume,
+       EXCLUDED.turnover, EXCLUDED.transaction_count)`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.stockId),

@@ -14,8 +14,10 @@
  *   are still older than the cutoff. Nothing leaves hot before it is committed in cold; a
  *   crash anywhere, then a rerun, leaves every row in exactly one store, counted once.
  * - Memory holds one batch of rows and the ids of at most MAX_PENDING_DELETES committed
- *   batches waiting for their hot delete, however many rows move; a batch of posts also holds
- *   all the comments and likes of those posts, which is not bounded yet.
+ *   batches waiting for their hot delete, however many rows move; the comments and likes of a
+ *   batch of posts move one page at a time.
+ * - Only a conflict on original_id is skipped (cold-writes.ts); a price leaves hot only if
+ *   unchanged since it was copied; messages, posts, comments and likes never change once written.
  */
 import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
@@ -44,6 +46,8 @@ export type { ArchivalRunRecord, RunCounts } from './recorded-run.js';
 
 /** SQL Server accepts 2100 parameters per statement; batches and IN lists stay at 1000. */
 export const MAX_BATCH_SIZE = 1000;
+/** A price delete matches 9 values per row: 200 rows stay under SQL Server's 2100 parameters. */
+const PRICES_PER_DELETE = 200;
 /** Committed batches whose hot delete may wait at once (their ids are all they hold). */
 const MAX_PENDING_DELETES = 64;
 const DAY_MS = 86_400_000;
@@ -228,34 +232,70 @@ class Mover {
     };
   }
 
+  /**
+   * A batch of posts: the posts are copied first, then their comments and likes page by page
+   * (at most `batchSize` each, by ascending id), each page committed in cold and then deleted
+   * from hot before the next is read, so a post with a million likes holds one page at a time.
+   * Deleting pages in the batch body means the first batch waits for the run's delete delay.
+   * The posts leave hot last (their children reference them), behind the delete queue.
+   */
   private async movePosts(posts: HotModels.PostModel[]): Promise<() => Promise<void>> {
     const postIds = posts.map((p) => p.id);
-    const children = <Row>(table: Table<Row>) =>
-      this.hotSql.rows<Row>({ table, where: [{ field: 'postId', op: 'in', values: postIds }] });
-    const [comments, likes] = await Promise.all([children(hotTables.comments), children(hotTables.likes)]);
     await this.inColdTransaction('posts', async () => {
-      const actions: Action[] = await copyPosts(this.cold, posts, this.archivedAt);
-      // Counts start at 0 and grow by exactly the children inserted, so a rerun that finds a
-      // comment written since the first attempt still counts right.
-      actions.push(...(await copyComments(this.cold, comments, this.archivedAt)));
-      actions.push(...(await copyLikes(this.cold, likes, this.archivedAt)));
-      await recordActivity(this.cold, actions);
+      await recordActivity(this.cold, await copyPosts(this.cold, posts, this.archivedAt));
     });
+    await this.beforeDelete();
+    await this.moveChildren(
+      'likes',
+      hotTables.likes,
+      postIds,
+      (rows) => copyLikes(this.cold, rows, this.archivedAt),
+      (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }),
+    );
+    await this.moveChildren(
+      'comments',
+      hotTables.comments,
+      postIds,
+      (rows) => copyComments(this.cold, rows, this.archivedAt),
+      (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }),
+    );
     return async () => {
       await this.beforeDelete();
-      this.counts.likes += await this.deleteInChunks(
-        likes.map((l) => l.id),
-        (ids) => this.hot.postLike.deleteMany({ where: { id: { in: ids } } }),
-      );
-      this.counts.comments += await this.deleteInChunks(
-        comments.map((c) => c.id),
-        (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }),
-      );
       const { count } = await this.hot.post.deleteMany({
         where: { id: { in: postIds }, createdAt: { lt: this.cutoff } },
       });
       this.counts.posts += count;
     };
+  }
+
+  /**
+   * Every child (comment or like) of `postIds`, one page at a time: copied with its activity in
+   * one cold transaction, then deleted from hot by id. Comments and likes never change once
+   * written, so their id is all a delete needs to match the copy.
+   */
+  private async moveChildren<Row extends { id: number }>(
+    dataset: 'comments' | 'likes',
+    table: Table<Row>,
+    postIds: number[],
+    copy: (rows: Row[]) => Promise<Action[]>,
+    remove: (ids: number[]) => Promise<{ count: number }>,
+  ): Promise<void> {
+    for (let afterId = 0; ;) {
+      const rows = await this.hotSql.rows<Row>({
+        table,
+        where: [
+          { field: 'postId', op: 'in', values: postIds },
+          { field: 'id', op: '>', value: afterId },
+        ],
+        order: { key: 'id', id: 'id', direction: 'asc' },
+        take: this.batchSize,
+      });
+      if (rows.length === 0) return;
+      afterId = rows[rows.length - 1].id;
+      await this.inColdTransaction(dataset, async () => recordActivity(this.cold, await copy(rows)));
+      this.counts[dataset] += (await remove(rows.map((r) => r.id))).count;
+      await this.fault('afterHotDelete', dataset);
+    }
   }
 
   /** Comments and likes older than the cutoff whose post is already cold. */
@@ -288,15 +328,25 @@ class Mover {
     };
   }
 
+  /**
+   * Prices are the rows that change (recordStockPrices updates them in place): a hot price is
+   * deleted only if every value still equals the copy, so an update between copy and delete
+   * keeps the row hot for the next run. Chunks of PRICES_PER_DELETE rows keep a statement's
+   * parameters under SQL Server's limit.
+   */
   private async movePrices(rows: HotModels.StockPriceModel[]): Promise<() => Promise<void>> {
     await this.inColdTransaction('stockPrices', async () => void (await copyPrices(this.cold, rows, this.archivedAt)));
-    const ids = rows.map((r) => r.id);
     return async () => {
       await this.beforeDelete();
-      const { count } = await this.hot.stockPrice.deleteMany({
-        where: { id: { in: ids }, tradeDate: { lt: priceCutoff(this.cutoff) } },
-      });
-      this.counts.stockPrices += count;
+      for (let start = 0; start < rows.length; start += PRICES_PER_DELETE) {
+        const { count } = await this.hot.stockPrice.deleteMany({
+          where: {
+            tradeDate: { lt: priceCutoff(this.cutoff) },
+            OR: rows.slice(start, start + PRICES_PER_DELETE).map(unchangedPrice),
+          },
+        });
+        this.counts.stockPrices += count;
+      }
     };
   }
 
@@ -311,13 +361,6 @@ class Mover {
       throw error;
     }
     await this.fault('afterColdCommit', dataset);
-  }
-
-  private async deleteInChunks(ids: number[], remove: (ids: number[]) => Promise<{ count: number }>): Promise<number> {
-    let deleted = 0;
-    for (let start = 0; start < ids.length; start += MAX_BATCH_SIZE)
-      deleted += (await remove(ids.slice(start, start + MAX_BATCH_SIZE))).count;
-    return deleted;
   }
 
   /** Every process must have seen this run's cutoff before a hot row disappears. */
@@ -360,4 +403,19 @@ async function countMovable(hot: HotClient, cold: pg.Client, cutoff: Date): Prom
   comments += oldComments.filter((c) => movableParents.has(c.postId)).length;
   likes += oldLikes.filter((l) => movableParents.has(l.postId)).length;
   return { messages, posts, comments, likes, stockPrices };
+}
+
+/** The hot row `price` was read from, only while every value it had is unchanged. */
+export function unchangedPrice(price: HotModels.StockPriceModel) {
+  return {
+    id: price.id,
+    open: price.open,
+    high: price.high,
+    low: price.low,
+    close: price.close,
+    change: price.change,
+    volume: price.volume,
+    turnover: price.turnover,
+    transactionCount: price.transactionCount,
+  };
 }

@@ -32,7 +32,13 @@ let gateway: TestGateway;
 
 const restore = (options: Partial<RestoreOptions> = {}) =>
   runRestore(
-    { hot: stores.hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds: stores.bounds },
+    {
+      hot: stores.hot,
+      hotEngine: hotEngine(fresh.hot),
+      hotSql: stores.hotSql,
+      cold: fresh.cold,
+      bounds: stores.bounds,
+    },
     { from: RESTORE_FROM, to: RESTORE_TO, deleteDelayMs: 0, ...options },
   );
 /** The ten days before the first run's cutoff day: rows the demo archived and rows the run moved. */
@@ -61,6 +67,10 @@ async function resetData(): Promise<void> {
   await loadDemoData(hotDb, coldDb, { anchor: ANCHOR, scale: SCALE });
   stores.bounds.invalidate();
 }
+
+/** The first row of a query. */
+const one = async (client: pg.Client, sql: string, params: unknown[] = []) =>
+  (await client.query(sql, params)).rows[0] as Record<string, any>;
 
 /** Every archivable row, wherever it is, with what identifies its content. */
 async function snapshot() {
@@ -136,7 +146,10 @@ beforeAll(async () => {
     archive: (options) =>
       runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
     restore: (options) =>
-      runRestore({ hot, hotEngine: hotEngine(fresh.hot), cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0 }),
+      runRestore(
+        { hot, hotEngine: hotEngine(fresh.hot), hotSql, cold: fresh.cold, bounds },
+        { ...options, deleteDelayMs: 0 },
+      ),
   };
   gateway = await startTestGateway(stores);
 });
@@ -383,6 +396,134 @@ describe.runIf(hotIsPostgres())('archival', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'olderThanDays' });
   });
 
+  describe('nothing dropped, nothing rolled back', () => {
+    const CUTOFF = new Date(NOW().getTime() - 30 * 86_400_000);
+    const PRICE_DAY = CUTOFF.toISOString().slice(0, 10);
+
+    it('fails the batch on a like that conflicts on (post_id, user_id), deletes nothing of it from hot, then moves it once the conflict is gone', async () => {
+      await resetData();
+      const before = await snapshot();
+      const like = await one(
+        hotDb,
+        `SELECT l.id, l.post_id, l.user_id, l.created_at FROM post_likes l JOIN posts p ON p.id = l.post_id WHERE p.created_at < $1 ORDER BY l.id LIMIT 1`,
+        [CUTOFF],
+      );
+      // Another row of the same (post, user) in cold, under another original_id.
+      await coldDb.query(
+        `INSERT INTO post_likes_archive (original_id, post_id, user_id, created_at, archived_at) VALUES ($1, $2, $3, $4, now())`,
+        [900_000_000, like.post_id, like.user_id, like.created_at],
+      );
+      await expect(archive({ batchSize: 1000 })).rejects.toThrow(/post_likes_archive_post_id_user_id_key/);
+      expect(await one(hotDb, `SELECT count(*)::int AS n FROM post_likes WHERE id = $1`, [like.id])).toEqual({ n: 1 });
+      expect(
+        await one(coldDb, `SELECT count(*)::int AS n FROM post_likes_archive WHERE original_id = $1`, [like.id]),
+      ).toEqual({ n: 0 });
+      await coldDb.query(`DELETE FROM post_likes_archive WHERE original_id = 900000000`);
+      expect((await archive()).status).toBe('SUCCEEDED');
+      expectIntact(before, await snapshot());
+    });
+
+    it('fails the batch on a price that conflicts on (stock_id, trade_date), deleting none of it from hot', async () => {
+      await resetData();
+      const before = await snapshot();
+      const price = await one(
+        hotDb,
+        `SELECT id, stock_id, trade_date::text AS day FROM stock_prices WHERE trade_date < $1::date ORDER BY id LIMIT 1`,
+        [PRICE_DAY],
+      );
+      await coldDb.query(
+        `INSERT INTO stock_prices_history (original_id, stock_id, trade_date, close, created_at, archived_at) VALUES ($1, $2, $3::date, 1, now(), now())`,
+        [900_000_000, price.stock_id, price.day],
+      );
+      const hotPrices = await one(hotDb, `SELECT count(*)::int AS n FROM stock_prices`);
+      await expect(archive()).rejects.toThrow(/stock_prices_history_stock_id_trade_date_key/);
+      // The failing batch is the first of prices: not one price left hot.
+      expect(await one(hotDb, `SELECT count(*)::int AS n FROM stock_prices`)).toEqual(hotPrices);
+      await coldDb.query(`DELETE FROM stock_prices_history WHERE original_id = 900000000`);
+      expect((await archive()).status).toBe('SUCCEEDED');
+      expectIntact(before, await snapshot());
+    });
+
+    it('keeps a price updated between its copy and its delete hot, and moves the new values on the next run', async () => {
+      await resetData();
+      const first = await one(
+        hotDb,
+        `SELECT id, close::text AS close FROM stock_prices WHERE trade_date < $1::date ORDER BY id LIMIT 1`,
+        [PRICE_DAY],
+      );
+      let updated = false;
+      const fault = async (at: FaultPoint, dataset: Dataset) => {
+        // Between the first price batch's cold commit and its hot delete, as recordStockPrices would.
+        if (at !== 'afterColdCommit' || dataset !== 'stockPrices' || updated) return;
+        updated = true;
+        await hotDb.query(`UPDATE stock_prices SET close = close + 1, volume = 777 WHERE id = $1`, [first.id]);
+      };
+      const before = await snapshot();
+      const run = await archive({ fault });
+      expect(run.status).toBe('SUCCEEDED');
+      expect(updated).toBe(true);
+      const kept = await one(
+        hotDb,
+        `SELECT close::text AS close, volume::text AS volume FROM stock_prices WHERE id = $1`,
+        [first.id],
+      );
+      expect(kept).toEqual({ close: (Number(first.close) + 1).toFixed(4), volume: '777' });
+      expect(run.stockPrices).toBe(before.datasets.prices.hot.length - (await snapshot()).datasets.prices.hot.length);
+      // The next run copies the new values over the stale cold copy, then deletes the hot row.
+      expect((await archive()).status).toBe('SUCCEEDED');
+      expect(await one(hotDb, `SELECT count(*)::int AS n FROM stock_prices WHERE id = $1`, [first.id])).toEqual({
+        n: 0,
+      });
+      expect(
+        await one(
+          coldDb,
+          `SELECT close::text AS close, volume::text AS volume FROM stock_prices_history WHERE original_id = $1`,
+          [first.id],
+        ),
+      ).toEqual(kept);
+      const after = await snapshot();
+      for (const name of ['messages', 'posts', 'comments', 'likes'])
+        expect(after.datasets[name].content).toEqual(before.datasets[name].content);
+      expect(after.datasets.prices.hot.filter((id) => after.datasets.prices.cold.includes(id))).toEqual([]);
+    });
+
+    it('moves the comments of a post with many of them in pages of the batch size', async () => {
+      await resetData();
+      const post = await one(hotDb, `SELECT id, author_id FROM posts WHERE created_at < $1 ORDER BY id LIMIT 1`, [
+        CUTOFF,
+      ]);
+      await hotDb.query(
+        `INSERT INTO comments (post_id, author_id, body, created_at) SELECT $1, $2, 'viral ' || g, now() - interval '1 day' FROM generate_series(1, 300) g`,
+        [post.id, post.author_id],
+      );
+      const before = await snapshot();
+      const largest: Record<string, number> = {};
+      const hotSql = {
+        ...stores.hotSql,
+        rows: async <Row>(spec: Parameters<typeof stores.hotSql.rows>[0]) => {
+          const rows = await stores.hotSql.rows<Row>(spec);
+          largest[spec.table.name] = Math.max(largest[spec.table.name] ?? 0, rows.length);
+          return rows;
+        },
+      };
+      const run = await runArchival(
+        { hot: stores.hot, hotSql, cold: fresh.cold, bounds: stores.bounds },
+        { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW },
+      );
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.comments).toBeGreaterThanOrEqual(300);
+      expect(Math.max(...Object.values(largest))).toBe(40);
+      expect(
+        await one(
+          coldDb,
+          `SELECT count(*)::int AS n FROM comments_archive WHERE post_id = $1 AND body LIKE 'viral %'`,
+          [post.id],
+        ),
+      ).toEqual({ n: 300 });
+      expectIntact(before, await snapshot());
+    });
+  });
+
   describe('restore (the rollback plan)', () => {
     const inRange = async () => {
       const range = [
@@ -449,6 +590,57 @@ describe.runIf(hotIsPostgres())('archival', () => {
         expectIntact(before, await snapshot());
       });
     }
+
+    it('fails on a like that conflicts in hot on (post_id, user_id) and deletes nothing of it from cold', async () => {
+      await resetData();
+      await archive();
+      const before = await snapshot();
+      const like = await one(
+        coldDb,
+        `SELECT original_id, post_id, user_id FROM post_likes_archive WHERE created_at >= $1 AND created_at < $2 ORDER BY original_id LIMIT 1`,
+        [`${RESTORE_FROM}T00:00:00Z`, `${RESTORE_TO}T00:00:00Z`],
+      );
+      const { rows } = await hotDb.query(
+        `INSERT INTO post_likes (post_id, user_id, created_at) VALUES ($1, $2, now()) RETURNING id`,
+        [like.post_id, like.user_id],
+      );
+      await expect(restore()).rejects.toThrow(/post_likes_post_id_user_id_key/);
+      expect(
+        await one(coldDb, `SELECT count(*)::int AS n FROM post_likes_archive WHERE original_id = $1`, [
+          like.original_id,
+        ]),
+      ).toEqual({ n: 1 });
+      await hotDb.query(`DELETE FROM post_likes WHERE id = $1`, [rows[0].id]);
+      expect((await restore()).status).toBe('SUCCEEDED');
+      expectIntact(before, await snapshot());
+    });
+
+    it('keeps a cold price updated between its hot copy and its cold delete', async () => {
+      await resetData();
+      await archive();
+      const first = await one(
+        coldDb,
+        `SELECT original_id AS id FROM stock_prices_history WHERE trade_date BETWEEN $1 AND $2 ORDER BY original_id LIMIT 1`,
+        [RESTORE_FROM, RESTORE_TO],
+      );
+      let updated = false;
+      const fault = async (at: RestorePoint, dataset: Dataset) => {
+        if (at !== 'afterHotCopy' || dataset !== 'stockPrices' || updated) return;
+        updated = true;
+        await coldDb.query(`UPDATE stock_prices_history SET close = 4242 WHERE original_id = $1`, [first.id]);
+      };
+      const coldPrices = (await inRange()).coldPrices;
+      const run = await restore({ fault });
+      expect(run.status).toBe('SUCCEEDED');
+      expect(updated).toBe(true);
+      // Every other price of the range left cold; the updated one stays with its new value.
+      expect(run.stockPrices).toBe(coldPrices - 1);
+      expect(
+        await one(coldDb, `SELECT close::text AS close FROM stock_prices_history WHERE original_id = $1`, [first.id]),
+      ).toEqual({
+        close: '4242.0000',
+      });
+    });
 
     it('is for the admin token only, and refuses from after to', async () => {
       const mutation = `mutation { restoreArchive(from: "${RESTORE_FROM}", to: "${RESTORE_TO}") { kind } }`;

@@ -340,25 +340,26 @@ describe('hot store T-SQL', () => {
     for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
   });
 
-  it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction', async () => {
+  it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction, skipping only ids already there', async () => {
     // 500 rows of 5 columns: 2500 parameters, so two statements of at most 2000.
     const rows = Array.from({ length: 500 }, (_, i) => [41 + i, 1, 2, `back ${i}`, CREATED]);
-    const viaPrisma = async () => {
-      throw new Error('the SQL Server client takes no IDENTITY values; the T-SQL path must be used');
-    };
-    await insertWithIds(
-      hot,
-      'sqlserver',
-      'messages',
-      { columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'], rows },
-      viaPrisma,
-    );
-    const log = adapter.log.map((entry) => `${entry.kind} ${compact(entry.sql)}`.slice(0, 140));
+    await insertWithIds({ client: hot, sql: hotSql }, 'sqlserver', 'messages', {
+      columns: ['id', 'conversation_id', 'sender_id', 'content', 'created_at'],
+      pgTypes: ['int', 'int', 'int', 'text', 'timestamptz'],
+      rows,
+    });
+    const log = adapter.log.map((entry) => `${entry.kind} ${compact(entry.sql)}`);
     expect(log[0]).toBe('begin BEGIN TRANSACTION');
     expect(log[1]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] ON');
+    // The id is the only conflict skipped (NOT EXISTS on it); any other unique key, e.g. a like's
+    // (post_id, user_id), is a violation that fails the statement and the transaction.
     expect(log[2]).toMatch(
-      /^execute INSERT INTO \[dbo\]\.\[messages\] \(\[id\], \[conversation_id\], \[sender_id\], \[content\], \[created_at\]\) VALUES \(@P1, @P2/,
+      /^execute INSERT INTO \[dbo\]\.\[messages\] \(\[id\], \[conversation_id\], \[sender_id\], \[content\], \[created_at\]\) SELECT v\.\[id\], v\.\[conversation_id\], v\.\[sender_id\], v\.\[content\], v\.\[created_at\] FROM \(VALUES \(@P1, @P2, @P3, @P4, @P5\), \(@P6,/,
     );
+    expect(log[2]).toMatch(
+      /\) AS v \(\[id\], \[conversation_id\], \[sender_id\], \[content\], \[created_at\]\) WHERE NOT EXISTS \(SELECT 1 FROM \[dbo\]\.\[messages\] t WHERE t\.\[id\] = v\.\[id\]\)$/,
+    );
+    expect(log[2]).not.toMatch(/ON CONFLICT|IGNORE_DUP_KEY|MERGE/);
     expect(log[4]).toBe('execute SET IDENTITY_INSERT [dbo].[messages] OFF');
     expect(log[5]).toBe('commit COMMIT TRANSACTION');
     const inserts = adapter.statements().filter((entry) => entry.sql.startsWith('INSERT'));

@@ -16,7 +16,7 @@
  */
 import { PrismaMssql } from '@prisma/adapter-mssql';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ArgType, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { StoreConfig } from '../../config.js';
 import { mssqlConfig } from '../mssql-pool.js';
 import { pgPoolConfig, preparedStatementNames, type ServingOptions } from '../pg-pool.js';
@@ -73,9 +73,11 @@ export function createHotClient(adapter: SqlDriverAdapterFactory): HotClient {
 
 export type HotTable = 'messages' | 'posts' | 'comments' | 'post_likes' | 'stock_prices';
 
-/** Rows to restore with their own ids, by database column (the SQL Server path). */
+/** Rows to restore with their own ids, by database column. */
 export interface RowsWithIds {
   readonly columns: readonly string[];
+  /** Each column's PostgreSQL type, for the casts of the PostgreSQL statement. */
+  readonly pgTypes: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
 }
 
@@ -83,34 +85,80 @@ export interface RowsWithIds {
 const SQL_SERVER_PARAMETERS = 2000;
 
 /**
- * Writes rows with their own ids (restoring archived rows). PostgreSQL takes them through
- * Prisma (`viaPrisma`). The SQL Server client accepts no value for an IDENTITY column at all,
- * and SQL Server refuses one unless IDENTITY_INSERT is on for the table in the same session:
- * there, parameterised INSERTs in one transaction between IDENTITY_INSERT ON and OFF.
+ * Writes rows with their own ids (restoring archived rows) and returns how many were written.
+ * A row whose id is already there is skipped: the only conflict ignored. Any other unique
+ * conflict ((post_id, user_id) of a like, (stock_id, trade_date) of a price) fails the
+ * statement and, on SQL Server, the transaction: the caller's batch fails loudly.
+ *
+ * PostgreSQL: one INSERT ... SELECT FROM unnest(one array per column, cast to the column's
+ * type; values travel as text) ON CONFLICT (id) DO NOTHING. SQL Server: its client accepts no value for an
+ * IDENTITY column, and SQL Server refuses one unless IDENTITY_INSERT is on for the table in
+ * the same session: parameterised INSERT ... SELECT ... WHERE NOT EXISTS (same id) in one
+ * transaction between IDENTITY_INSERT ON and OFF.
  */
+/**
+ * What insertWithIds needs of the hot store's SQL reader (stores/sql/reader.ts, which satisfies
+ * it): one write straight on the driver adapter. Declared here so that the store's client module
+ * does not import the reader, which imports the store's table types.
+ */
+export interface AdapterWriter {
+  execute(statement: { readonly sql: string; readonly args: unknown[]; readonly argTypes: ArgType[] }): Promise<number>;
+}
+
 export async function insertWithIds(
-  client: HotClient,
+  hot: { readonly client: HotClient; readonly sql: AdapterWriter },
   engine: HotEngine,
   table: HotTable,
   data: RowsWithIds,
-  viaPrisma: (client: HotClient) => Promise<unknown>,
-): Promise<void> {
-  if (engine !== 'sqlserver') {
-    await viaPrisma(client);
-    return;
-  }
+): Promise<number> {
+  const { client } = hot;
   const width = data.columns.length;
+  if (engine !== 'sqlserver') {
+    // One array per column: a fixed text and few parameters whatever the row count, sent on the
+    // driver adapter (SqlReader.execute), not through the Prisma client, which keeps heap for
+    // large raw arguments.
+    const columns = data.columns.map((column) => `"${column}"`).join(', ');
+    const arrays = data.pgTypes.map((type, c) => `$${c + 1}::${type}[]`).join(', ');
+    return hot.sql
+      .execute({
+        sql: `INSERT INTO "${table}" (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT ("id") DO NOTHING`,
+        args: data.columns.map((_, c) => data.rows.map((row) => asText(row[c]))),
+        argTypes: data.columns.map(() => ({ scalarType: 'string', arity: 'list' })),
+      })
+      .catch((error: unknown) => {
+        // The driver adapter's error names only its kind; the constraint is in its cause.
+        const cause = (error as { cause?: unknown }).cause;
+        throw new Error(`writing ${table} with their ids: ${String(error)} ${JSON.stringify(cause ?? {})}`, {
+          cause: error,
+        });
+      });
+  }
   const perStatement = Math.max(1, Math.floor(SQL_SERVER_PARAMETERS / width));
   const columns = data.columns.map((column) => `[${column}]`).join(', ');
-  await client.$transaction(async (tx) => {
+  return client.$transaction(async (tx) => {
+    let written = 0;
     await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] ON`);
     for (let start = 0; start < data.rows.length; start += perStatement) {
       const chunk = data.rows.slice(start, start + perStatement);
       const values = chunk
         .map((_, r) => `(${data.columns.map((__, c) => `@P${r * width + c + 1}`).join(', ')})`)
         .join(', ');
-      await tx.$executeRawUnsafe(`INSERT INTO [dbo].[${table}] (${columns}) VALUES ${values}`, ...chunk.flat());
+      written += await tx.$executeRawUnsafe(
+        `INSERT INTO [dbo].[${table}] (${columns}) SELECT ${data.columns.map((column) => `v.[${column}]`).join(', ')} ` +
+          `FROM (VALUES ${values}) AS v (${columns}) ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM [dbo].[${table}] t WHERE t.[id] = v.[id])`,
+        ...chunk.flat(),
+      );
     }
     await tx.$executeRawUnsafe(`SET IDENTITY_INSERT [dbo].[${table}] OFF`);
+    return written;
   });
+}
+
+/** A value as PostgreSQL text input: instants in ISO 8601 UTC, decimals and bigints exact. */
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  return (value as { toString(): string }).toString();
 }

@@ -29,6 +29,12 @@ export interface SqlReader {
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
   /** The rows of a statement built elsewhere that answers one JSON value (feed.ts), revived the same way. */
   query<Row>(statement: Statement, joined?: string): Promise<Row[]>;
+  /**
+   * A write statement straight on the driver adapter; returns the rows it affected. For bulk
+   * writes whose parameters are large (a restore's arrays of rows): through the Prisma client,
+   * a raw statement's arguments cost far more time and heap.
+   */
+  execute(statement: Pick<Statement, 'sql' | 'args' | 'argTypes'>): Promise<number>;
   /** Partial candles of some stocks, aggregated in the store (candles.ts), by (stock, period, day). */
   candles(spec: CandleSpec): Promise<CandlePartialRow[]>;
   /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
@@ -75,6 +81,9 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
       return Number(result.rows[0]?.[0] ?? 0);
+    },
+    async execute(statement) {
+      return (await adapter()).executeRaw(statement);
     },
     async groupedCount(spec, by) {
       const result = await run(groupedCountStatement(dialect, { ...spec, by }));
