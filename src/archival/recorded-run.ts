@@ -71,19 +71,22 @@ export async function withRecordedRun(
       const runId = recorded[0].id;
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
       try {
-        // Readers learn of the run (its cutoff raises coldBefore; a restore unsets hotFrom)
-        // before it moves anything: if the hot store cannot take the bounds, nothing moves.
-        if (!run.dryRun) await publishBounds(hot, client);
+        // Readers learn of the run (its cutoff raises coldBefore; a restore lowers hotFrom to
+        // its range's start) before it moves anything: if the hot store cannot take the
+        // bounds, nothing moves.
+        if (!run.dryRun) await publishBounds(hot, client, run.kind === 'RESTORE' ? { restoreFrom: run.cutoff } : {});
         bounds.invalidate();
         await work(client, counts);
         const finished = await finishRun(client, runId, 'SUCCEEDED', counts, null);
-        // A successful archive raises hotFrom. Should this fail, readers keep the bounds
-        // published at the start, which are only more conservative.
+        // The bounds of the rows as they are now (an archive raises hotFrom). Should this
+        // fail, readers keep the bounds published at the start, which stay true.
         if (!run.dryRun) await publishBounds(hot, client).catch(() => undefined);
         return finished;
       } catch (error) {
         const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
         await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);
+        // A failed run moved some rows: the bounds of what the stores hold now, as after success.
+        if (!run.dryRun) await publishBounds(hot, client).catch(() => undefined);
         throw error;
       } finally {
         bounds.invalidate();
