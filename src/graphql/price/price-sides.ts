@@ -34,6 +34,7 @@ export function priceSides(
       keyField: 'tradeDate',
       idField: 'id',
       toEntry: entry((row) => row.id, priceFromHot),
+      withBounds: true,
     }),
     cold: coldSql
       ? sqlSide(coldSql, {

@@ -10,13 +10,25 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DecimalNumber } from '../decimal.js';
-import { countStatement, selectStatement, type Dialect, type SelectSpec, type Statement } from './select.js';
+import {
+  countStatement,
+  selectStatement,
+  type Dialect,
+  type PublishedBounds,
+  type SelectSpec,
+  type Statement,
+} from './select.js';
 import type { ColumnKind } from './tables.js';
 
 export interface SqlReader {
   readonly dialect: Dialect;
   /** The rows of a SELECT, in its order. */
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
+  /**
+   * The rows of a SELECT and the archive bounds published in the hot store, read by the same
+   * statement (`withBounds`); `bounds` is undefined when the store has no published row.
+   */
+  rowsWithBounds<Row>(spec: SelectSpec): Promise<{ rows: Row[]; bounds: PublishedBounds | undefined }>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
   dispose(): Promise<void>;
@@ -35,16 +47,23 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       throw error;
     }));
   const run = async (statement: Statement) => (await adapter()).queryRaw(statement);
+  const read = async <Row>(spec: SelectSpec) => {
+    const statement = selectStatement(dialect, spec);
+    const result = await run(statement);
+    const text = result.rows[0]?.[0];
+    const rows =
+      text === null || text === undefined
+        ? []
+        : (revive(JSON.parse(text as string), statement.kinds, spec.join?.as, dialect) as Row[]);
+    const boundsText = spec.withBounds ? result.rows[0]?.[1] : undefined;
+    return { rows, bounds: boundsText == null ? undefined : reviveBounds(boundsText) };
+  };
   return {
     dialect,
     async rows<Row>(spec: SelectSpec): Promise<Row[]> {
-      const statement = selectStatement(dialect, spec);
-      const result = await run(statement);
-      const text = result.rows[0]?.[0];
-      if (text === null || text === undefined) return [];
-      const rows = JSON.parse(text as string) as Record<string, unknown>[];
-      return revive(rows, statement.kinds, spec.join?.as, dialect) as Row[];
+      return (await read<Row>({ ...spec, withBounds: false })).rows;
     },
+    rowsWithBounds: read,
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
       return Number(result.rows[0]?.[0] ?? 0);
@@ -53,6 +72,14 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       if (connected) await (await connected).dispose();
     },
   };
+}
+
+/** archive_bounds holds UTC instants without an offset on both engines (DATETIME2, timestamp(3)). */
+function reviveBounds(value: unknown): PublishedBounds {
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, string | null>;
+  const instant = (text: string | null | undefined) =>
+    text == null ? null : new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+  return { coldBefore: instant(parsed.coldBefore), hotFrom: instant(parsed.hotFrom) };
 }
 
 /** Parses the fields JSON cannot carry, and nests a join's fields under its name. */

@@ -61,6 +61,18 @@ export interface SelectSpec {
   };
   readonly take?: number;
   readonly join?: Join;
+  /**
+   * Also read the hot store's published archive bounds (bounds.ts), in the same statement and
+   * so the same snapshot as the rows, as a second column `bounds` (JSON, null without the row).
+   * Only for the hot store, which holds archive_bounds.
+   */
+  readonly withBounds?: boolean;
+}
+
+/** The published bounds as a statement reads them with its rows (`withBounds`). */
+export interface PublishedBounds {
+  readonly coldBefore: Date | null;
+  readonly hotFrom: Date | null;
 }
 
 const MAIN = 't0';
@@ -116,15 +128,22 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
   if (dialect === 'postgresql') {
     const limit = spec.take === undefined ? '' : ` LIMIT ${b.bind(spec.take, 'int')}`;
     const inner = `SELECT ${selected.join(', ')} FROM ${from}${where}${orderBy}${limit}`;
+    const bounds = spec.withBounds
+      ? `, (SELECT json_build_object('coldBefore', cold_before, 'hotFrom', hot_from) FROM "archive_bounds" WHERE id = 1) AS bounds`
+      : '';
     return {
-      sql: `SELECT coalesce(json_agg(${MAIN}${aggregateOrder}), '[]') AS rows FROM (${inner}) ${MAIN}`,
+      sql: `SELECT coalesce(json_agg(${MAIN}${aggregateOrder}), '[]') AS rows${bounds} FROM (${inner}) ${MAIN}`,
       ...b.bound(),
       kinds,
     };
   }
   const top = spec.take === undefined ? '' : `TOP (${b.bind(spec.take, 'int')}) `;
   return {
-    sql: `SELECT (SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`,
+    sql: `SELECT (SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]${
+      spec.withBounds
+        ? ', (SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]'
+        : ''
+    }`,
     ...b.bound(),
     kinds,
   };
