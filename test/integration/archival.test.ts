@@ -346,9 +346,19 @@ describe.runIf(hotIsPostgres())('archival', () => {
       (await hotDb.query(`SELECT cold_before, hot_from FROM archive_bounds WHERE id = 1`)).rows[0];
     const cutoff = new Date(NOW().getTime() - 30 * 86_400_000);
     const seen: unknown[] = [];
+    // The oldest hot row (a price counts to the end of its day).
+    const oldestHot = async () =>
+      (
+        await hotDb.query(
+          `SELECT least((SELECT min(created_at) FROM messages), (SELECT min(created_at) FROM posts),
+                        (SELECT min(trade_date) FROM stock_prices)::timestamp AT TIME ZONE 'UTC' + interval '1 day' - interval '1 millisecond') AS at`,
+        )
+      ).rows[0].at as Date;
+    const oldest = [{ at: await oldestHot() }];
+    expect(oldest[0].at.getTime()).toBeGreaterThanOrEqual(ANCHOR.getTime() - 35 * 86_400_000);
     await archive({ fault: async (point) => void (point === 'afterRead' && seen.push(await published())) });
-    // Already raised when the first batch was read; hotFrom still the demo's until success.
-    expect(seen[0]).toEqual({ cold_before: cutoff, hot_from: new Date(ANCHOR.getTime() - 35 * 86_400_000) });
+    // Already raised when the first batch was read; hotFrom still the oldest hot row's until success.
+    expect(seen[0]).toEqual({ cold_before: cutoff, hot_from: oldest[0].at });
     expect(await published()).toEqual({ cold_before: cutoff, hot_from: cutoff });
     // A reader whose cold store refuses every statement still knows where rows are.
     const noCold = new Proxy(
@@ -363,9 +373,11 @@ describe.runIf(hotIsPostgres())('archival', () => {
       coldBefore: cutoff,
       hotFrom: cutoff,
     });
-    // A restore unsets hotFrom before it copies a row back.
+    // A restore lowers hotFrom to the oldest row it put back (below the run's cutoff).
     await restore();
-    expect(await published()).toEqual({ cold_before: cutoff, hot_from: null });
+    const restored = await oldestHot();
+    expect(restored.getTime()).toBeLessThan(cutoff.getTime());
+    expect(await published()).toEqual({ cold_before: cutoff, hot_from: restored });
   });
 
   it('lets only the admin token run archival', async () => {
