@@ -1,6 +1,6 @@
 /**
  * Archival throughput: `messages` messages moved from hot (PostgreSQL) to cold, measured in
- * the same run against
+ * the same run, in paired rounds (bench/paired.ts), against
  *   - the floor: psql's \copy of the same rows out of hot into cold, plus one DELETE;
  *   - the seed's design: row by row (look up original_id, insert one row), then one DELETE by
  *     predicate, timed on a sample and reported per row.
@@ -17,6 +17,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT, type StoreConfig } from '../src/config.js';
 import { pgConnectionConfig } from '../src/stores/pg-pool.js';
+import { alternate, summarizeRounds, type RatioRounds } from './paired.js';
 
 export interface ArchivalOptions {
   readonly messages: number;
@@ -24,6 +25,8 @@ export interface ArchivalOptions {
   readonly sample: number;
   /** Run `tsc -p tsconfig.build.json` first (false when the caller just built). */
   readonly build: boolean;
+  /** Paired rounds of the floor and the job (at least MIN_ROUNDS for a ratio). */
+  readonly rounds: number;
   readonly log?: (line: string) => void;
 }
 
@@ -36,6 +39,13 @@ export interface ArchivalResult {
     readonly peakRssMb: number;
     readonly rssAtStartMb: number;
   };
+  /** The job's rows/s over the floor's, per paired round, and their median and spread. */
+  readonly ratio: RatioRounds;
+  readonly rounds: readonly {
+    readonly floorSeconds: number;
+    readonly jobSeconds: number;
+    readonly jobPeakRssMb: number;
+  }[];
   readonly seedStyle: {
     readonly sample: number;
     readonly seconds: number;
@@ -80,28 +90,44 @@ export async function measureArchival(
     };
 
     // The floor: the same rows out of hot and into cold by psql's \copy, then one DELETE.
-    await seed();
-    let started = performance.now();
-    await pipePsql(
-      stores.hot,
-      `\\copy (SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < '${cutoff.toISOString()}') TO STDOUT`,
-      stores.cold,
-      `\\copy messages_archive (${COLUMNS}) FROM STDIN`,
+    const floor = async () => {
+      await seed();
+      const started = performance.now();
+      await pipePsql(
+        stores.hot,
+        `\\copy (SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < '${cutoff.toISOString()}') TO STDOUT`,
+        stores.cold,
+        `\\copy messages_archive (${COLUMNS}) FROM STDIN`,
+      );
+      await hotDb.query(`DELETE FROM messages WHERE created_at < $1`, [cutoff]);
+      const seconds = (performance.now() - started) / 1000;
+      const moved = Number((await coldDb.query('SELECT count(*) AS n FROM messages_archive')).rows[0].n);
+      if (moved !== messages) throw new Error(`floor moved ${moved} rows, expected ${messages}`);
+      return seconds;
+    };
+    // The gateway's job, in a plain node process running the compiled build (built once).
+    let build = options.build;
+    const gatewayJob = async () => {
+      await seed();
+      const job = await runWorker(stores, build);
+      build = false;
+      if (job.messages !== messages || job.status !== 'SUCCEEDED')
+        throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${messages}`);
+      return job;
+    };
+    // Paired rounds (bench/paired.ts): floor and job back to back, order swapped every round.
+    const rounds = await alternate(options.rounds, floor, gatewayJob, (round, floorSeconds, job) =>
+      log(
+        `  round ${round}: floor (psql \\copy + DELETE) ${floorSeconds.toFixed(1)} s, gateway job ${job.seconds.toFixed(1)} s, ` +
+          `peak RSS ${(Math.max(job.peakRss, job.maxRss) / 2 ** 20).toFixed(0)} MB, ratio ${(floorSeconds / job.seconds).toFixed(3)}`,
+      ),
     );
-    await hotDb.query(`DELETE FROM messages WHERE created_at < $1`, [cutoff]);
-    const floorSeconds = (performance.now() - started) / 1000;
-    const moved = Number((await coldDb.query('SELECT count(*) AS n FROM messages_archive')).rows[0].n);
-    if (moved !== messages) throw new Error(`floor moved ${moved} rows, expected ${messages}`);
-    log(`  floor (psql \\copy + DELETE): ${floorSeconds.toFixed(1)} s`);
-
-    // The gateway's job, in a plain node process running the compiled build.
-    await seed();
-    const job = await runWorker(stores, options.build);
-    if (job.messages !== messages || job.status !== 'SUCCEEDED')
-      throw new Error(`the job moved ${job.messages} messages (${job.status}), expected ${messages}`);
-    log(
-      `  gateway job: ${job.seconds.toFixed(1)} s, peak RSS ${(Math.max(job.peakRss, job.maxRss) / 2 ** 20).toFixed(0)} MB`,
-    );
+    const floorSeconds = medianOf(rounds.map((r) => r.first));
+    const jobSeconds = medianOf(rounds.map((r) => r.second.seconds));
+    const peakRss = Math.max(...rounds.map((r) => Math.max(r.second.peakRss, r.second.maxRss)));
+    const rssAtStart = Math.max(...rounds.map((r) => r.second.rssAtStart));
+    // Job rows/s over floor rows/s for the same rows = floor seconds over job seconds.
+    const ratio = summarizeRounds(rounds.map((r) => r.first / r.second.seconds));
 
     // The seed's design on a sample: look up each row in cold, insert it alone, then delete by predicate.
     await seed();
@@ -109,7 +135,7 @@ export async function measureArchival(
       `SELECT id, conversation_id, sender_id, content, created_at FROM messages WHERE created_at < $1 ORDER BY id LIMIT ${sample}`,
       [cutoff],
     );
-    started = performance.now();
+    const started = performance.now();
     for (const row of rows) {
       const existing = await coldDb.query('SELECT 1 FROM messages_archive WHERE original_id = $1', [row.id]);
       if (existing.rowCount === 0) {
@@ -131,11 +157,17 @@ export async function measureArchival(
       messages,
       floor: { seconds: round(floorSeconds), rowsPerSecond: Math.round(messages / floorSeconds) },
       job: {
-        seconds: round(job.seconds),
-        rowsPerSecond: Math.round(messages / job.seconds),
-        peakRssMb: round(Math.max(job.peakRss, job.maxRss) / 2 ** 20),
-        rssAtStartMb: round(job.rssAtStart / 2 ** 20),
+        seconds: round(jobSeconds),
+        rowsPerSecond: Math.round(messages / jobSeconds),
+        peakRssMb: round(peakRss / 2 ** 20),
+        rssAtStartMb: round(rssAtStart / 2 ** 20),
       },
+      ratio,
+      rounds: rounds.map((r) => ({
+        floorSeconds: round(r.first),
+        jobSeconds: round(r.second.seconds),
+        jobPeakRssMb: round(Math.max(r.second.peakRss, r.second.maxRss) / 2 ** 20),
+      })),
       seedStyle: {
         sample,
         seconds: round(seedSeconds),
@@ -217,6 +249,10 @@ function pipePsql(from: StoreConfig, out: string, to: StoreConfig, into: string)
       child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
     });
   return Promise.all([done(reader, 'psql \\copy out'), done(writer, 'psql \\copy in')]).then(() => undefined);
+}
+
+function medianOf(values: readonly number[]): number {
+  return summarizeRounds(values).median;
 }
 
 function round(value: number): number {

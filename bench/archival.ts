@@ -3,21 +3,29 @@
  * 1,000,000 messages moved from hot (PostgreSQL) to cold against psql's \copy floor and the
  * seed's row-by-row design, in the same run (see archival-measure.ts).
  *
- *   npm run bench:archival [-- --messages 1000000 --sample 20000]
+ *   npm run bench:archival [-- --messages 1000000 --sample 20000 --rounds 5]
  *
  * Uses the embedded PostgreSQL unless HOT_DATABASE_URL / COLD_DATABASE_URL are set; needs
  * psql on the PATH for the floor.
  */
 import 'reflect-metadata';
 import { measureArchival } from './archival-measure.js';
+import { MIN_ROUNDS } from './paired.js';
 import { numberOption, withBenchStores } from './support.js';
 
 const MESSAGES = numberOption('messages', 1_000_000);
 const SAMPLE = numberOption('sample', 20_000);
+const ROUNDS = Math.max(MIN_ROUNDS, numberOption('rounds', MIN_ROUNDS));
 
 async function main() {
   await withBenchStores(async (stores) => {
-    const result = await measureArchival(stores, { messages: MESSAGES, sample: SAMPLE, build: true, log: console.log });
+    const result = await measureArchival(stores, {
+      messages: MESSAGES,
+      sample: SAMPLE,
+      build: true,
+      rounds: ROUNDS,
+      log: console.log,
+    });
     console.log(JSON.stringify(result, null, 2));
     console.log(`\n| design | rows/s | for ${MESSAGES.toLocaleString()} rows |`);
     console.log('| --- | --- | --- |');
@@ -29,7 +37,8 @@ async function main() {
       `| seed's row-by-row design (${SAMPLE.toLocaleString()}-row sample) | ${result.seedStyle.rowsPerSecond.toLocaleString()} | ${result.seedStyle.extrapolatedSeconds} s (extrapolated) |`,
     );
     console.log(
-      `\njob / floor: ${(result.job.rowsPerSecond / result.floor.rowsPerSecond).toFixed(2)} (goal >= 0.5); ` +
+      `\njob / floor: ${result.ratio.median.toFixed(2)}, median of ${result.rounds.length} paired rounds ` +
+        `(${result.ratio.min.toFixed(2)}-${result.ratio.max.toFixed(2)}${result.ratio.disagrees ? ', ROUNDS DISAGREE' : ''}; goal >= 0.5); ` +
         `job / seed style: ${(result.job.rowsPerSecond / result.seedStyle.rowsPerSecond).toFixed(1)}x (goal > 10x); peak RSS ${result.job.peakRssMb} MB (goal <= 300)`,
     );
   });

@@ -13,6 +13,7 @@
  */
 import type pg from 'pg';
 import { looksLikeData } from './checks.js';
+import { alternate, summarizeRounds, type RatioRounds } from './paired.js';
 import { askJson, postJson } from './http.js';
 import { runLoad, type LoadResult } from './load.js';
 import { countStatements, type StatementCount } from './statements.js';
@@ -200,20 +201,19 @@ export interface PairedRound {
   readonly ratio: number;
 }
 
-export interface PairedResult {
+export interface PairedResult extends RatioRounds {
   readonly firstId: string;
   readonly secondId: string;
   readonly seconds: number;
   readonly rounds: readonly PairedRound[];
+  /** The median of the rounds' ratios (= median). */
   readonly medianRatio: number;
 }
 
 /**
- * `second` against `first` at one connection, in `rounds` rounds of one `seconds`-long run of
- * each, back to back. Each round's ratio compares two runs seconds apart, so the slow drift of
- * a shared machine (a neighbour's burst, a noisy minute) falls on both of its sides instead of
- * on one workload measured minutes after the other; the median of the rounds' ratios is the
- * result, and every round is kept.
+ * `second` against `first` at one connection, in `rounds` paired rounds of one `seconds`-long
+ * run of each (bench/paired.ts: back to back, order swapped every round). The median of the
+ * rounds' ratios is the result, and every round is kept.
  */
 export async function measurePaired(
   target: Target,
@@ -234,28 +234,30 @@ export async function measurePaired(
     });
   await load(first, 1);
   await load(second, 1);
-  const results: PairedRound[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    const a = await load(first, seconds);
-    const b = await load(second, seconds);
-    results.push({ round, first: a, second: b, ratio: b.p50Ms / a.p50Ms });
-    log(
-      `    ${target.implementation} | paired round ${round}: ${first.id} p50 ${a.p50Ms.toFixed(2)} ms, ${second.id} p50 ${b.p50Ms.toFixed(2)} ms, ratio ${(b.p50Ms / a.p50Ms).toFixed(3)}`,
-    );
-  }
+  const pairs = await alternate(
+    rounds,
+    () => load(first, seconds),
+    () => load(second, seconds),
+    (round, a, b) =>
+      log(
+        `    ${target.implementation} | paired round ${round}: ${first.id} p50 ${a.p50Ms.toFixed(2)} ms, ${second.id} p50 ${b.p50Ms.toFixed(2)} ms, ratio ${(b.p50Ms / a.p50Ms).toFixed(3)}`,
+      ),
+  );
+  const results: PairedRound[] = pairs.map((pair, index) => ({
+    round: index + 1,
+    first: pair.first,
+    second: pair.second,
+    ratio: pair.second.p50Ms / pair.first.p50Ms,
+  }));
+  const summary = summarizeRounds(results.map((r) => r.ratio));
   return {
+    ...summary,
     firstId: first.id,
     secondId: second.id,
     seconds,
     rounds: results,
-    medianRatio: median(results.map((r) => r.ratio)),
+    medianRatio: summary.median,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** The depth chart's point: one run at one connection, after a short warm-up; with the page's contents. */
@@ -282,4 +284,56 @@ function formatPerStore(perRequest: Readonly<Record<string, number>>): string {
   return Object.entries(perRequest)
     .map(([store, n]) => `${store} ${n}`)
     .join(', ');
+}
+
+export interface Side {
+  readonly target: Target;
+  readonly workload: Workload;
+}
+
+export interface ThroughputRounds extends RatioRounds {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly rounds: readonly { readonly gateway: LoadResult; readonly peer: LoadResult }[];
+}
+
+/** Gateway req/s over the peer's, on the same page, in `rounds` paired rounds. */
+export async function measurePairedThroughput(
+  gateway: Side,
+  peer: Side,
+  options: {
+    readonly rounds: number;
+    readonly seconds: number;
+    readonly connections: number;
+    readonly warmupSeconds: number;
+  },
+  log: (line: string) => void,
+): Promise<ThroughputRounds> {
+  const load = (side: Side, seconds: number) =>
+    runLoad({
+      url: side.target.origin + side.workload.path,
+      headers: side.target.headers,
+      bodies: side.workload.bodies,
+      connections: options.connections,
+      seconds,
+      verify: looksLikeData,
+    });
+  await load(gateway, options.warmupSeconds);
+  await load(peer, options.warmupSeconds);
+  const rounds = await alternate(
+    options.rounds,
+    () => load(gateway, options.seconds),
+    () => load(peer, options.seconds),
+    (round, g, p) =>
+      log(
+        `    paired round ${round}: gateway ${g.requestsPerSecond.toFixed(0)} req/s, ${peer.target.implementation} ${p.requestsPerSecond.toFixed(0)} req/s, ratio ${(g.requestsPerSecond / p.requestsPerSecond).toFixed(3)}`,
+      ),
+  );
+  const summary = summarizeRounds(rounds.map((r) => r.first.requestsPerSecond / r.second.requestsPerSecond));
+  return {
+    ...summary,
+    connections: options.connections,
+    seconds: options.seconds,
+    rounds: rounds.map((r) => ({ gateway: r.first, peer: r.second })),
+  };
 }

@@ -8,6 +8,8 @@
  *                 [--statement-requests 300] [--archival-messages 1000000] [--archival-sample 20000]
  *                 [--pair-rounds 6]
  */
+import { MIN_ROUNDS } from './paired.js';
+
 export interface BenchOptions {
   readonly mode: 'quick' | 'full';
   /** Data set scale: 1 is the issue's full size. */
@@ -17,7 +19,11 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   /** Length of each depth-chart run (1 connection). */
   readonly depthSeconds: number;
-  /** Rounds of the deep page against the first page in alternation (runs of depthSeconds). */
+  /**
+   * Paired rounds behind every ratio (bench/paired.ts), at least MIN_ROUNDS: the deep page against
+   * the first page (runs of depthSeconds), the gateway against each peer (runs of `seconds`), the
+   * archival job against its floor.
+   */
   readonly pairRounds: number;
   /** Sequential requests per statement count. */
   readonly statementRequests: number;
@@ -33,7 +39,7 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode'>> = {
     seconds: 3,
     warmupSeconds: 2,
     depthSeconds: 2,
-    pairRounds: 4,
+    pairRounds: 5,
     statementRequests: 100,
     archivalMessages: 200_000,
     archivalSample: 5_000,
@@ -79,5 +85,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       throw new Error(`${flag} needs a positive ${key === 'scale' ? 'number' : 'whole number'}`);
     options[key] = value;
   }
+  if ((options.pairRounds as number) < MIN_ROUNDS)
+    throw new Error(`--pair-rounds must be at least ${MIN_ROUNDS}: a ratio from fewer rounds has no meaningful spread`);
   return options as unknown as BenchOptions;
 }

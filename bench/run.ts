@@ -5,8 +5,9 @@
  *   2. generate the data set (hot, cold and the single-store copy) and read its fixtures;
  *   3. one implementation at a time, as a child process: the gateway (scenarios 1-5 and the
  *      depth chart), the pg floor, the seed-style design, PostGraphile 5 (the page);
- *   4. archival: the job against psql's \copy floor, on fresh databases of the same cluster;
- *   5. write bench/results/latest.{json,md,svg} and the dated JSON; print the markdown.
+ *   4. paired ratios: the gateway against each peer on the boundary page, in alternating rounds;
+ *   5. archival: the job against psql's \copy floor in alternating rounds, on fresh databases;
+ *   6. write bench/results/latest.{json,md,svg} and the dated JSON; print the markdown.
  *
  * Everything started is stopped and removed at the end, on failure and on Ctrl-C. Exits 1
  * when any scenario failed or two implementations disagreed on a page (the results are
@@ -27,11 +28,19 @@ import { planDataset, totalMessages, type DatasetPlan } from './dataset/plan.js'
 import { gitInfo, machineInfo } from './environment.js';
 import { askJson } from './http.js';
 import { onCleanUp, runHarness } from './lifecycle.js';
-import { SELECTION, type MeasureSettings, type Target } from './measure.js';
+import {
+  measurePairedThroughput,
+  SELECTION,
+  type MeasureSettings,
+  type Target,
+  type ThroughputRounds,
+} from './measure.js';
 import { parseOptions, type BenchOptions } from './options.js';
+import { summarizeRounds } from './paired.js';
 import { takeTurn, type Turn } from './phases.js';
 import {
   deriveGoals,
+  deriveRatioRounds,
   deriveRatios,
   RATIO_DEFINITIONS,
   round,
@@ -153,6 +162,17 @@ async function main(): Promise<number> {
     return turnOf('postgraphile', origin, { single: SINGLE_STORE_DATABASE }, { workloads });
   });
 
+  // Every page ratio from paired rounds: the gateway and one peer running side by side, measured
+  // back to back (bench/paired.ts), so that neither side carries the machine's drift alone.
+  const pagePairs = await phase('paired ratios', () =>
+    measurePagePairs(cluster, fixtures, options, (implementation, origin, databases) => ({
+      implementation,
+      origin,
+      headers,
+      databases,
+    })),
+  );
+
   loadAverages.afterServing = os.loadavg()[0]!;
   const archivalErrors: string[] = [];
   const archival = await phase('archival', () => runArchival(cluster, options)).catch((error: unknown) => {
@@ -167,6 +187,7 @@ async function main(): Promise<number> {
   const crossChecks = crossCheck(turns, fixtures);
   const errors = [
     ...Object.values(turns).flatMap((turn) => turn.errors),
+    ...pagePairs.errors,
     ...archivalErrors,
     ...crossChecks.filter((line) => line.startsWith('MISMATCH')),
   ];
@@ -178,6 +199,7 @@ async function main(): Promise<number> {
     cluster,
     git,
     turns,
+    pagePairs: pagePairs.results,
     archival,
     crossChecks,
     phases,
@@ -210,8 +232,78 @@ function unmeasuredArchival(options: BenchOptions): ArchivalResult {
     messages: options.archivalMessages,
     floor: { seconds: nan, rowsPerSecond: nan },
     job: { seconds: nan, rowsPerSecond: nan, peakRssMb: nan, rssAtStartMb: nan },
+    ratio: summarizeRounds([]),
+    rounds: [],
     seedStyle: { sample: options.archivalSample, seconds: nan, rowsPerSecond: nan, extrapolatedSeconds: nan },
   };
+}
+
+const PEERS: readonly PeerName[] = ['pgFloor', 'seedStyle', 'postgraphile'];
+
+/**
+ * The gateway against each peer on scenario 2 (the boundary page) at 10 connections, in paired
+ * rounds, both servers running (only the one being measured is loaded). A peer that cannot start
+ * or fails is reported, and the others are still measured.
+ */
+async function measurePagePairs(
+  cluster: BenchCluster,
+  fixtures: Fixtures,
+  options: BenchOptions,
+  targetOf: (implementation: Target['implementation'], origin: string, databases: Record<string, string>) => Target,
+): Promise<{ results: Partial<Record<PeerName, ThroughputRounds>>; errors: string[] }> {
+  const results: Partial<Record<PeerName, ThroughputRounds>> = {};
+  const errors: string[] = [];
+  const boundary = <W extends { id: string }>(workloads: readonly W[], who: string): W => {
+    const found = workloads.find((w) => w.id === 'boundaryPage');
+    if (!found) throw new Error(`${who} has no boundaryPage workload`);
+    return found;
+  };
+  const gatewayServer = await startGateway(cluster);
+  try {
+    const gateway = {
+      target: targetOf('gateway', gatewayServer.origin, { hot: cluster.hot.database, cold: cluster.cold.database }),
+      workload: boundary(gatewayWorkloads(fixtures), 'the gateway'),
+    };
+    for (const name of PEERS) {
+      log(`  gateway against ${name}: ${options.pairRounds} paired rounds of ${options.seconds} s, 10 connections`);
+      try {
+        const server = await startPeer(name, cluster);
+        try {
+          const workloads =
+            name === 'postgraphile'
+              ? await postgraphileWorkloads(fixtures, (query) =>
+                  askJson(`${server.origin}/graphql`, JSON.stringify({ query })),
+                )
+              : pagePeerWorkloads(name, fixtures);
+          const databases: Record<string, string> =
+            name === 'postgraphile'
+              ? { single: SINGLE_STORE_DATABASE }
+              : { hot: cluster.hot.database, cold: cluster.cold.database };
+          const peer = { target: targetOf(name, server.origin, databases), workload: boundary(workloads, name) };
+          results[name] = await measurePairedThroughput(
+            gateway,
+            peer,
+            {
+              rounds: options.pairRounds,
+              seconds: options.seconds,
+              connections: 10,
+              warmupSeconds: options.warmupSeconds,
+            },
+            log,
+          );
+        } finally {
+          await server.stop();
+        }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  FAILED gateway against ${name}: ${message}`);
+        errors.push(`paired ratio against ${name}: ${message}`);
+      }
+    }
+  } finally {
+    await gatewayServer.stop();
+  }
+  return { results, errors };
 }
 
 /** Archival on fresh, migrated databases of the bench cluster, dropped afterwards. */
@@ -230,6 +322,7 @@ async function runArchival(cluster: BenchCluster, options: BenchOptions) {
       messages: options.archivalMessages,
       sample: options.archivalSample,
       build: false,
+      rounds: options.pairRounds,
       log,
     });
   } finally {
@@ -283,6 +376,7 @@ interface AssembleInput {
   readonly cluster: BenchCluster;
   readonly git: BenchResults['git'];
   readonly turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>;
+  readonly pagePairs: Partial<Record<PeerName, ThroughputRounds>>;
   readonly archival: Awaited<ReturnType<typeof runArchival>>;
   readonly crossChecks: string[];
   readonly phases: Record<string, number>;
@@ -310,7 +404,12 @@ function assemble(input: AssembleInput): BenchResults {
     perScenario,
   };
   const archival = { ...input.archival, peakRssMb: input.archival.job.peakRssMb };
-  const ratios = deriveRatios(turns.gateway.workloads, peers, input.archival, turns.gateway.pair);
+  const ratioRounds = deriveRatioRounds({
+    pages: input.pagePairs,
+    deepVsFirstPage: turns.gateway.pair,
+    archival: input.archival.ratio,
+  });
+  const ratios = deriveRatios(ratioRounds);
   const prices = dataset.hot.stockPrices + dataset.cold.stockPrices;
   const days = prices / plan.stocks;
   return {
@@ -377,6 +476,8 @@ function assemble(input: AssembleInput): BenchResults {
     statements,
     archival,
     ratios,
+    ratioRounds,
+    pagePairs: input.pagePairs,
     ratioDefinitions: RATIO_DEFINITIONS,
     goals: deriveGoals(ratios, statements, archival),
     crossChecks: input.crossChecks,

@@ -117,15 +117,18 @@ async function main(): Promise<void> {
 async function ensureDemoData(hotStore: StoreConfig, coldStore: StoreConfig): Promise<void> {
   const hot = new pg.Client(pgConnectionConfig(hotStore));
   const cold = new pg.Client(pgConnectionConfig(coldStore));
-  await Promise.all([hot.connect(), cold.connect()]);
+  // A second cold connection: messages_archive is written on it at the same time as the rest.
+  const coldMessages = new pg.Client(pgConnectionConfig(coldStore));
+  const clients = [hot, cold, coldMessages];
+  await Promise.all(clients.map((client) => client.connect()));
   try {
     const { rows } = await hot.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS present');
     if (rows[0]?.present) return;
     log('loading demo data (first start)…');
-    const summary = await loadDemoData(hot, cold, { anchor: new Date(), log });
+    const summary = await loadDemoData(hot, cold, { anchor: new Date(), log, messagesConnection: coldMessages });
     log(`demo data loaded in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
   } finally {
-    await Promise.all([hot.end(), cold.end()]);
+    await Promise.all(clients.map((client) => client.end()));
   }
 }
 

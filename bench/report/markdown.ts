@@ -1,5 +1,6 @@
 /** The results as markdown tables (bench/results/latest.md, also printed at the end of a run). */
 import type { WorkloadResult } from '../measure.js';
+import { DISAGREEMENT } from '../paired.js';
 import type { BenchResults, Implementation } from './results.js';
 
 const LABELS: Record<Implementation, string> = {
@@ -103,6 +104,38 @@ export function renderMarkdown(results: BenchResults): string {
     table(
       ['ratio', 'definition'],
       Object.entries(results.ratioDefinitions).map(([key, text]) => [`\`${key}\``, text]),
+    ),
+  );
+  lines.push('');
+  lines.push(
+    `Every ratio comes from paired rounds: both sides measured back to back, their order swapped every round; ` +
+      `the median of the rounds' ratios, with their range. A ratio whose rounds disagree by more than ${f(DISAGREEMENT * 100, 0)}% of it ` +
+      '(max - min over the median) is flagged: the machine was too noisy for it.',
+  );
+  lines.push('');
+  const noisy = Object.entries(results.ratioRounds).filter(([, r]) => r?.disagrees);
+  if (noisy.length > 0) {
+    lines.push(
+      `**Noisy run: the rounds of ${noisy.map(([key]) => `\`${key}\``).join(', ')} disagree by more than ${f(DISAGREEMENT * 100, 0)}%.**`,
+    );
+    lines.push('');
+  }
+  lines.push(
+    table(
+      ['ratio', 'median', 'min', 'max', 'spread', 'rounds', 'flag'],
+      Object.entries(results.ratioRounds).map(([key, r]) =>
+        r
+          ? [
+              `\`${key}\``,
+              f(r.median, 3),
+              f(r.min, 3),
+              f(r.max, 3),
+              `${f(r.spread * 100, 0)}%`,
+              r.ratios.map((x) => f(x, 3)).join(', '),
+              r.disagrees ? '**rounds disagree**' : '',
+            ]
+          : [`\`${key}\``, 'not measured', '', '', '', '', '**missing**'],
+      ),
     ),
   );
   lines.push('');

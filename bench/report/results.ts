@@ -5,7 +5,8 @@
  */
 import type { ArchivalResult } from '../archival-measure.js';
 import type { LoadResult } from '../load.js';
-import type { PairedResult, WorkloadResult } from '../measure.js';
+import type { PairedResult, ThroughputRounds, WorkloadResult } from '../measure.js';
+import type { RatioRounds } from '../paired.js';
 import type { BenchOptions } from '../options.js';
 
 export type Implementation = 'gateway' | 'pgFloor' | 'postgraphile' | 'seedStyle';
@@ -48,7 +49,12 @@ export interface BenchResults {
     readonly perScenario: Readonly<Record<Implementation, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
   };
   readonly archival: ArchivalResult & { readonly peakRssMb: number };
+  /** Each ratio: the median of its paired rounds. */
   readonly ratios: Readonly<Record<RatioKey, number>>;
+  /** Each ratio's rounds, spread and disagreement flag (null when it was not measured). */
+  readonly ratioRounds: Readonly<Record<RatioKey, RatioRounds | null>>;
+  /** The gateway against each peer on scenario 2, paired rounds at 10 connections. */
+  readonly pagePairs: Readonly<Partial<Record<Exclude<Implementation, 'gateway'>, ThroughputRounds>>>;
   readonly ratioDefinitions: Readonly<Record<RatioKey, string>>;
   readonly goals: readonly Goal[];
   /** Identical answers across implementations: captured before each is measured, compared after every turn. */
@@ -68,35 +74,38 @@ export interface Goal {
 
 export const RATIO_DEFINITIONS: Record<RatioKey, string> = {
   pageVsPostgraphile:
-    "gateway req/s on scenario 2 (across the boundary) over PostGraphile's on the same page of its single store, 10 connections",
-  pageVsPgFloor: "gateway req/s on scenario 2 over the pg floor's on the same page, 10 connections",
-  pageVsSeedStyle: "gateway req/s on scenario 2 over the seed-style design's on the same page, 10 connections",
+    "gateway req/s on scenario 2 (across the boundary) over PostGraphile's on the same page of its single store, 10 connections, median of paired rounds",
+  pageVsPgFloor:
+    "gateway req/s on scenario 2 over the pg floor's on the same page, 10 connections, median of paired rounds",
+  pageVsSeedStyle:
+    "gateway req/s on scenario 2 over the seed-style design's on the same page, 10 connections, median of paired rounds",
   deepVsFirstPage:
-    "gateway p50 latency of the page `depth` rows deep in the big conversation over its first page's, 1 connection: the median over alternating rounds of one run of each, back to back",
-  archivalVsCopyFloor: "archival job rows/s over psql's \\copy floor (plus one DELETE), same rows, same run",
+    "gateway p50 latency of the page `depth` rows deep in the big conversation over its first page's, 1 connection, median of paired rounds",
+  archivalVsCopyFloor:
+    "archival job rows/s over psql's \\copy floor (plus one DELETE), same rows, same run, median of paired rounds",
 };
 
-/** NaN (null in the JSON) when the workload failed or was not measured. */
-const selected = (results: readonly WorkloadResult[], id: string, connections: number) =>
-  results.find((r) => r.id === id)?.selected[String(connections)];
-const rps = (results: readonly WorkloadResult[], id: string, connections: number) =>
-  selected(results, id, connections)?.requestsPerSecond ?? Number.NaN;
+export interface PairedRatios {
+  readonly pages: Partial<Record<Exclude<Implementation, 'gateway'>, RatioRounds>>;
+  readonly deepVsFirstPage?: RatioRounds;
+  readonly archival: RatioRounds;
+}
 
-/** deepVsFirstPage from the paired rounds; NaN (goal unmet) when they did not run. */
-export function deriveRatios(
-  gateway: readonly WorkloadResult[],
-  peers: BenchResults['peers'],
-  archival: ArchivalResult,
-  pair?: PairedResult,
-): Record<RatioKey, number> {
-  const page = rps(gateway, 'boundaryPage', 10);
+/** Every ratio is the median of its paired rounds (bench/paired.ts); NaN (goal unmet) when they did not run. */
+export function deriveRatioRounds(paired: PairedRatios): Record<RatioKey, RatioRounds | null> {
   return {
-    pageVsPostgraphile: round(page / rps(peers.postgraphile, 'boundaryPage', 10)),
-    pageVsPgFloor: round(page / rps(peers.pgFloor, 'boundaryPage', 10)),
-    pageVsSeedStyle: round(page / rps(peers.seedStyle, 'boundaryPage', 10)),
-    deepVsFirstPage: round(pair ? pair.medianRatio : Number.NaN),
-    archivalVsCopyFloor: round(archival.job.rowsPerSecond / archival.floor.rowsPerSecond),
+    pageVsPostgraphile: paired.pages.postgraphile ?? null,
+    pageVsPgFloor: paired.pages.pgFloor ?? null,
+    pageVsSeedStyle: paired.pages.seedStyle ?? null,
+    deepVsFirstPage: paired.deepVsFirstPage ?? null,
+    archivalVsCopyFloor: Number.isFinite(paired.archival.median) ? paired.archival : null,
   };
+}
+
+export function deriveRatios(rounds: Record<RatioKey, RatioRounds | null>): Record<RatioKey, number> {
+  return Object.fromEntries(
+    Object.entries(rounds).map(([key, value]) => [key, round(value ? value.median : Number.NaN)]),
+  ) as Record<RatioKey, number>;
 }
 
 export function statementsPerScenario(results: readonly WorkloadResult[]): Record<string, Record<string, number>> {

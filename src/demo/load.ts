@@ -11,8 +11,8 @@
  *   archived row; one SUCCEEDED archival_runs row, and in hot the archive_bounds that run
  *   would have published. archived_at = started_at = finished_at = anchor.
  *
- * Each store is written in one transaction, cold first and hot last, so a hot store that has
- * users means the whole load committed. Rows go in with `INSERT ... SELECT FROM unnest(arrays)`
+ * Each store is written in one transaction, both at once, committed cold first and hot last, so
+ * a hot store that has users means the whole load committed. Rows go in with `INSERT ... SELECT FROM unnest(arrays)`
  * in chunks, never row by row.
  */
 import type pg from 'pg';
@@ -34,6 +34,11 @@ export interface LoadDemoOptions {
   /** Multiplies the number of messages and posts (with their comments and likes). Default 1. */
   scale?: number;
   log?: (line: string) => void;
+  /**
+   * A second connection to the cold database: messages_archive is then written on it, in a
+   * transaction of its own, at the same time as the other cold tables (it commits before hot).
+   */
+  messagesConnection?: pg.ClientBase;
 }
 
 export type HotTable =
@@ -109,13 +114,33 @@ export async function loadDemoData(
   );
 
   // The demo loads only while the hot store is empty; cold rows then can only be left by a load
-  // whose hot half failed, and are replaced in the same transaction.
-  const coldCounts = await inTransaction(cold, async () => {
-    await cold.query(`TRUNCATE ${COLD_TABLES.join(', ')} RESTART IDENTITY`);
-    return writeCold(cold, split, anchor, cutoff);
-  });
+  // whose hot half failed, and are replaced in the same transaction. Both stores are written at
+  // the same time (two connections, two server processes), but cold commits first: a hot store
+  // that has users still means the whole load committed.
+  // messages_archive, the largest cold table with the costliest index, goes on a second cold
+  // connection when the caller gave one; its transaction commits with the other cold one.
+  const messagesClient = options.messagesConnection ?? cold;
+  const messagesApart = messagesClient !== cold;
+  const coldTables = messagesApart ? COLD_TABLES.filter((table) => table !== 'messages_archive') : COLD_TABLES;
+  const freshCold = async <R>(client: pg.ClientBase, tables: readonly string[], write: () => Promise<R>) => {
+    await client.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
+    return withIndexesBuiltAfter(client, tables, write);
+  };
+  const writeMessages = () => writeColdMessages(messagesClient, split, anchor.toISOString());
+  const [coldCounts, , hotCounts] = await inTransactions([
+    [
+      cold,
+      () =>
+        freshCold(cold, coldTables, async () => {
+          const counts = await writeCold(cold, split, anchor, cutoff);
+          if (!messagesApart) counts.messages_archive = await writeMessages();
+          return counts;
+        }),
+    ],
+    [messagesClient, () => (messagesApart ? freshCold(messagesClient, ['messages_archive'], writeMessages) : 0)],
+    [hot, () => writeHot(hot, data, split, cutoff)],
+  ] as const);
   log(`demo data: cold committed ${formatCounts(coldCounts)}`);
-  const hotCounts = await inTransaction(hot, () => writeHot(hot, data, split, cutoff));
   log(`demo data: hot committed ${formatCounts(hotCounts)}`);
 
   const elapsedMs = Math.round(performance.now() - started);
@@ -188,14 +213,7 @@ async function writeCold(
   const archivedAt = anchor.toISOString();
 
   const counts: Record<ColdTable, number> = {
-    messages_archive: await insertRows(
-      cold,
-      `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
-       SELECT u.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS u`,
-      split.coldMessages,
-      [(m) => m.id, (m) => m.conversationId, (m) => m.senderId, (m) => m.content, (m) => iso(m.createdAt)],
-      [archivedAt],
-    ),
+    messages_archive: split.coldMessages.length,
     posts_archive: await insertRows(
       cold,
       `INSERT INTO posts_archive (original_id, author_id, title, body, created_at, archived_at)
@@ -271,6 +289,18 @@ async function writeCold(
   );
   counts.archival_runs = run.rowCount ?? 0;
   return counts;
+}
+
+/** messages_archive: the largest cold table, written on a connection of its own when there is one. */
+async function writeColdMessages(client: pg.ClientBase, split: Split, archivedAt: string): Promise<number> {
+  return insertRows(
+    client,
+    `INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
+     SELECT u.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS u`,
+    split.coldMessages,
+    [(m) => m.id, (m) => m.conversationId, (m) => m.senderId, (m) => m.content, (m) => iso(m.createdAt)],
+    [archivedAt],
+  );
 }
 
 async function writeHot(
@@ -409,16 +439,66 @@ async function insertRows<T>(
   return inserted;
 }
 
-async function inTransaction<R>(client: pg.ClientBase, work: () => Promise<R>): Promise<R> {
-  await client.query('BEGIN');
-  try {
-    const result = await work();
-    await client.query('COMMIT');
+type Work<R> = readonly [pg.ClientBase, () => Promise<R> | R];
+
+/**
+ * Runs each work in a transaction on its client (one transaction per distinct client, works on
+ * the same client one after the other), concurrently, and commits them in order once all
+ * succeeded; if any fails, all roll back. (A crash between two commits leaves cold rows without
+ * hot ones: the case the TRUNCATE at the start of the next load covers.)
+ */
+async function inTransactions<A, B, C>(works: readonly [Work<A>, Work<B>, Work<C>]): Promise<[A, B, C]> {
+  const clients = [...new Set(works.map(([client]) => client))];
+  await Promise.all(clients.map((client) => client.query('BEGIN')));
+  const chains = new Map<pg.ClientBase, Promise<unknown>>();
+  const run = <R>([client, work]: Work<R>): Promise<R> => {
+    const result = (chains.get(client) ?? Promise.resolve()).then(work);
+    chains.set(
+      client,
+      result.catch(() => undefined),
+    );
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+  };
+  // Every work settles before any ROLLBACK: one still running would otherwise go on writing
+  // outside its (rolled back) transaction.
+  const settled = await Promise.allSettled([run(works[0]), run(works[1]), run(works[2])]);
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
+    await Promise.all(clients.map((client) => client.query('ROLLBACK').catch(() => {})));
+    throw failure.reason;
   }
+  for (const client of clients) await client.query('COMMIT');
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as [A, B, C];
+}
+
+/**
+ * Drops the secondary indexes of `tables` (those that back no constraint), runs `work`, and
+ * creates them again from their own definitions, inside the caller's transaction: building an
+ * index once over loaded rows is several times faster than maintaining it row by row (the
+ * trigram index of messages_archive most of all). A unique index is checked when it is built,
+ * so a duplicate still fails the load.
+ */
+async function withIndexesBuiltAfter<R>(
+  client: pg.ClientBase,
+  tables: readonly string[],
+  work: () => Promise<R>,
+): Promise<R> {
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS definition
+     FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`,
+    [tables],
+  );
+  for (const { name } of rows) await client.query(`DROP INDEX ${quoteIdentifier(name)}`);
+  const result = await work();
+  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+  for (const { definition } of rows) await client.query(definition);
+  return result;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function iso(date: Date): string {

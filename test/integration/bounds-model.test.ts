@@ -210,7 +210,7 @@ class Crash implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
     const outcome = await killAt(this.task, this.stopAt);
-    real.log.push(`${this} → ${outcome}`);
+    real.log.push(`${this.toString()} → ${outcome}`);
     await waitForLockRelease();
     await checkAll(model, real);
   }
@@ -244,10 +244,10 @@ async function killAt(task: KillableTask, stopAt: number): Promise<string> {
   spare = undefined;
   await ready;
   const outcome = new Promise<string>((resolve, reject) => {
-    worker.once('message', async (message: Record<string, string>) => {
+    worker.once('message', (message: Record<string, string>) => {
       // Stopped at its step (killed there, mid-run), or ended before reaching it.
-      await worker.terminate();
-      resolve(message.stoppedAt ? `killed at ${message.stoppedAt}` : JSON.stringify(message));
+      const said = message.stoppedAt ? `killed at ${message.stoppedAt}` : JSON.stringify(message);
+      worker.terminate().then(() => resolve(said), reject);
     });
     worker.once('error', reject);
   });

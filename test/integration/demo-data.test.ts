@@ -4,7 +4,8 @@
  * and activity matching the archived rows, sequences past every generated id).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type pg from 'pg';
+import pg from 'pg';
+import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshDatabases, hotIsPostgres } from '../support/databases.js';
 import { generateDemoData, type DemoData } from '../../src/demo/generate.js';
 import { loadDemoData, type DemoSummary } from '../../src/demo/load.js';
@@ -102,18 +103,28 @@ describe('generateDemoData', () => {
 });
 
 describe.runIf(hotIsPostgres())('loadDemoData', () => {
-  let dbs: { hot: pg.Client; cold: pg.Client; drop(): Promise<void> };
+  let dbs: Awaited<ReturnType<typeof freshDatabases>>;
+  let messagesConnection: pg.Client | undefined;
   let data: DemoData;
   let summary: DemoSummary;
   const cutoff = new Date(ANCHOR.getTime() - HOT_DAYS * DAY_MS);
 
   beforeAll(async () => {
     dbs = await freshDatabases();
-    summary = await loadDemoData(dbs.hot, dbs.cold, { anchor: ANCHOR, hotDays: HOT_DAYS, scale: SCALE });
+    // As main.ts loads it: messages_archive on a second cold connection.
+    messagesConnection = new pg.Client(pgConnectionConfig(dbs.stores.cold));
+    await messagesConnection.connect();
+    summary = await loadDemoData(dbs.hot, dbs.cold, {
+      anchor: ANCHOR,
+      hotDays: HOT_DAYS,
+      scale: SCALE,
+      messagesConnection,
+    });
     data = generateDemoData(ANCHOR, SCALE);
   }, 120_000);
 
   afterAll(async () => {
+    await messagesConnection?.end();
     await dbs?.drop();
   });
 
@@ -327,24 +338,54 @@ describe.runIf(hotIsPostgres())('loadDemoData', () => {
   });
 });
 
-describe.runIf(hotIsPostgres())('loadDemoData after a load whose hot half failed', () => {
-  it('replaces the orphaned cold rows instead of failing or duplicating them', async () => {
+describe.runIf(hotIsPostgres())('loadDemoData after a load that did not finish', () => {
+  it('rolls back both stores (both cold transactions) when the hot half fails', async () => {
     const db = await freshDatabases();
+    const messagesConnection = new pg.Client(pgConnectionConfig(db.stores.cold));
+    await messagesConnection.connect();
     try {
       // A hot user that collides with the demo's first username makes the hot half fail.
       await db.hot.query(`INSERT INTO users (id, username, display_name) VALUES (9999, 'demo', 'Squatter')`);
-      await expect(loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE })).rejects.toThrow(
+      await expect(loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE, messagesConnection })).rejects.toThrow(
         /users_username_key/,
       );
-      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBeGreaterThan(0);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM posts_archive')).toBe(0);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(0);
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM archival_runs')).toBe(0);
       expect(await count(db.hot, 'SELECT count(*)::int AS n FROM messages')).toBe(0);
+    } finally {
+      await messagesConnection.end();
+      await db.drop();
+    }
+  });
 
-      await db.hot.query('DELETE FROM users');
+  it('replaces the cold rows of a load stopped between its cold and its hot commit, without duplicating them', async () => {
+    const db = await freshDatabases();
+    const indexes = async () =>
+      (
+        await db.cold.query<{ definition: string }>(
+          `SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+        )
+      ).rows.map((row) => row.definition);
+    try {
+      const before = await indexes();
+      const first = await loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE });
+      // What a crash between the two commits leaves: the whole cold half, nothing in hot.
+      await db.hot.query(
+        `TRUNCATE users, stocks, conversations, conversation_participants, messages, posts, comments, post_likes,
+                  stock_prices, archive_bounds CASCADE`,
+      );
+      expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(first.cold.messages_archive);
+
       const summary = await loadDemoData(db.hot, db.cold, { anchor: ANCHOR, scale: SCALE });
+      expect(summary.cold).toEqual(first.cold);
       expect(await count(db.cold, 'SELECT count(*)::int AS n FROM messages_archive')).toBe(
         summary.cold.messages_archive,
       );
       expect(await count(db.cold, 'SELECT count(*)::int AS n FROM archival_runs')).toBe(1);
+      // The indexes dropped for the load are all back, as they were.
+      expect(await indexes()).toEqual(before);
+      expect(before.some((definition) => definition.includes('gin_trgm_ops'))).toBe(true);
     } finally {
       await db.drop();
     }

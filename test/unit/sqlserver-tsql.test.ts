@@ -12,6 +12,7 @@ import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
 import { createLoaders, MAX_BATCH_SIZE, type LoaderStores } from '../../src/graphql/loaders/index.js';
 import { createSqlReader } from '../../src/stores/sql/reader.js';
+import { hotTables } from '../../src/stores/sql/tables.js';
 import type { ColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, insertWithIds, type HotClient } from '../../src/stores/hot/index.js';
 import { createRecordingAdapter, mssqlRow, resultSet, type RecordedStatement } from '../support/recording-adapter.js';
@@ -59,7 +60,44 @@ function respond(statement: RecordedStatement) {
   }
   // No rows: FOR JSON answers NULL.
   if (statement.sql.includes('FROM [dbo].[messages]')) return resultSet([['rows', 'nvarchar']], [[null]]);
+  if (statement.sql.includes('FROM [dbo].[stock_prices]')) return pricesResponse(statement);
   return undefined;
+}
+
+/**
+ * Prices per stock, as the database would answer the windowed statement: stock 1 has three
+ * days, stock 2 one, stock 3 none; each stock's rows newest first, at most TOP per stock.
+ */
+const PRICE_DAYS: Record<number, string[]> = { 1: ['2026-01-05', '2026-01-02', '2026-01-01'], 2: ['2026-01-02'] };
+function pricesResponse(statement: RecordedStatement) {
+  const stocks = statement.args.filter((arg): arg is number => typeof arg === 'number');
+  if (statement.sql.includes('GROUP BY')) {
+    return resultSet(
+      [
+        ['k', 'int'],
+        ['n', 'int'],
+      ],
+      stocks.filter((id) => PRICE_DAYS[id]).map((id) => [id, PRICE_DAYS[id].length]),
+    );
+  }
+  const top = stocks.at(-1)!;
+  const rows = stocks.slice(0, -1).flatMap((stockId) =>
+    (PRICE_DAYS[stockId] ?? []).slice(0, top).map((day, i) => ({
+      id: stockId * 100 + i,
+      stockId,
+      tradeDate: day,
+      open: '600.0000',
+      high: '610.0000',
+      low: '590.0000',
+      close: `${600 + i}.5000`,
+      change: '1.0000',
+      volume: '1000',
+      turnover: '600000',
+      transactionCount: 10,
+      createdAt: CREATED.toISOString().replace('Z', ''),
+    })),
+  );
+  return resultSet([['rows', 'nvarchar']], [[rows.length ? JSON.stringify(rows) : null]]);
 }
 
 const adapter = createRecordingAdapter({ respond });
@@ -187,6 +225,74 @@ describe('hot store T-SQL', () => {
     );
     // The cursor's instant as DATETIME2 text in UTC (no zone for a driver to apply), the id, TOP first+1.
     expect(page.args).toEqual([7, '2026-01-02 03:04:05.678', 42, 3]);
+  });
+
+  it('pages a nested connection for every parent in one statement: CROSS APPLY over the parents, TOP per parent', async () => {
+    const data = await run(
+      '{ stocks(first: 3) { edges { node { symbol prices(first: 2) { totalCount edges { node { tradeDate close } } pageInfo { hasNextPage endCursor } } } } } }',
+    );
+    const prices = data.stocks.edges.map((e: any) => e.node.prices);
+    // Each stock's own page: its rows, its pageInfo and count.
+    expect(prices.map((p: any) => p.edges.map((e: any) => e.node.tradeDate))).toEqual([
+      ['2026-01-05', '2026-01-02'],
+      ['2026-01-02'],
+      [],
+    ]);
+    expect(prices.map((p: any) => p.pageInfo.hasNextPage)).toEqual([true, false, false]);
+    expect(prices[2].pageInfo.endCursor).toBeNull();
+    expect(prices.map((p: any) => p.totalCount)).toEqual([3, 1, 0]);
+    const pages = statements().filter((s) => s.sql.includes('[dbo].[stock_prices]'));
+    expect(pages).toHaveLength(2);
+    expect(pages[0].sql).toBe(
+      'SELECT (SELECT w.* FROM (VALUES (@P1), (@P2), (@P3)) AS p(parent) CROSS APPLY (' +
+        'SELECT TOP (@P4) t0.[stock_id] AS [stockId], t0.[trade_date] AS [tradeDate], CAST(t0.[open] AS nvarchar(40)) AS [open], CAST(t0.[high] AS nvarchar(40)) AS [high], CAST(t0.[low] AS nvarchar(40)) AS [low], CAST(t0.[close] AS nvarchar(40)) AS [close], ' +
+        'CAST(t0.[change] AS nvarchar(40)) AS [change], CAST(t0.[volume] AS nvarchar(40)) AS [volume], CAST(t0.[turnover] AS nvarchar(40)) AS [turnover], t0.[transaction_count] AS [transactionCount], ' +
+        't0.[created_at] AS [createdAt], t0.[id] AS [id] FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] = p.parent ORDER BY t0.[trade_date] DESC, t0.[id] DESC) w ' +
+        'ORDER BY w.[stockId] ASC, w.[tradeDate] DESC, w.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows], ' +
+        // The bounds every parent's cold decision uses, read by the same statement.
+        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
+    );
+    expect(pages[0].args).toEqual([1, 2, 3, 3]);
+    // totalCount: one grouped count for the three stocks.
+    expect(pages[1].sql).toBe(
+      'SELECT t0.[stock_id] AS k, COUNT(*) AS n FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] IN (@P1, @P2, @P3) GROUP BY t0.[stock_id]',
+    );
+  });
+
+  it('applies the keyset inside each parent window, and keeps the single-parent statement for one parent', async () => {
+    const after = encodeCursor('stock.prices:tradeDate', ['2026-01-05', 100]);
+    await run(
+      `{ stocks(first: 2) { edges { node { prices(first: 2, after: "${after}") { edges { node { close } } } } } } }`,
+    );
+    const [nested] = statements().filter((s) => s.sql.includes('[dbo].[stock_prices]'));
+    expect(compact(nested.sql)).toContain(
+      'FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] = p.parent AND t0.[trade_date] <= CAST(@P3 AS date) AND (t0.[trade_date] < CAST(@P3 AS date) OR (t0.[trade_date] = CAST(@P3 AS date) AND t0.[id] < @P4)) ORDER BY t0.[trade_date] DESC, t0.[id] DESC) w',
+    );
+    expect(nested.args).toEqual([1, 2, '2026-01-05', 100, 3]);
+
+    adapter.reset();
+    await run('{ stocks(first: 1) { edges { node { prices(first: 2) { edges { node { close } } } } } } }');
+    const [single] = statements().filter((s) => s.sql.includes('[dbo].[stock_prices]'));
+    expect(single.sql).toMatch(/^SELECT \(SELECT TOP \(@P2\) .* WHERE t0\.\[stock_id\] = @P1 ORDER BY/);
+    expect(single.sql).not.toContain('CROSS APPLY');
+  });
+
+  it('reads the pages of thousands of parents in statements of at most 1000 parents, under the parameter limit', async () => {
+    const loaders = createLoaders(stores());
+    const spec = {
+      table: hotTables.prices,
+      where: [],
+      order: { key: 'tradeDate', id: 'id', direction: 'desc' as const },
+      take: 2,
+    };
+    const pages = await Promise.all(
+      Array.from({ length: 2500 }, (_, i) => loaders.children.of(hotSql, { field: 'stockId', id: i + 1 }).rows(spec)),
+    );
+    expect(pages).toHaveLength(2500);
+    expect(pages[0]).toHaveLength(2);
+    expect(pages[2]).toHaveLength(0);
+    expect(statements().map((s) => s.args.length)).toEqual([MAX_BATCH_SIZE + 1, MAX_BATCH_SIZE + 1, 501]);
+    for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
   });
 
   it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction', async () => {

@@ -21,7 +21,15 @@ export interface SqlSideOptions<Row, TNode> {
   readonly withBounds?: boolean;
 }
 
-export function sqlSide<Row, TNode>(reader: SqlReader, options: SqlSideOptions<Row, TNode>): StoreSide<TNode> {
+/**
+ * `reader`: a store's reader, or one parent's batched reader of it (loaders/child-reads.ts),
+ * whose `where` then leaves the parent out. `fetchWithBounds` is offered when asked for
+ * (`withBounds`) and the reader can read the bounds with the rows.
+ */
+export function sqlSide<Row, TNode>(
+  reader: Pick<SqlReader, 'rows' | 'count'> & Partial<Pick<SqlReader, 'rowsWithBounds'>>,
+  options: SqlSideOptions<Row, TNode>,
+): StoreSide<TNode> {
   const { table, where, keyField, idField, toEntry, join, withBounds } = options;
   const spec = ({ keyset, direction, take }: SideQuery) => ({
     table,
@@ -36,11 +44,12 @@ export function sqlSide<Row, TNode>(reader: SqlReader, options: SqlSideOptions<R
     },
     count: () => reader.count({ table, where }),
   };
-  if (!withBounds) return side;
+  const { rowsWithBounds } = reader;
+  if (!withBounds || !rowsWithBounds) return side;
   return {
     ...side,
     async fetchWithBounds(query: SideQuery) {
-      const { rows, bounds } = await reader.rowsWithBounds<Row>({ ...spec(query), withBounds: true });
+      const { rows, bounds } = await rowsWithBounds<Row>({ ...spec(query), withBounds: true });
       return { entries: rows.map(toEntry), bounds };
     },
   };

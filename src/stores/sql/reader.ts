@@ -12,8 +12,10 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-a
 import { DecimalNumber } from '../decimal.js';
 import {
   countStatement,
+  groupedCountStatement,
   selectStatement,
   type Dialect,
+  type PerParent,
   type PublishedBounds,
   type SelectSpec,
   type Statement,
@@ -30,6 +32,8 @@ export interface SqlReader {
    */
   rowsWithBounds<Row>(spec: SelectSpec): Promise<{ rows: Row[]; bounds: PublishedBounds | undefined }>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
+  /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
+  groupedCount(spec: Pick<SelectSpec, 'table' | 'where'>, by: PerParent): Promise<Map<number, number>>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
   dispose(): Promise<void>;
 }
@@ -54,7 +58,12 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
     const rows =
       text === null || text === undefined
         ? []
-        : (revive(JSON.parse(text as string), statement.kinds, spec.join?.as, dialect) as Row[]);
+        : (revive(
+            JSON.parse(text as string) as Record<string, unknown>[],
+            statement.kinds,
+            spec.join?.as,
+            dialect,
+          ) as Row[]);
     const boundsText = spec.withBounds ? result.rows[0]?.[1] : undefined;
     return { rows, bounds: boundsText == null ? undefined : reviveBounds(boundsText) };
   };
@@ -67,6 +76,10 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
       return Number(result.rows[0]?.[0] ?? 0);
+    },
+    async groupedCount(spec, by) {
+      const result = await run(groupedCountStatement(dialect, { ...spec, by }));
+      return new Map(result.rows.map((row) => [Number(row[0]), Number(row[1])]));
     },
     async dispose() {
       if (connected) await (await connected).dispose();
