@@ -257,10 +257,12 @@ async function killAt(task: KillableTask, stopAt: number): Promise<string> {
   return result;
 }
 
-/** A killed thread's sessions end with their sockets; the next run needs the lock free. */
+/** A killed thread's sessions end with their sockets; the next run needs the lock (this cold database's) free. */
 async function waitForLockRelease(): Promise<void> {
   for (;;) {
-    const { rows } = await coldDb.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    const { rows } = await coldDb.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
     if (rows[0].n === 0) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
