@@ -23,9 +23,6 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           allowDefaultProject: [
-            '*.js',
-            'bench/*.mjs',
-            'scripts/*.mjs',
             'prisma-*/prisma.config.ts',
             'prisma-hot/postgresql/prisma.config.ts',
             'types/hot-engine-postgresql.d.ts',
@@ -61,9 +58,11 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
       // The Node.js globals the plain scripts use (listed rather than adding the `globals` package).
       globals: Object.fromEntries(
         [
+          'module',
           'process',
           'console',
           'URL',

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { pino } from 'pino';
+import { failInterruptedRuns } from './archival/recorded-run.js';
 import { scheduleArchival } from './archival/schedule.js';
 import { signToken } from './auth/viewer.js';
 import {
@@ -55,6 +56,12 @@ async function main(): Promise<void> {
       });
     }
     if (located.embedded && located.cold && config.demoData) await ensureDemoData(located.hot, located.cold);
+    if (located.cold) {
+      // A run whose process died (kill -9, OOM, power) is still RUNNING in its row: end it now,
+      // unless a live process holds the archival lock.
+      const interrupted = await failInterruptedRuns(located.cold);
+      if (interrupted.length > 0) log(`archival runs ${interrupted.join(', ')} were interrupted; marked FAILED`);
+    }
 
     const metrics = createMetrics();
     runtime = openRuntime(located, {
@@ -68,6 +75,7 @@ async function main(): Promise<void> {
         resetMs: config.resilience.breakerResetMs,
       },
       archivalOlderThanDays: config.archivalOlderThanDays,
+      archivalAnswerWaitMs: config.resilience.archivalAnswerWaitMs,
     });
     const gateway = await createGateway({
       stores: runtime,
@@ -89,12 +97,13 @@ async function main(): Promise<void> {
       logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
     await printBanner(config, located, url, performance.now() - started);
     const schedule =
-      config.archivalSchedule && runtime.cold && runtime.archive
+      config.archivalSchedule && runtime.cold && runtime.startArchive
         ? scheduleArchival({
             expression: config.archivalSchedule,
             olderThanDays: config.archivalOlderThanDays,
             cold: runtime.cold,
-            archive: runtime.archive,
+            // The schedule logs each run's outcome: it waits for the end, not for the answer.
+            archive: (options) => runtime!.startArchive!(options).then((run) => run.finished),
             log,
           })
         : undefined;

@@ -18,8 +18,17 @@ export enum ArchivalStatus {
   RUNNING = 'RUNNING',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
 }
-registerEnumType(ArchivalStatus, { name: 'ArchivalStatus' });
+registerEnumType(ArchivalStatus, {
+  name: 'ArchivalStatus',
+  valuesConfig: {
+    CANCELLED: {
+      description:
+        'Stopped at a batch boundary because an admin asked (cancelArchivalRun); every row is in exactly one store.',
+    },
+  },
+});
 
 export enum ArchivalKind {
   ARCHIVE = 'ARCHIVE',
@@ -28,4 +37,15 @@ export enum ArchivalKind {
 registerEnumType(ArchivalKind, {
   name: 'ArchivalKind',
   description: 'ARCHIVE moves rows to the cold store; RESTORE moves a range back to the hot store.',
+});
+
+export enum CandleInterval {
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+  YEAR = 'YEAR',
+}
+registerEnumType(CandleInterval, {
+  name: 'CandleInterval',
+  description: 'Calendar intervals in UTC; weeks are ISO weeks (Monday to Sunday).',
 });

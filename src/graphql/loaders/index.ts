@@ -16,6 +16,10 @@ import { coldTables, hotTables, type AnyTable, type Table } from '../../stores/s
 import { toArchivalRun } from '../archival/archival-run-map.js';
 import { createChildReads, type ChildReads } from './child-reads.js';
 import type { ArchivalRunType } from '../archival/archival-run-type.js';
+import type { Bounds } from '../../archival/bounds.js';
+import { readCandles } from '../candle/candle-read.js';
+import type { CandleRange } from '../candle/candle-range.js';
+import type { CandleType } from '../candle/candle-type.js';
 import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
 import type { CommentType } from '../comment/comment-type.js';
 import { messageFromCold, messageFromHot } from '../message/message-map.js';
@@ -44,6 +48,11 @@ export interface Loaders {
   readonly commentCount: DataLoader<number, number>;
   /** The newest trade date of a stock, from whichever store holds it. */
   readonly latestPrice: DataLoader<number, StockPriceType | null>;
+  /**
+   * Candles by stock id over one range, read with one set of bounds: the stocks asking for
+   * the same range in one tick share one aggregate statement per store (candle/candle-read.ts).
+   */
+  candles(range: CandleRange, bounds: Bounds): DataLoader<number, CandleType[]>;
   /** The rows and counts of nested connections, batched across their parents (child-reads.ts). */
   readonly children: ChildReads;
 }
@@ -80,6 +89,7 @@ export function createLoaders(
   const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) =>
     coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
   const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
+  const candleLoaders = new Map<string, DataLoader<number, CandleType[]>>();
   // Rows per post on each store, one grouped count each (stores/sql/select.ts), added up.
   const postCounts = async (hotTable: AnyTable, coldTable: AnyTable | null, ids: number[]) => {
     const by = { field: 'postId', values: ids };
@@ -159,6 +169,15 @@ export function createLoaders(
       }
       return ids.map((id) => latest.get(id) ?? null);
     }),
+    candles(range, bounds) {
+      const key = JSON.stringify([range.interval, range.from, range.to ?? null, bounds]);
+      let loader = candleLoaders.get(key);
+      if (!loader) {
+        loader = named('candles', (ids) => readCandles({ hotSql, coldSql }, range, bounds, ids));
+        candleLoaders.set(key, loader);
+      }
+      return loader;
+    },
   };
 }
 

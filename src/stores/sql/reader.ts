@@ -10,6 +10,7 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DecimalNumber } from '../decimal.js';
+import { candleStatement, type CandlePartialRow, type CandleSpec } from './candles.js';
 import {
   countStatement,
   groupedCountStatement,
@@ -32,6 +33,8 @@ export interface SqlReader {
    */
   rowsWithBounds<Row>(spec: SelectSpec): Promise<{ rows: Row[]; bounds: PublishedBounds | undefined }>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
+  /** Partial candles of some stocks, aggregated in the store (candles.ts), by (stock, period, day). */
+  candles(spec: CandleSpec): Promise<CandlePartialRow[]>;
   /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
   groupedCount(spec: Pick<SelectSpec, 'table' | 'where'>, by: PerParent): Promise<Map<number, number>>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
@@ -51,6 +54,15 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       throw error;
     }));
   const run = async (statement: Statement) => (await adapter()).queryRaw(statement);
+  /** The rows of a statement answering one JSON value (NULL for none: FOR JSON). */
+  const json = async (statement: Statement, joined?: string) => {
+    const result = await run(statement);
+    const text = result.rows[0]?.[0];
+    if (text === null || text === undefined) return [];
+    const rows = JSON.parse(text as string) as Record<string, unknown>[];
+    return revive(rows, statement.kinds, joined, dialect);
+  };
+  /** Rows and the bounds column of a `withBounds` statement (the same one snapshot). */
   const read = async <Row>(spec: SelectSpec) => {
     const statement = selectStatement(dialect, spec);
     const result = await run(statement);
@@ -70,7 +82,10 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
   return {
     dialect,
     async rows<Row>(spec: SelectSpec): Promise<Row[]> {
-      return (await read<Row>({ ...spec, withBounds: false })).rows;
+      return (await json(selectStatement(dialect, spec), spec.join?.as)) as Row[];
+    },
+    async candles(spec) {
+      return (await json(candleStatement(dialect, spec))) as unknown as CandlePartialRow[];
     },
     rowsWithBounds: read,
     async count(spec) {

@@ -89,7 +89,7 @@ export interface PerParent {
   readonly values: readonly number[];
 }
 
-const MAIN = 't0';
+export const MAIN = 't0';
 const JOINED = 't1';
 const PARENTS = 'p';
 const WINDOW = 'w';
@@ -206,8 +206,8 @@ export function groupedCountStatement(
   };
 }
 
-/** Identifiers, parameters and casts of one statement in one dialect. */
-class Builder {
+/** Identifiers, parameters and casts of one statement in one dialect (the candle statement shares it). */
+export class Builder {
   private readonly args: unknown[] = [];
   private readonly argTypes: ArgType[] = [];
 
