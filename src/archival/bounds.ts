@@ -1,26 +1,35 @@
 /**
- * What the archive says about where rows can be, for the read path to skip a store:
+ * What the archive says about where rows can be, for the read path to skip a store. Both are
+ * bounds on the rows the stores actually hold, in every reachable state (whatever runs,
+ * restores, dry runs, cancels, crashes and writes came before):
  *
- * - `coldBefore`: every row in the cold store has a sort key older than this (the highest
- *   cutoff of any archival run that ever started, successful or not). Reads skip the cold
- *   store for rows at or after it.
- * - `hotFrom`: the hot store holds no row older than this (the cutoff of the latest successful
- *   run: it moved everything older, and writes of older rows go to the cold store), unless a
- *   restore started since, which may have put older rows back. Reads skip the hot store for
- *   ranges entirely before it.
+ * - `coldBefore`: every cold row's sort key is older than this: the highest cutoff of any
+ *   archival run that ever started (BOUNDS_SQL). Only archival (keys older than its cutoff,
+ *   recorded before it copies a row) and recordStockPrices (days before that cutoff's day) put
+ *   rows into cold; restore only takes them out. So it never decreases, which is what lets a
+ *   reader trust bounds read at or after its hot read (below).
+ * - `hotFrom`: no hot message, post or price (by day) is older than this. It is computed from
+ *   the hot rows themselves (HOT_MIN: the oldest of each table), never from the runs: a restore
+ *   puts old rows back, a changed row may stay behind a run. It is capped by `coldBefore`,
+ *   because every other writer puts into hot only keys at or after that (new rows are dated
+ *   now; recordStockPrices sends older days to cold), so a concurrent write never falls below
+ *   it; and it is null while `coldBefore` is (recordStockPrices then writes any day to hot).
+ *   A restore lowers it to its range's start before it copies a row (`publishBounds` with
+ *   `restoreFrom`); archival only deletes hot rows, so the value published at its start stays
+ *   true until it publishes a higher one at its end.
  *
- * Both are cached per process for BOUNDS_TTL_MS, so a page served from one store costs no
- * statement on the other. A stale `hotFrom` is only more conservative. A stale `coldBefore`
- * would not be, so archival keeps this contract: it records its run (and cutoff) first, and
- * deletes no hot row until ARCHIVAL_DELETE_DELAY_MS have passed, by which time every process
- * has refreshed its bounds.
+ * The run holding the archival lock publishes them to the hot store's one-row archive_bounds
+ * table (recorded-run.ts): at its start, before it moves a row, and at its end whatever the
+ * outcome. A hot store without the row (before the first run after an upgrade; data loaded by
+ * hand) is read from archival_runs itself, `hotFrom` then from the hot rows as above.
  *
- * Both derive from the cold store's archival_runs (BOUNDS_SQL). The run that holds the
- * archival lock publishes them to the hot store's one-row archive_bounds table whenever the
- * runs change (recorded-run.ts), and readers poll that row: a page the hot store serves alone
- * costs the cold store nothing, and the bounds stay known while the cold store is down. A hot
- * store without the row (before the first run after an upgrade; data loaded by hand) is read
- * from archival_runs itself.
+ * Freshness (README.md, "How a page reads two stores"): a decision to skip the cold store uses
+ * the bounds read in the same hot statement as the hot page (SelectSpec.withBounds), never a
+ * cached value, so it holds for exactly the rows that page read, however long the reader
+ * stalls before or after. `get` answers a per-process cache (BOUNDS_TTL_MS), used only to decide
+ * whether to read the hot store at all (`hotFrom`, which only a restore lowers; restore.ts keeps
+ * its delay for that) and for what the hot store alone cannot tell (cut a page short when the
+ * cold store fails).
  *
  * `get` never fails: when the bounds cannot be read it answers the last ones it knew (or
  * nothing known), marked `stale`. Readers then never skip the cold store by a stale
@@ -32,8 +41,13 @@ import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
 
 export const BOUNDS_TTL_MS = 2_000;
-/** How long archival waits between recording its run and its first hot delete. */
-export const ARCHIVAL_DELETE_DELAY_MS = BOUNDS_TTL_MS * 2 + 1_000;
+/**
+ * How long a restore waits between lowering `hotFrom` (and its last hot copy) and its first
+ * cold delete: a reader may decide to skip the hot store by a cached `hotFrom`, or have read
+ * hot before a copy, and must have finished its cold read before the row leaves cold. Archival
+ * needs no delay: its readers decide by bounds read with their hot page.
+ */
+export const RESTORE_DELETE_DELAY_MS = BOUNDS_TTL_MS * 2 + 1_000;
 
 export interface Bounds {
   /** Null when no run ever started: nothing is known, so the cold store is always read. */
@@ -51,14 +65,12 @@ export interface ArchiveBounds {
 }
 
 /**
- * The bounds from the cold store's runs. A restore newer than the last successful archive may
- * have put old rows back in hot, so `hot_from` is then unknown.
+ * `coldBefore` from the cold store's runs. Their history says nothing true about the oldest
+ * hot row (a restore or a row changed during a run may have left older ones), so `hot_from` is
+ * unknown here; only `publishBounds` computes it, from the hot rows.
  */
 const BOUNDS_SQL = `
-  SELECT max(cutoff) FILTER (WHERE kind = 'ARCHIVE') AS cold_before,
-         CASE WHEN max(started_at) FILTER (WHERE kind = 'RESTORE') >= max(started_at) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED')
-                OR max(started_at) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED') IS NULL THEN NULL
-              ELSE max(cutoff) FILTER (WHERE kind = 'ARCHIVE' AND status = 'SUCCEEDED') END AS hot_from
+  SELECT max(cutoff) FILTER (WHERE kind = 'ARCHIVE') AS cold_before, NULL::timestamptz AS hot_from
   FROM archival_runs WHERE NOT dry_run`;
 
 /** The one row of archive_bounds. */
@@ -80,8 +92,9 @@ export function createArchiveBounds(
       lastKnown = { coldBefore: published.coldBefore, hotFrom: published.hotFrom };
       return lastKnown;
     }
-    const [row] = await stores.cold.$queryRawUnsafe<{ cold_before: Date | null; hot_from: Date | null }[]>(BOUNDS_SQL);
-    lastKnown = { coldBefore: row?.cold_before ?? null, hotFrom: row?.hot_from ?? null };
+    const [row] = await stores.cold.$queryRawUnsafe<{ cold_before: Date | null }[]>(BOUNDS_SQL);
+    const coldBefore = row?.cold_before ?? null;
+    lastKnown = { coldBefore, hotFrom: await hotFromRows(stores.hot, coldBefore) };
     return lastKnown;
   };
   return {
@@ -103,16 +116,48 @@ export function createArchiveBounds(
 }
 
 /**
- * Recomputes the bounds from archival_runs (on the run's own cold connection) and publishes
- * them to the hot store, where readers poll them. Called by the run holding the archival lock
- * after every change to the runs, before it moves a row.
+ * Recomputes the bounds (coldBefore from archival_runs on the run's own cold connection,
+ * hotFrom from the hot rows) and publishes them to the hot store, where readers find them with
+ * their hot page. Called only by the run holding the archival lock, so nothing else puts old
+ * rows into hot meanwhile: at the start of a run, before it moves a row (a restore passes the
+ * start of its range, where the rows it copies begin), and at its end.
  */
-export async function publishBounds(hot: HotClient, cold: pg.Client): Promise<Bounds> {
-  const { rows } = await cold.query<{ cold_before: Date | null; hot_from: Date | null }>(BOUNDS_SQL);
-  const bounds = { coldBefore: rows[0]?.cold_before ?? null, hotFrom: rows[0]?.hot_from ?? null };
+export async function publishBounds(
+  hot: HotClient,
+  cold: pg.Client,
+  options: { readonly restoreFrom?: Date } = {},
+): Promise<Bounds> {
+  const { rows } = await cold.query<{ cold_before: Date | null }>(BOUNDS_SQL);
+  const coldBefore = rows[0]?.cold_before ?? null;
+  const bounds = { coldBefore, hotFrom: await hotFromRows(hot, coldBefore, options.restoreFrom) };
   const data = { ...bounds, updatedAt: new Date() };
   await hot.archiveBounds.upsert({ where: { id: BOUNDS_ROW }, create: { id: BOUNDS_ROW, ...data }, update: data });
   return bounds;
+}
+
+/**
+ * `hotFrom` for the hot rows as they are: the oldest of them, capped by `coldBefore` (what
+ * other writers may add meanwhile starts there) and by `also` (where a restore's rows start);
+ * null while `coldBefore` is.
+ */
+async function hotFromRows(hot: HotClient, coldBefore: Date | null, also?: Date): Promise<Date | null> {
+  if (coldBefore === null) return null;
+  const oldest = [coldBefore, ...(await oldestHotKeys(hot)), ...(also ? [also] : [])];
+  return new Date(Math.min(...oldest.map((d) => d.getTime())));
+}
+
+/** The oldest key of each hot table the bounds speak for. */
+async function oldestHotKeys(hot: HotClient): Promise<Date[]> {
+  const [messages, posts, prices] = await Promise.all([
+    hot.message.aggregate({ _min: { createdAt: true } }),
+    hot.post.aggregate({ _min: { createdAt: true } }),
+    hot.stockPrice.aggregate({ _min: { tradeDate: true } }),
+  ]);
+  // Prices compare by day (utcDay(hotFrom) <= the oldest day): its last instant is bound enough.
+  const lastInstantOfDay = (day: Date | null) => day && new Date(day.getTime() + 86_400_000 - 1);
+  return [messages._min.createdAt, posts._min.createdAt, lastInstantOfDay(prices._min.tradeDate)].filter(
+    (d): d is Date => d !== null,
+  );
 }
 
 /** Bounds that never change: single-store mode, where nothing is ever archived. */

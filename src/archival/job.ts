@@ -6,8 +6,10 @@
  * - One run at a time across every gateway process: a session advisory lock held for the whole
  *   run on a dedicated cold connection; a second caller gets ARCHIVAL_IN_PROGRESS.
  * - The cutoff is fixed once, in UTC, when the run is recorded (status RUNNING). Recording it
- *   raises the cold bound readers use to skip the cold store (see bounds.ts); no hot row is
- *   deleted until ARCHIVAL_DELETE_DELAY_MS later, when every process has seen the new bound.
+ *   raises the cold bound readers use to skip the cold store, published to hot before the
+ *   first copy (bounds.ts). Deletes need no delay after it: a reader decides whether to read
+ *   cold by the bounds read in the same statement as its hot page, so a hot page read before
+ *   a delete still holds the row, and one read after it also sees the raised bound.
  * - Per batch (at most 1000 rows per statement): read the rows from hot, copy them to cold
  *   idempotently (unique original_id; a row already there is skipped) with the daily activity
  *   of exactly the rows inserted, commit cold, then delete from hot exactly those ids that
@@ -24,7 +26,7 @@ import type { StoreConfig } from '../config.js';
 import type { HotClient, HotModels } from '../stores/hot/index.js';
 import type { SqlReader } from '../stores/sql/reader.js';
 import { hotTables, type Table } from '../stores/sql/tables.js';
-import { ARCHIVAL_DELETE_DELAY_MS, utcDay, type ArchiveBounds } from './bounds.js';
+import { utcDay, type ArchiveBounds } from './bounds.js';
 import {
   copyComments,
   copyLikes,
@@ -63,8 +65,6 @@ export interface ArchivalOptions {
   /** Count what would move; move nothing. */
   readonly dryRun: boolean;
   readonly batchSize?: number;
-  /** Overridable for tests that run in one process and invalidate their bounds themselves. */
-  readonly deleteDelayMs?: number;
   readonly now?: () => Date;
   readonly fault?: (point: FaultPoint, dataset: Dataset) => void | Promise<void>;
   readonly onProgress?: (counts: Readonly<RunCounts>) => void;
@@ -85,23 +85,11 @@ export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions):
   const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
   const cutoff = new Date((options.now?.() ?? new Date()).getTime() - options.olderThanDays * DAY_MS);
   return withRecordedRun(deps, { kind: 'ARCHIVE', dryRun: options.dryRun, cutoff }, async (client, counts, control) => {
-    // The run and its bounds are published: from now on, every reader sees them within BOUNDS_TTL_MS.
-    const deletesAllowedAt = Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS);
     if (options.dryRun) {
       Object.assign(counts, await countMovable(deps.hot, client, cutoff));
       return;
     }
-    await new Mover(
-      deps.hot,
-      deps.hotSql,
-      client,
-      cutoff,
-      batchSize,
-      counts,
-      options,
-      deletesAllowedAt,
-      control,
-    ).moveAll();
+    await new Mover(deps.hot, deps.hotSql, client, cutoff, batchSize, counts, options, control).moveAll();
     if (Object.values(counts).some((n) => n > 0)) {
       await client.query(
         'ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity',
@@ -126,7 +114,6 @@ class Mover {
     private readonly batchSize: number,
     private readonly counts: RunCounts,
     private readonly options: ArchivalOptions,
-    private readonly deletesAllowedAt: number,
     private readonly control: RunControl,
   ) {}
 
@@ -166,9 +153,7 @@ class Mover {
    * Walks a dataset by ascending id, one batch at a time: the next batch is read from hot
    * while this one is copied to cold, and the hot deletes of committed batches run in order
    * behind them. A batch is never deleted before its own cold commit: `move` commits first and
-   * returns its delete. Deletes wait for `deletesAllowedAt`, but copying does not: the first
-   * seconds of a run fill the queue of deletes instead of standing still. At most
-   * MAX_PENDING_DELETES batches (their ids only) wait; a failed delete stops the walk.
+   * returns its delete. At most MAX_PENDING_DELETES batches (their ids only) wait; a failed delete stops the walk.
    */
   private async batches<T extends { id: number }>(
     dataset: Dataset,
@@ -224,7 +209,6 @@ class Mover {
     await this.inColdTransaction('messages', () => copyMessages(this.cold, rows, this.archivedAt));
     const ids = rows.map((r) => r.id);
     return async () => {
-      await this.beforeDelete();
       const { count } = await this.hot.message.deleteMany({
         where: { id: { in: ids }, createdAt: { lt: this.cutoff } },
       });
@@ -244,7 +228,6 @@ class Mover {
     await this.inColdTransaction('posts', async () => {
       await recordActivity(this.cold, await copyPosts(this.cold, posts, this.archivedAt));
     });
-    await this.beforeDelete();
     await this.moveChildren(
       'likes',
       hotTables.likes,
@@ -260,7 +243,6 @@ class Mover {
       (ids) => this.hot.comment.deleteMany({ where: { id: { in: ids } } }),
     );
     return async () => {
-      await this.beforeDelete();
       const { count } = await this.hot.post.deleteMany({
         where: { id: { in: postIds }, createdAt: { lt: this.cutoff } },
       });
@@ -318,7 +300,6 @@ class Mover {
       await recordActivity(this.cold, actions);
     });
     return async () => {
-      await this.beforeDelete();
       const ids = movable.map((r) => r.id);
       const { count } =
         dataset === 'comments'
@@ -337,7 +318,6 @@ class Mover {
   private async movePrices(rows: HotModels.StockPriceModel[]): Promise<() => Promise<void>> {
     await this.inColdTransaction('stockPrices', async () => void (await copyPrices(this.cold, rows, this.archivedAt)));
     return async () => {
-      await this.beforeDelete();
       for (let start = 0; start < rows.length; start += PRICES_PER_DELETE) {
         const { count } = await this.hot.stockPrice.deleteMany({
           where: {
@@ -361,12 +341,6 @@ class Mover {
       throw error;
     }
     await this.fault('afterColdCommit', dataset);
-  }
-
-  /** Every process must have seen this run's cutoff before a hot row disappears. */
-  private async beforeDelete(): Promise<void> {
-    const wait = this.deletesAllowedAt - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   private async fault(point: FaultPoint, dataset: Dataset): Promise<void> {

@@ -136,14 +136,15 @@ export async function withRecordedRun(
             runId,
             await estimateRows(hot, client, run),
           ]);
-        // Readers learn of the run (its cutoff raises coldBefore; a restore unsets hotFrom)
-        // before it moves anything: if the hot store cannot take the bounds, nothing moves.
-        if (!run.dryRun) await publishBounds(hot, client);
+        // Readers learn of the run (its cutoff raises coldBefore; a restore lowers hotFrom to
+        // its range's start) before it moves anything: if the hot store cannot take the
+        // bounds, nothing moves.
+        if (!run.dryRun) await publishBounds(hot, client, run.kind === 'RESTORE' ? { restoreFrom: run.cutoff } : {});
         bounds.invalidate();
         await work(client, counts, control);
         const finished = await finishRun(client, runId, 'SUCCEEDED', counts, null);
-        // A successful archive raises hotFrom. Should this fail, readers keep the bounds
-        // published at the start, which are only more conservative.
+        // The bounds of the rows as they are now (an archive raises hotFrom). Should this
+        // fail, readers keep the bounds published at the start, which stay true.
         if (!run.dryRun) await publishBounds(hot, client).catch(() => undefined);
         return finished;
       } catch (error) {
@@ -152,6 +153,8 @@ export async function withRecordedRun(
         if (error instanceof RunCancelledError) return await finishRun(client, runId, 'CANCELLED', counts, null);
         const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
         await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);
+        // A failed run moved some rows: the bounds of what the stores hold now, as after success.
+        if (!run.dryRun) await publishBounds(hot, client).catch(() => undefined);
         throw error;
       } finally {
         bounds.invalidate();

@@ -5,8 +5,10 @@
  * - Same lock as archival: never concurrent with a run or another restore.
  * - The restore is recorded first (kind RESTORE); from then on readers stop skipping the hot
  *   store for old ranges (bounds.ts), and no cold row is deleted until every process has seen
- *   that (the same ARCHIVAL_DELETE_DELAY_MS), and until that long after its own hot copy
- *   committed, so a reader that read hot before the copy reads cold before the delete.
+ *   that (RESTORE_DELETE_DELAY_MS), and until that long after its own hot copy committed, so a
+ *   reader that read hot before the copy reads cold before the delete. This delay is the one
+ *   timing assumption left on the read path: a reader cannot yet tell from what it read that
+ *   a row moved from cold to hot between its two reads (archival's direction needs none).
  * - One batch at a time (at most MAX_BATCH_SIZE rows by ascending original_id; the comments and
  *   likes of a batch of posts in pages of the same size): the rows are written to hot with
  *   their own ids (an id already there is the only conflict skipped; any other unique conflict
@@ -27,7 +29,7 @@ import type pg from 'pg';
 import type { StoreConfig } from '../config.js';
 import type { HotClient, HotEngine } from '../stores/hot/index.js';
 import type { SqlReader } from '../stores/sql/reader.js';
-import { ARCHIVAL_DELETE_DELAY_MS, type ArchiveBounds } from './bounds.js';
+import { RESTORE_DELETE_DELAY_MS, type ArchiveBounds } from './bounds.js';
 import { MAX_BATCH_SIZE, type Dataset } from './job.js';
 import {
   RunCancelledError,
@@ -65,7 +67,7 @@ const DAY_MS = 86_400_000;
 export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Promise<ArchivalRunRecord> {
   const start = new Date(`${options.from}T00:00:00.000Z`);
   const end = new Date(new Date(`${options.to}T00:00:00.000Z`).getTime() + DAY_MS);
-  const delay = options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS;
+  const delay = options.deleteDelayMs ?? RESTORE_DELETE_DELAY_MS;
   return withRecordedRun(
     deps,
     { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end },

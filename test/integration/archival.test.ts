@@ -48,7 +48,7 @@ const RESTORE_TO = new Date(NOW().getTime() - 31 * 86_400_000).toISOString().sli
 const archive = (options: Partial<ArchivalOptions> = {}) =>
   runArchival(
     { hot: stores.hot, hotSql: stores.hotSql, cold: fresh.cold, bounds: stores.bounds },
-    { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW, ...options },
+    { olderThanDays: 30, dryRun: false, batchSize: 40, now: NOW, ...options },
   );
 
 async function resetData(): Promise<void> {
@@ -143,8 +143,7 @@ beforeAll(async () => {
     hotSql,
     coldSql,
     bounds,
-    archive: (options) =>
-      runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, deleteDelayMs: 0, now: NOW }),
+    archive: (options) => runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, now: NOW }),
     restore: (options) =>
       runRestore(
         { hot, hotEngine: hotEngine(fresh.hot), hotSql, cold: fresh.cold, bounds },
@@ -360,9 +359,19 @@ describe.runIf(hotIsPostgres())('archival', () => {
       (await hotDb.query(`SELECT cold_before, hot_from FROM archive_bounds WHERE id = 1`)).rows[0];
     const cutoff = new Date(NOW().getTime() - 30 * 86_400_000);
     const seen: unknown[] = [];
+    // The oldest hot row (a price counts to the end of its day).
+    const oldestHot = async () =>
+      (
+        await hotDb.query(
+          `SELECT least((SELECT min(created_at) FROM messages), (SELECT min(created_at) FROM posts),
+                        (SELECT min(trade_date) FROM stock_prices)::timestamp AT TIME ZONE 'UTC' + interval '1 day' - interval '1 millisecond') AS at`,
+        )
+      ).rows[0].at as Date;
+    const oldest = [{ at: await oldestHot() }];
+    expect(oldest[0].at.getTime()).toBeGreaterThanOrEqual(ANCHOR.getTime() - 35 * 86_400_000);
     await archive({ fault: async (point) => void (point === 'afterRead' && seen.push(await published())) });
-    // Already raised when the first batch was read; hotFrom still the demo's until success.
-    expect(seen[0]).toEqual({ cold_before: cutoff, hot_from: new Date(ANCHOR.getTime() - 35 * 86_400_000) });
+    // Already raised when the first batch was read; hotFrom still the oldest hot row's until success.
+    expect(seen[0]).toEqual({ cold_before: cutoff, hot_from: oldest[0].at });
     expect(await published()).toEqual({ cold_before: cutoff, hot_from: cutoff });
     // A reader whose cold store refuses every statement still knows where rows are.
     const noCold = new Proxy(
@@ -377,9 +386,11 @@ describe.runIf(hotIsPostgres())('archival', () => {
       coldBefore: cutoff,
       hotFrom: cutoff,
     });
-    // A restore unsets hotFrom before it copies a row back.
+    // A restore lowers hotFrom to the oldest row it put back (below the run's cutoff).
     await restore();
-    expect(await published()).toEqual({ cold_before: cutoff, hot_from: null });
+    const restored = await oldestHot();
+    expect(restored.getTime()).toBeLessThan(cutoff.getTime());
+    expect(await published()).toEqual({ cold_before: cutoff, hot_from: restored });
   });
 
   it('lets only the admin token run archival', async () => {
@@ -508,7 +519,7 @@ describe.runIf(hotIsPostgres())('archival', () => {
       };
       const run = await runArchival(
         { hot: stores.hot, hotSql, cold: fresh.cold, bounds: stores.bounds },
-        { olderThanDays: 30, dryRun: false, batchSize: 40, deleteDelayMs: 0, now: NOW },
+        { olderThanDays: 30, dryRun: false, batchSize: 40, now: NOW },
       );
       expect(run.status).toBe('SUCCEEDED');
       expect(run.comments).toBeGreaterThanOrEqual(300);
@@ -560,8 +571,15 @@ describe.runIf(hotIsPostgres())('archival', () => {
       const after = await inRange();
       expect(after).toEqual({ hotMessages: archived.coldMessages, coldMessages: 0, coldPosts: 0, coldPrices: 0 });
       expectIntact(before, await snapshot());
-      // Old rows may be hot again: readers no longer skip hot for old ranges.
-      expect((await stores.bounds.get()).hotFrom).toBeNull();
+      // Old rows are hot again: hotFrom falls to the oldest of them (so readers read hot for
+      // the range), below the archive's cutoff.
+      const { rows: oldest } = await hotDb.query(
+        `SELECT least((SELECT min(created_at) FROM messages), (SELECT min(created_at) FROM posts)) AS at`,
+      );
+      const { hotFrom } = await stores.bounds.get();
+      expect(hotFrom!.getTime()).toBeLessThanOrEqual(oldest[0].at.getTime());
+      expect(hotFrom!.getTime()).toBeLessThan(NOW().getTime() - 30 * 86_400_000);
+      expect(hotFrom!.toISOString().slice(0, 10) <= RESTORE_TO).toBe(true);
       const status = await gateway.execute('{ archivalRuns(first: 1) { edges { node { kind status restoreTo } } } }', {
         kind: 'admin',
       });

@@ -406,7 +406,6 @@ describe.runIf(hotIsPostgres())('Stock.candles', () => {
         olderThanDays: 30,
         dryRun: false,
         batchSize: 25,
-        deleteDelayMs: 0,
         // Committed to cold, not yet deleted from hot: those days are in both stores.
         fault: async (point, dataset) => {
           if (point === 'afterColdCommit' && dataset === 'stockPrices') during.push(await candlesOfAll(args));

@@ -328,7 +328,7 @@ describe('messageAdded', () => {
       const sent = await send(ann, 'archived at once');
       const moved = await runArchival(
         { hot: slowFeed.stores.hot, hotSql: slowFeed.stores.hotSql, cold: fresh.cold, bounds: slowFeed.stores.bounds },
-        { olderThanDays: 0, dryRun: false, deleteDelayMs: 0, now: () => new Date(Date.parse(sent.createdAt) + 1) },
+        { olderThanDays: 0, dryRun: false, now: () => new Date(Date.parse(sent.createdAt) + 1) },
       );
       expect(moved.status).toBe('SUCCEEDED');
       const { rows } = await hot.query('SELECT 1 FROM messages WHERE id = $1', [sent.databaseId]);

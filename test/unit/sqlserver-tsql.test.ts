@@ -268,7 +268,10 @@ describe('hot store T-SQL', () => {
         't1.[id] AS [sender$id], t1.[username] AS [sender$username], t1.[display_name] AS [sender$displayName], t1.[created_at] AS [sender$createdAt] ' +
         'FROM [dbo].[messages] t0 JOIN [dbo].[users] t1 ON t1.[id] = t0.[sender_id] ' +
         'WHERE t0.[conversation_id] = @P1 AND t0.[created_at] <= CAST(@P2 AS datetime2(3)) AND (t0.[created_at] < CAST(@P2 AS datetime2(3)) OR (t0.[created_at] = CAST(@P2 AS datetime2(3)) AND t0.[id] < @P3)) ' +
-        'ORDER BY t0.[created_at] DESC, t0.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
+        'ORDER BY t0.[created_at] DESC, t0.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows], ' +
+        // The archive's bounds in the same statement as the page: the reader decides whether to
+        // read cold by the bounds that held for these rows (stitched-page.ts).
+        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
     );
     // The cursor's instant as DATETIME2 text in UTC (no zone for a driver to apply), the id, TOP first+1.
     expect(page.args).toEqual([7, '2026-01-02 03:04:05.678', 42, 3]);
@@ -295,7 +298,9 @@ describe('hot store T-SQL', () => {
         'SELECT TOP (@P4) t0.[stock_id] AS [stockId], t0.[trade_date] AS [tradeDate], CAST(t0.[open] AS nvarchar(40)) AS [open], CAST(t0.[high] AS nvarchar(40)) AS [high], CAST(t0.[low] AS nvarchar(40)) AS [low], CAST(t0.[close] AS nvarchar(40)) AS [close], ' +
         'CAST(t0.[change] AS nvarchar(40)) AS [change], CAST(t0.[volume] AS nvarchar(40)) AS [volume], CAST(t0.[turnover] AS nvarchar(40)) AS [turnover], t0.[transaction_count] AS [transactionCount], ' +
         't0.[created_at] AS [createdAt], t0.[id] AS [id] FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] = p.parent ORDER BY t0.[trade_date] DESC, t0.[id] DESC) w ' +
-        'ORDER BY w.[stockId] ASC, w.[tradeDate] DESC, w.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
+        'ORDER BY w.[stockId] ASC, w.[tradeDate] DESC, w.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows], ' +
+        // The bounds every parent's cold decision uses, read by the same statement.
+        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
     );
     expect(pages[0].args).toEqual([1, 2, 3, 3]);
     // totalCount: one grouped count for the three stocks.

@@ -7,7 +7,7 @@ import { MessageConnection, type MessageType } from '../message/message-type.js'
 import { fromGlobalId } from '../node/global-id.js';
 import { ConnectionArgs } from '../pagination/args.js';
 import type { Connection } from '../pagination/connection.js';
-import { stitchedPage } from '../pagination/stitched-page.js';
+import { instantLimits, stitchedPage } from '../pagination/stitched-page.js';
 import { toUser } from '../user/user-map.js';
 import { UserType } from '../user/user-type.js';
 import { toConversation } from './conversation-map.js';
@@ -60,6 +60,7 @@ export class ConversationResolver {
       SEARCH_ORDERING,
       searchSides(context, conversation.databaseId, text),
       await context.bounds.get(),
+      instantLimits,
     );
   }
 
@@ -88,6 +89,7 @@ export class ConversationResolver {
       MESSAGES_ORDERING,
       messageSides(context, conversation.databaseId),
       await context.bounds.get(),
+      instantLimits,
     );
   }
 }

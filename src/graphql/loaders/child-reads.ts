@@ -23,11 +23,13 @@
  */
 import DataLoader from 'dataloader';
 import type { SqlReader } from '../../stores/sql/reader.js';
-import type { Condition, SelectSpec } from '../../stores/sql/select.js';
+import type { Condition, PublishedBounds, SelectSpec } from '../../stores/sql/select.js';
 
 /** What a StoreSide reads of one store, for one parent's rows (pagination/sql-side.ts). */
 export interface ChildReader {
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
+  /** `rows` with the archive bounds read by the same (batched) statement: every parent gets them. */
+  rowsWithBounds<Row>(spec: SelectSpec): Promise<{ rows: Row[]; bounds: PublishedBounds | undefined }>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
 }
 
@@ -99,6 +101,27 @@ export function createChildReads(maxBatchSize: number, observe: ChildObserver): 
             return groupBy(ids, all, field);
           });
           return rows.load(id);
+        },
+        rowsWithBounds<Row>(spec: SelectSpec) {
+          type Read = { rows: Row[]; bounds: PublishedBounds | undefined };
+          const reads = loader<Read>(
+            reader,
+            shapeKey('rowsWithBounds', field, spec),
+            `rows:${spec.table.name}`,
+            async (ids) => {
+              if (ids.length === 1)
+                return [
+                  await reader.rowsWithBounds<Row>({ ...spec, where: own(ids[0], spec.where), withBounds: true }),
+                ];
+              const all = await reader.rowsWithBounds<Row>({
+                ...spec,
+                perParent: { field, values: ids },
+                withBounds: true,
+              });
+              return groupBy(ids, all.rows, field).map((rows) => ({ rows, bounds: all.bounds }));
+            },
+          );
+          return reads.load(id);
         },
         count(spec) {
           const counts = loader<number>(

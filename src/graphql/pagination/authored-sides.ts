@@ -55,6 +55,7 @@ export function authoredSides<H extends HotRow, C extends ColdRow, TNode>(
       keyField: 'createdAt',
       idField: 'id',
       join: { table: hotTables.users, on: user.field, as: user.as },
+      withBounds: true,
       toEntry: (row: H) => {
         const joined = (row as H & Record<string, HotModels.UserModel | undefined>)[user.as];
         if (joined) loaders.userById.prime(joined.id, joined);

@@ -17,28 +17,40 @@ export interface SqlSideOptions<Row, TNode> {
   readonly toEntry: (row: Row) => Entry<TNode>;
   /** A one-to-one table read in the same statement (its row under `join.as`). */
   readonly join?: Join;
+  /** The hot side of a stitched connection: offer `fetchWithBounds` (stitched-page.ts). */
+  readonly withBounds?: boolean;
 }
 
 /**
  * `reader`: a store's reader, or one parent's batched reader of it (loaders/child-reads.ts),
- * whose `where` then leaves the parent out.
+ * whose `where` then leaves the parent out. `fetchWithBounds` is offered when asked for
+ * (`withBounds`) and the reader can read the bounds with the rows.
  */
 export function sqlSide<Row, TNode>(
-  reader: Pick<SqlReader, 'rows' | 'count'>,
+  reader: Pick<SqlReader, 'rows' | 'count'> & Partial<Pick<SqlReader, 'rowsWithBounds'>>,
   options: SqlSideOptions<Row, TNode>,
 ): StoreSide<TNode> {
-  const { table, where, keyField, idField, toEntry, join } = options;
-  return {
-    async fetch({ keyset, direction, take }: SideQuery) {
-      const rows = await reader.rows<Row>({
-        table,
-        where,
-        order: { key: keyField, id: idField, direction, after: keyset && { value: keyset.value, id: keyset.id } },
-        take,
-        join,
-      });
-      return rows.map(toEntry);
+  const { table, where, keyField, idField, toEntry, join, withBounds } = options;
+  const spec = ({ keyset, direction, take }: SideQuery) => ({
+    table,
+    where,
+    order: { key: keyField, id: idField, direction, after: keyset && { value: keyset.value, id: keyset.id } },
+    take,
+    join,
+  });
+  const side: StoreSide<TNode> = {
+    async fetch(query: SideQuery) {
+      return (await reader.rows<Row>(spec(query))).map(toEntry);
     },
     count: () => reader.count({ table, where }),
+  };
+  const { rowsWithBounds } = reader;
+  if (!withBounds || !rowsWithBounds) return side;
+  return {
+    ...side,
+    async fetchWithBounds(query: SideQuery) {
+      const { rows, bounds } = await rowsWithBounds<Row>({ ...spec(query), withBounds: true });
+      return { entries: rows.map(toEntry), bounds };
+    },
   };
 }

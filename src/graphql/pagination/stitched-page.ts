@@ -10,7 +10,12 @@
  *   both is kept once. (Reading cold first could miss it.)
  * - Each store returns at most size+1 rows; the merge keeps size+1, the extra one only telling
  *   that another page exists.
- * - A store that provably holds no qualifying row is not queried (see `StoreLimits`).
+ * - A store that provably holds no qualifying row is not queried (see `StoreLimits`). The
+ *   decision to skip the cold store uses the bounds the hot store returned with the hot page,
+ *   in the same statement (`fetchWithBounds`, `refresh`), never older ones: they hold for
+ *   exactly the rows that statement saw, so no wait between archival's publish and its deletes
+ *   is needed, however long a reader stalls. (A row archived after the hot read is in that
+ *   read; one archived before it is below the bounds read with it.)
  * - When the cold store is unavailable, the page keeps only the hot rows that no cold row can
  *   precede in the walk (in a newest-first walk, those at or after `coldBefore`; none in an
  *   oldest-first walk), claims that more rows follow, and carries the error in `incomplete`
@@ -18,6 +23,7 @@
  *   the first rows of the complete page, so its cursors stay valid for a retry.
  */
 import { unavailableStore } from '../../stores/errors.js';
+import type { PublishedBounds } from '../../stores/sql/select.js';
 import { pageRequest, type ConnectionArgs } from './args.js';
 import { connectionFromRows, type Connection } from './connection.js';
 import { cursorInstant, decodeCursor, encodeCursor, invalidCursor, isCursorDay } from './cursor.js';
@@ -51,7 +57,15 @@ export interface SideQuery {
 export interface StoreSide<TNode> {
   fetch(query: SideQuery): Promise<Entry<TNode>[]>;
   count(): Promise<number>;
+  /** The hot store only: `fetch`, plus the archive bounds read by the same statement. */
+  fetchWithBounds?(query: SideQuery): Promise<{ entries: Entry<TNode>[]; bounds: PublishedBounds | undefined }>;
 }
+
+/** The limits of a connection for the bounds its hot page was read with. */
+export type RefreshLimits = (bounds: PublishedBounds) => StoreLimits;
+
+/** For connections ordered by an instant the bounds speak for directly (messages, posts). */
+export const instantLimits: RefreshLimits = ({ coldBefore, hotFrom }) => ({ coldBefore, hotFrom });
 
 export interface StitchedOrdering {
   /** Names the connection and ordering inside cursors. */
@@ -82,26 +96,45 @@ export interface StitchedSides<TNode> {
   readonly cold: StoreSide<TNode>;
 }
 
+/**
+ * Test seams: awaited after the reader has its cached limits and before its hot read, and
+ * between its hot read and its decision about the cold store, so a test can stall a reader
+ * there deterministically (no sleeps). Unset in production.
+ */
+export const pageHooks: { beforeHotRead?: () => Promise<void>; afterHotRead?: () => Promise<void> } = {};
+
 export async function stitchedPage<TNode>(
   args: ConnectionArgs,
   ordering: StitchedOrdering,
   sides: StitchedSides<TNode>,
-  limits: StoreLimits = {},
+  cachedLimits: StoreLimits = {},
+  refresh?: RefreshLimits,
 ): Promise<Connection<TNode>> {
   const page = pageRequest(args);
   const direction = page.direction === 'forward' ? ordering.direction : flip(ordering.direction);
   const cursor = page.cursor === undefined ? undefined : decodeKeyCursor(page.cursor, ordering, page.cursorArgument);
   const keyset = cursor && { ...cursor, direction };
   const take = page.size + 1;
-  const { coldBefore: knownColdBefore, hotFrom, range } = limits;
-  const coldBefore = limits.stale ? null : knownColdBefore;
-
+  const { hotFrom } = cachedLimits;
   const hotCannotHold =
-    limits.hotEmpty === true ||
+    cachedLimits.hotEmpty === true ||
     (hotFrom != null &&
-      ((range?.max !== undefined && compareKeys(range.max, hotFrom) < 0) ||
+      ((cachedLimits.range?.max !== undefined && compareKeys(cachedLimits.range.max, hotFrom) < 0) ||
         (direction === 'desc' && cursor !== undefined && compareKeys(cursor.value, hotFrom) < 0)));
-  const hotRows = hotCannotHold ? [] : await sides.hot.fetch({ keyset, direction, take });
+  await pageHooks.beforeHotRead?.();
+  let hotRows: Entry<TNode>[] = [];
+  let limits = cachedLimits;
+  if (!hotCannotHold && refresh && sides.hot.fetchWithBounds) {
+    const read = await sides.hot.fetchWithBounds({ keyset, direction, take });
+    hotRows = read.entries;
+    // Fresh, so not stale: the bounds that held when the hot rows were read.
+    if (read.bounds) limits = { ...refresh(read.bounds), stale: false };
+  } else if (!hotCannotHold) {
+    hotRows = await sides.hot.fetch({ keyset, direction, take });
+  }
+  await pageHooks.afterHotRead?.();
+  const { coldBefore: knownColdBefore, range } = limits;
+  const coldBefore = limits.stale ? null : knownColdBefore;
 
   const lastHot = hotRows.length >= take ? hotRows[take - 1] : undefined;
   const coldCannotHold =

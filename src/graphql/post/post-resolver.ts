@@ -5,7 +5,7 @@ import { required } from '../message/message-resolver.js';
 import { fromGlobalId } from '../node/global-id.js';
 import { ConnectionArgs } from '../pagination/args.js';
 import type { Connection } from '../pagination/connection.js';
-import { compareKeys, stitchedPage } from '../pagination/stitched-page.js';
+import { compareKeys, instantLimits, stitchedPage } from '../pagination/stitched-page.js';
 import { toUser } from '../user/user-map.js';
 import { UserType } from '../user/user-type.js';
 import { COMMENTS_ORDERING, commentSides, POSTS_ORDERING, postSides } from './post-sides.js';
@@ -17,7 +17,7 @@ export async function postFeed(
   args: ConnectionArgs,
   authorId?: number,
 ): Promise<Connection<PostType>> {
-  return stitchedPage(args, POSTS_ORDERING, postSides(context, authorId), await context.bounds.get());
+  return stitchedPage(args, POSTS_ORDERING, postSides(context, authorId), await context.bounds.get(), instantLimits);
 }
 
 @Resolver(() => PostType)
@@ -64,7 +64,14 @@ export class PostResolver {
     const { coldBefore, stale } = await context.bounds.get();
     // Comments move to the cold store with their post, whatever their own age, so their dates
     // bound nothing; but a post newer than every cutoff ever used has never been archived.
-    const neverArchived = !stale && coldBefore !== null && compareKeys(post.createdAt, coldBefore) >= 0;
-    return stitchedPage(args, COMMENTS_ORDERING, commentSides(context, post.databaseId), { coldEmpty: neverArchived });
+    // Decided again by the bounds read with the hot page (a run may have started since).
+    const neverArchived = (before: Date | null) => before !== null && compareKeys(post.createdAt, before) >= 0;
+    return stitchedPage(
+      args,
+      COMMENTS_ORDERING,
+      commentSides(context, post.databaseId),
+      { coldEmpty: !stale && neverArchived(coldBefore) },
+      (fresh) => ({ coldEmpty: neverArchived(fresh.coldBefore) }),
+    );
   }
 }

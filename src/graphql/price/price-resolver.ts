@@ -30,14 +30,20 @@ export class StockPricesResolver {
     const range = { from: from ? utcDay(from) : undefined, to: to ? utcDay(to) : undefined };
     if (range.from && range.to && range.from > range.to)
       throw new UserInputError('"from" must not be after "to".', 'from');
-    const { coldBefore, hotFrom, stale } = await context.bounds.get();
     // Prices move by trade date: cold holds days before the cutoff's day, hot the rest.
-    return stitchedPage(args, PRICES_ORDERING, priceSides(context, stock.databaseId, range), {
+    const limits = ({ coldBefore, hotFrom }: { coldBefore: Date | null; hotFrom: Date | null }) => ({
       coldBefore: coldBefore && utcDay(coldBefore),
       hotFrom: hotFrom && utcDay(hotFrom),
-      stale,
       range: { min: range.from, max: range.to },
     });
+    const cached = await context.bounds.get();
+    return stitchedPage(
+      args,
+      PRICES_ORDERING,
+      priceSides(context, stock.databaseId, range),
+      { ...limits(cached), stale: cached.stale },
+      limits,
+    );
   }
 }
 

@@ -35,6 +35,7 @@ export function priceSides(
       keyField: 'tradeDate',
       idField: 'id',
       toEntry: entry((row) => row.id, priceFromHot),
+      withBounds: true,
     }),
     cold: coldSql
       ? sqlSide(loaders.children.of(coldSql, parent), {

@@ -17,6 +17,7 @@ import {
   selectStatement,
   type Dialect,
   type PerParent,
+  type PublishedBounds,
   type SelectSpec,
   type Statement,
 } from './select.js';
@@ -26,6 +27,11 @@ export interface SqlReader {
   readonly dialect: Dialect;
   /** The rows of a SELECT, in its order. */
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
+  /**
+   * The rows of a SELECT and the archive bounds published in the hot store, read by the same
+   * statement (`withBounds`); `bounds` is undefined when the store has no published row.
+   */
+  rowsWithBounds<Row>(spec: SelectSpec): Promise<{ rows: Row[]; bounds: PublishedBounds | undefined }>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
   /** The rows of a statement built elsewhere that answers one JSON value (feed.ts), revived the same way. */
   query<Row>(statement: Statement, joined?: string): Promise<Row[]>;
@@ -64,6 +70,23 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
     const rows = JSON.parse(text as string) as Record<string, unknown>[];
     return revive(rows, statement.kinds, joined, dialect);
   };
+  /** Rows and the bounds column of a `withBounds` statement (the same one snapshot). */
+  const read = async <Row>(spec: SelectSpec) => {
+    const statement = selectStatement(dialect, spec);
+    const result = await run(statement);
+    const text = result.rows[0]?.[0];
+    const rows =
+      text === null || text === undefined
+        ? []
+        : (revive(
+            JSON.parse(text as string) as Record<string, unknown>[],
+            statement.kinds,
+            spec.join?.as,
+            dialect,
+          ) as Row[]);
+    const boundsText = spec.withBounds ? result.rows[0]?.[1] : undefined;
+    return { rows, bounds: boundsText == null ? undefined : reviveBounds(boundsText) };
+  };
   return {
     dialect,
     async rows<Row>(spec: SelectSpec): Promise<Row[]> {
@@ -78,6 +101,7 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       if (text === null || text === undefined) return [];
       return revive(JSON.parse(text as string) as Record<string, unknown>[], statement.kinds, joined, dialect) as Row[];
     },
+    rowsWithBounds: read,
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
       return Number(result.rows[0]?.[0] ?? 0);
@@ -93,6 +117,14 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       if (connected) await (await connected).dispose();
     },
   };
+}
+
+/** archive_bounds holds UTC instants without an offset on both engines (DATETIME2, timestamp(3)). */
+function reviveBounds(value: unknown): PublishedBounds {
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, string | null>;
+  const instant = (text: string | null | undefined) =>
+    text == null ? null : new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+  return { coldBefore: instant(parsed.coldBefore), hotFrom: instant(parsed.hotFrom) };
 }
 
 /** Parses the fields JSON cannot carry, and nests a join's fields under its name. */

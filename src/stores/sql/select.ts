@@ -69,6 +69,18 @@ export interface SelectSpec {
    * the page's order.
    */
   readonly perParent?: PerParent;
+  /**
+   * Also read the hot store's published archive bounds (bounds.ts), in the same statement and
+   * so the same snapshot as the rows, as a second column `bounds` (JSON, null without the row).
+   * Only for the hot store, which holds archive_bounds.
+   */
+  readonly withBounds?: boolean;
+}
+
+/** The published bounds as a statement reads them with its rows (`withBounds`). */
+export interface PublishedBounds {
+  readonly coldBefore: Date | null;
+  readonly hotFrom: Date | null;
 }
 
 export interface PerParent {
@@ -140,8 +152,11 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     const limit = spec.take === undefined ? '' : ` LIMIT ${b.bind(spec.take, 'int')}`;
     const inner = `SELECT ${selected.join(', ')} FROM ${from}${where}${orderBy}${limit}`;
     const rows = parents ? `SELECT ${WINDOW}.* FROM ${parents.from} CROSS JOIN LATERAL (${inner}) ${WINDOW}` : inner;
+    const bounds = spec.withBounds
+      ? `, (SELECT json_build_object('coldBefore', cold_before, 'hotFrom', hot_from) FROM "archive_bounds" WHERE id = 1) AS bounds`
+      : '';
     return {
-      sql: `SELECT coalesce(json_agg(${MAIN}${ordered(MAIN)}), '[]') AS rows FROM (${rows}) ${MAIN}`,
+      sql: `SELECT coalesce(json_agg(${MAIN}${ordered(MAIN)}), '[]') AS rows${bounds} FROM (${rows}) ${MAIN}`,
       ...b.bound(),
       kinds,
     };
@@ -152,7 +167,11 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     ? `SELECT ${WINDOW}.* FROM ${parents.from} CROSS APPLY (${inner}) ${WINDOW}${ordered(WINDOW)}`
     : inner;
   return {
-    sql: `SELECT (${rows} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`,
+    sql: `SELECT (${rows} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]${
+      spec.withBounds
+        ? ', (SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]'
+        : ''
+    }`,
     ...b.bound(),
     kinds,
   };
