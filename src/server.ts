@@ -33,6 +33,7 @@ import { clientAddressResolver } from './http/client-address.js';
 import { createMetricsServer } from './http/metrics-listener.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
 import { checkReadiness } from './http/readiness.js';
+import { loadWebAssets, type DevelopmentToken } from './http/web-assets.js';
 import { observabilityPlugin } from './graphql/observability-plugin.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
@@ -57,6 +58,8 @@ export interface GatewayOptions {
   readonly trustProxy?: TrustProxy;
   readonly concurrency?: ConcurrencyLimits;
   readonly readinessTimeoutMs?: number;
+  /** Sign-in choices the web app offers (development only: never pass them in production). */
+  readonly developmentTokens?: readonly DevelopmentToken[];
 }
 
 export interface Gateway {
@@ -140,6 +143,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestTimeoutMs: resilience.requestTimeoutMs,
     clientAddress: clientAddressResolver(options.trustProxy ?? { kind: 'none' }),
     admission: createAdmission(options.concurrency ?? DEFAULT_CONCURRENCY),
+    // The IDE follows the Sandbox: off in production unless ENABLE_SANDBOX.
+    web: loadWebAssets({
+      ideEnabled: sandbox,
+      developmentTokens: production ? undefined : options.developmentTokens,
+    }),
   });
   const metricsServer = options.metricsListen && createMetricsServer(metrics, options.metricsToken);
   httpServer.on('request', (request, response) => {
