@@ -61,6 +61,8 @@ export interface HttpGatewayOptions {
   readonly concurrency?: Partial<ConcurrencyLimits>;
   /** Write the log lines and drop them, rather than keep them for the test to read (long runs). */
   readonly discardLogs?: boolean;
+  /** The sign-in tokens the web app offers (the gateway passes them on outside production only). */
+  readonly developmentTokens?: readonly { readonly label: string; readonly token: string }[];
 }
 
 export async function startHttpGateway(
@@ -90,6 +92,7 @@ export async function startHttpGateway(
     metricsListen: options.metricsListen,
     trustProxy: options.trustProxy,
     concurrency: { ...UNSHARED, ...options.concurrency },
+    developmentTokens: options.developmentTokens,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(gateway.httpServer.address() as AddressInfo).port}`;
