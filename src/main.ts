@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       trustProxy: config.trustProxy,
       concurrency: config.concurrency,
       developmentTokens: tokens && [
-        { label: 'Demo user (viewer, user 1)', token: tokens.viewer },
+        { label: 'Demo user (user 1)', token: tokens.viewer },
         { label: 'Analyst', token: tokens.analyst },
         { label: 'Admin', token: config.adminToken },
       ],

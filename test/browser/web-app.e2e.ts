@@ -169,8 +169,14 @@ describe('analyst IDE', () => {
   it('loads GraphiQL offline and runs the example across tiers', async () => {
     const watched = await watchedPage(browser, gateway.origin);
     const { page } = watched;
+    // GraphiQL introspects the schema first; the example runs once its editor holds it.
+    const introspected = page.waitForResponse((r) => r.request().postData()?.includes('IntrospectionQuery') === true);
     await page.goto(`${gateway.origin}/ide`);
     await page.locator('.graphiql-container').waitFor();
+    expect((await introspected).status()).toBe(200);
+    await expect
+      .poll(() => page.locator('.graphiql-query-editor').textContent(), { timeout: 30_000 })
+      .toContain('query ConversationAcrossTiers');
     const response = page.waitForResponse(
       (r) =>
         r.url() === `${gateway.origin}/graphql` && r.request().postData()?.includes('ConversationAcrossTiers') === true,
