@@ -101,7 +101,7 @@ function DailyChart(props: { readonly symbol: string; readonly watermark: string
       const points = oldestFirst
         .filter((row) => row.close !== null)
         .map((row) => ({
-          time: row.tradeDate as Time,
+          time: row.tradeDate,
           value: Number(row.close),
           color: row.tier === 'HOT' ? HOT_COLOUR : COLD_COLOUR,
         }));
@@ -131,7 +131,7 @@ function CandleChart(props: {
       if (!candles) return 0;
       const series = chart.addSeries(CandlestickSeries, {});
       const bars = candles.filter(complete).map((candle) => ({
-        time: candle.period as Time,
+        time: candle.period,
         open: Number(candle.open),
         high: Number(candle.high),
         low: Number(candle.low),
@@ -158,7 +158,7 @@ function useChart(draw: (chart: IChartApi) => number, deps: readonly unknown[]) 
     const chart = createChart(element, { autoSize: true, layout: { attributionLogo: false } });
     element.dataset.points = String(draw(chart));
     return () => chart.remove();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `draw` is new on every render; `deps` says when the drawing changes.
   }, deps);
   return container;
 }
