@@ -25,6 +25,7 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           allowDefaultProject: [
+            '.dependency-cruiser.cjs',
             '*.js',
             'bench/*.mjs',
             'scripts/*.mjs',
@@ -66,6 +67,7 @@ export default tseslint.config(
       // The Node.js globals the plain scripts use (listed rather than adding the `globals` package).
       globals: Object.fromEntries(
         [
+          'module',
           'process',
           'console',
           'URL',

@@ -29,3 +29,14 @@ registerEnumType(ArchivalKind, {
   name: 'ArchivalKind',
   description: 'ARCHIVE moves rows to the cold store; RESTORE moves a range back to the hot store.',
 });
+
+export enum CandleInterval {
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+  YEAR = 'YEAR',
+}
+registerEnumType(CandleInterval, {
+  name: 'CandleInterval',
+  description: 'Calendar intervals in UTC; weeks are ISO weeks (Monday to Sunday).',
+});

@@ -8,6 +8,7 @@ import { ArchivalResolver } from './archival/archival-resolver.js';
 import { ArchivalMutations } from './mutation/archival-mutations.js';
 import { ContentMutations } from './mutation/content-mutations.js';
 import { PriceMutations } from './mutation/price-mutations.js';
+import { StockCandlesResolver } from './candle/candle-resolver.js';
 import { CommentResolver } from './comment/comment-resolver.js';
 import { ConversationResolver } from './conversation/conversation-resolver.js';
 import { MessageResolver } from './message/message-resolver.js';
@@ -27,6 +28,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       StockResolver,
       StockPricesResolver,
       StockPriceResolver,
+      StockCandlesResolver,
       ConversationResolver,
       MessageResolver,
       PostResolver,

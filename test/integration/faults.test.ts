@@ -151,6 +151,25 @@ describe.runIf(hotIsPostgres())('stores that fail', () => {
     expect(feed.body.data.posts.edges).toEqual([{ node: { databaseId: 2, tier: 'HOT' } }]);
     expect(feed.body.data.posts.pageInfo.hasNextPage).toBe(true);
     expect(codes(feed.body)).toEqual(['COLD_STORE_UNAVAILABLE']);
+
+    // Nested pages read together: each parent keeps its own safe hot rows and its own error.
+    const byAuthor = await page(
+      '{ users(first: 2) { edges { node { username posts(first: 5) { edges { node { databaseId } } pageInfo { hasNextPage } } } } } }',
+    );
+    const authors = byAuthor.body.data.users.edges.map((e: any) => e.node);
+    expect(authors.map((u: any) => [u.username, u.posts.edges.map((e: any) => e.node.databaseId)])).toEqual([
+      ['ann', []],
+      ['bob', [2]],
+    ]);
+    expect(authors.every((u: any) => u.posts.pageInfo.hasNextPage)).toBe(true);
+    expect(byAuthor.body.errors).toEqual(
+      [0, 1].map((i) =>
+        expect.objectContaining({
+          path: ['users', 'edges', i, 'node', 'posts'],
+          extensions: { code: 'COLD_STORE_UNAVAILABLE' },
+        }),
+      ),
+    );
   });
 
   it('opens the cold breaker: readiness says so, statements fail fast, archival refuses to start', async () => {

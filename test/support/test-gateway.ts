@@ -3,6 +3,7 @@
  * Apollo as a given viewer.
  */
 import type { Viewer } from '../../src/auth/viewer.js';
+import type { OperationLimits } from '../../src/config.js';
 import { createContext, type Stores } from '../../src/graphql/context.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import { fakeProbe } from './probes.js';
@@ -23,12 +24,14 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(stores: Stores): Promise<TestGateway> {
+/** `limits`: the operation limits, the defaults unless given. */
+export async function startTestGateway(stores: Stores, limits?: OperationLimits): Promise<TestGateway> {
   const gateway = await createGateway({
     stores,
     probes: { hot: fakeProbe(), cold: fakeProbe() },
     secrets: { adminToken: 'test-admin-token-0123456789', jwtSecret: 'test-jwt-secret-'.padEnd(40, 'x') },
     nodeEnv: 'test',
+    limits,
   });
   await gateway.apollo.start();
   return {

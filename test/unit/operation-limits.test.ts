@@ -67,6 +67,38 @@ describe('operation limits', () => {
     });
   });
 
+  it('counts candles like a connection: by the candles their range may return', () => {
+    // stock 1, candles 1, and 8 weekly candles (Monday 5 January to Sunday 1 March) × (period, close).
+    expect(
+      measure(
+        '{ stock(symbol: "2330") { candles(interval: WEEK, from: "2026-01-05", to: "2026-03-01") { period close } } }',
+      ).cost,
+    ).toBe(2 + 8 * 2);
+    // The same from variables; 3 stocks × 12 months × 1 field.
+    const byVariables = measure(
+      'query ($i: CandleInterval!, $f: Date) { stocks(first: 3) { edges { node { candles(interval: $i, from: $f, to: "2025-12-31") { close } } } } }',
+      { variables: { i: 'MONTH', f: '2025-01-15' } },
+    );
+    expect(byVariables.cost).toBe(1 + 3 * 3 + 3 * 12);
+    expect(byVariables.readVariables).toBe(true);
+    // No `from`: the newest 1000 intervals, the most a request may have.
+    expect(measure('{ stock(symbol: "2330") { candles(interval: YEAR) { close } } }').cost).toBe(2 + 1000);
+    // A range the resolver refuses (too long, or reversed) counts as the most it could serve.
+    expect(
+      measure('{ stock(symbol: "2330") { candles(interval: WEEK, from: "1900-01-01", to: "2026-01-01") { close } } }')
+        .cost,
+    ).toBe(2 + 1000);
+    expect(
+      measure('{ stock(symbol: "2330") { candles(interval: WEEK, from: "2026-01-02", to: "2026-01-01") { close } } }')
+        .cost,
+    ).toBe(2 + 1000);
+    expect(
+      refusal(
+        '{ stocks(first: 10) { edges { node { candles(interval: MONTH, from: "2000-01-01", to: "2025-12-31") { open close } } } } }',
+      ).code,
+    ).toBe('MAX_COST_EXCEEDED');
+  });
+
   it('reads page sizes and ids from variables', () => {
     const query =
       'query($n: Int, $ids: [ID!]!) { stocks(first: $n) { edges { node { symbol } } } nodes(ids: $ids) { id } }';

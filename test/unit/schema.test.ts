@@ -33,9 +33,6 @@ describe('schema.graphql', () => {
     'ArchivalRun.cancelRequested was removed.': 11,
     'CANCELLED was removed from enum type ArchivalStatus.': 11,
     'Mutation.cancelArchivalRun was removed.': 11,
-    'Stock.candles was removed.': 14,
-    'Candle was removed.': 14,
-    'CandleInterval was removed.': 14,
     // Float is referenced only by ArchivalRun.rowsPerSecond.
     'Standard scalar Float was removed because it is not referenced anymore.': 11,
     'Subscription was removed.': 15,

@@ -9,9 +9,11 @@ import { ANONYMOUS, type Viewer } from '../../src/auth/viewer.js';
 import { createContext } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
+import { candleStatement } from '../../src/stores/sql/candles.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
 import { createLoaders, MAX_BATCH_SIZE, type LoaderStores } from '../../src/graphql/loaders/index.js';
 import { createSqlReader } from '../../src/stores/sql/reader.js';
+import { hotTables } from '../../src/stores/sql/tables.js';
 import type { ColdClient } from '../../src/stores/cold/index.js';
 import { createHotClient, insertWithIds, type HotClient } from '../../src/stores/hot/index.js';
 import { createRecordingAdapter, mssqlRow, resultSet, type RecordedStatement } from '../support/recording-adapter.js';
@@ -26,7 +28,56 @@ const stockRows = [
   [3, '3008', 'Largan', 'TWSE', CREATED],
 ];
 
+/** Partial candles as SQL Server's FOR JSON would answer them: decimals and sums as text. */
+const candlePartials = [
+  {
+    stockId: 1,
+    period: '2026-01-05',
+    day: null,
+    firstTradeDate: '2026-01-05',
+    lastTradeDate: '2026-01-09',
+    open: '612.5000',
+    high: '640.0000',
+    low: '600.1250',
+    close: '633.0000',
+    volume: '12000',
+    turnover: '9007199254740993',
+    tradingDays: 5,
+  },
+  {
+    stockId: 1,
+    period: '2026-01-12',
+    day: null,
+    firstTradeDate: '2026-01-13',
+    lastTradeDate: '2026-01-13',
+    open: null,
+    high: null,
+    low: null,
+    close: '650.0000',
+    volume: null,
+    turnover: null,
+    tradingDays: 1,
+  },
+  {
+    stockId: 3,
+    period: '2026-01-05',
+    day: null,
+    firstTradeDate: '2026-01-06',
+    lastTradeDate: '2026-01-06',
+    open: '2100.0000',
+    high: '2100.0000',
+    low: '2100.0000',
+    close: '2100.0000',
+    volume: '7',
+    turnover: '14700',
+    tradingDays: 1,
+  },
+];
+
 function respond(statement: RecordedStatement) {
+  if (statement.sql.includes('AS [tradingDays]')) {
+    return resultSet([['rows', 'nvarchar']], [[JSON.stringify(candlePartials)]]);
+  }
   if (statement.sql.startsWith('SELECT COUNT(*)')) return resultSet([['_count$_all', 'int']], [[50]]);
   if (statement.sql.includes('FROM [dbo].[stocks]')) {
     return resultSet(
@@ -59,7 +110,44 @@ function respond(statement: RecordedStatement) {
   }
   // No rows: FOR JSON answers NULL.
   if (statement.sql.includes('FROM [dbo].[messages]')) return resultSet([['rows', 'nvarchar']], [[null]]);
+  if (statement.sql.includes('FROM [dbo].[stock_prices]')) return pricesResponse(statement);
   return undefined;
+}
+
+/**
+ * Prices per stock, as the database would answer the windowed statement: stock 1 has three
+ * days, stock 2 one, stock 3 none; each stock's rows newest first, at most TOP per stock.
+ */
+const PRICE_DAYS: Record<number, string[]> = { 1: ['2026-01-05', '2026-01-02', '2026-01-01'], 2: ['2026-01-02'] };
+function pricesResponse(statement: RecordedStatement) {
+  const stocks = statement.args.filter((arg): arg is number => typeof arg === 'number');
+  if (statement.sql.includes('GROUP BY')) {
+    return resultSet(
+      [
+        ['k', 'int'],
+        ['n', 'int'],
+      ],
+      stocks.filter((id) => PRICE_DAYS[id]).map((id) => [id, PRICE_DAYS[id].length]),
+    );
+  }
+  const top = stocks.at(-1)!;
+  const rows = stocks.slice(0, -1).flatMap((stockId) =>
+    (PRICE_DAYS[stockId] ?? []).slice(0, top).map((day, i) => ({
+      id: stockId * 100 + i,
+      stockId,
+      tradeDate: day,
+      open: '600.0000',
+      high: '610.0000',
+      low: '590.0000',
+      close: `${600 + i}.5000`,
+      change: '1.0000',
+      volume: '1000',
+      turnover: '600000',
+      transactionCount: 10,
+      createdAt: CREATED.toISOString().replace('Z', ''),
+    })),
+  );
+  return resultSet([['rows', 'nvarchar']], [[rows.length ? JSON.stringify(rows) : null]]);
 }
 
 const adapter = createRecordingAdapter({ respond });
@@ -186,6 +274,72 @@ describe('hot store T-SQL', () => {
     expect(page.args).toEqual([7, '2026-01-02 03:04:05.678', 42, 3]);
   });
 
+  it('pages a nested connection for every parent in one statement: CROSS APPLY over the parents, TOP per parent', async () => {
+    const data = await run(
+      '{ stocks(first: 3) { edges { node { symbol prices(first: 2) { totalCount edges { node { tradeDate close } } pageInfo { hasNextPage endCursor } } } } } }',
+    );
+    const prices = data.stocks.edges.map((e: any) => e.node.prices);
+    // Each stock's own page: its rows, its pageInfo and count.
+    expect(prices.map((p: any) => p.edges.map((e: any) => e.node.tradeDate))).toEqual([
+      ['2026-01-05', '2026-01-02'],
+      ['2026-01-02'],
+      [],
+    ]);
+    expect(prices.map((p: any) => p.pageInfo.hasNextPage)).toEqual([true, false, false]);
+    expect(prices[2].pageInfo.endCursor).toBeNull();
+    expect(prices.map((p: any) => p.totalCount)).toEqual([3, 1, 0]);
+    const pages = statements().filter((s) => s.sql.includes('[dbo].[stock_prices]'));
+    expect(pages).toHaveLength(2);
+    expect(pages[0].sql).toBe(
+      'SELECT (SELECT w.* FROM (VALUES (@P1), (@P2), (@P3)) AS p(parent) CROSS APPLY (' +
+        'SELECT TOP (@P4) t0.[stock_id] AS [stockId], t0.[trade_date] AS [tradeDate], CAST(t0.[open] AS nvarchar(40)) AS [open], CAST(t0.[high] AS nvarchar(40)) AS [high], CAST(t0.[low] AS nvarchar(40)) AS [low], CAST(t0.[close] AS nvarchar(40)) AS [close], ' +
+        'CAST(t0.[change] AS nvarchar(40)) AS [change], CAST(t0.[volume] AS nvarchar(40)) AS [volume], CAST(t0.[turnover] AS nvarchar(40)) AS [turnover], t0.[transaction_count] AS [transactionCount], ' +
+        't0.[created_at] AS [createdAt], t0.[id] AS [id] FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] = p.parent ORDER BY t0.[trade_date] DESC, t0.[id] DESC) w ' +
+        'ORDER BY w.[stockId] ASC, w.[tradeDate] DESC, w.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
+    );
+    expect(pages[0].args).toEqual([1, 2, 3, 3]);
+    // totalCount: one grouped count for the three stocks.
+    expect(pages[1].sql).toBe(
+      'SELECT t0.[stock_id] AS k, COUNT(*) AS n FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] IN (@P1, @P2, @P3) GROUP BY t0.[stock_id]',
+    );
+  });
+
+  it('applies the keyset inside each parent window, and keeps the single-parent statement for one parent', async () => {
+    const after = encodeCursor('stock.prices:tradeDate', ['2026-01-05', 100]);
+    await run(
+      `{ stocks(first: 2) { edges { node { prices(first: 2, after: "${after}") { edges { node { close } } } } } } }`,
+    );
+    const [nested] = statements().filter((s) => s.sql.includes('[dbo].[stock_prices]'));
+    expect(compact(nested.sql)).toContain(
+      'FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] = p.parent AND t0.[trade_date] <= CAST(@P3 AS date) AND (t0.[trade_date] < CAST(@P3 AS date) OR (t0.[trade_date] = CAST(@P3 AS date) AND t0.[id] < @P4)) ORDER BY t0.[trade_date] DESC, t0.[id] DESC) w',
+    );
+    expect(nested.args).toEqual([1, 2, '2026-01-05', 100, 3]);
+
+    adapter.reset();
+    await run('{ stocks(first: 1) { edges { node { prices(first: 2) { edges { node { close } } } } } } }');
+    const [single] = statements().filter((s) => s.sql.includes('[dbo].[stock_prices]'));
+    expect(single.sql).toMatch(/^SELECT \(SELECT TOP \(@P2\) .* WHERE t0\.\[stock_id\] = @P1 ORDER BY/);
+    expect(single.sql).not.toContain('CROSS APPLY');
+  });
+
+  it('reads the pages of thousands of parents in statements of at most 1000 parents, under the parameter limit', async () => {
+    const loaders = createLoaders(stores());
+    const spec = {
+      table: hotTables.prices,
+      where: [],
+      order: { key: 'tradeDate', id: 'id', direction: 'desc' as const },
+      take: 2,
+    };
+    const pages = await Promise.all(
+      Array.from({ length: 2500 }, (_, i) => loaders.children.of(hotSql, { field: 'stockId', id: i + 1 }).rows(spec)),
+    );
+    expect(pages).toHaveLength(2500);
+    expect(pages[0]).toHaveLength(2);
+    expect(pages[2]).toHaveLength(0);
+    expect(statements().map((s) => s.args.length)).toEqual([MAX_BATCH_SIZE + 1, MAX_BATCH_SIZE + 1, 501]);
+    for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
+  });
+
   it('restores rows with their own ids inside IDENTITY_INSERT, in one transaction', async () => {
     // 500 rows of 5 columns: 2500 parameters, so two statements of at most 2000.
     const rows = Array.from({ length: 500 }, (_, i) => [41 + i, 1, 2, `back ${i}`, CREATED]);
@@ -210,5 +364,98 @@ describe('hot store T-SQL', () => {
     const inserts = adapter.statements().filter((entry) => entry.sql.startsWith('INSERT'));
     expect(inserts.map((entry) => entry.args.length)).toEqual([2000, 500]);
     expect(inserts[0].args.slice(0, 4)).toEqual([41, 1, 2, 'back 0']);
+  });
+});
+
+describe('hot store T-SQL of candles', () => {
+  const CANDLE_SELECT =
+    'SELECT (SELECT d.[stock_id] AS [stockId], d.[period] AS [period], d.[day] AS [day], ' +
+    'MIN(d.[trade_date]) AS [firstTradeDate], MAX(d.[trade_date]) AS [lastTradeDate], ' +
+    // Open and close: the first 8 characters (YYYYMMDD) order by date, the price follows.
+    "NULLIF(SUBSTRING(MIN(CONVERT(nchar(8), d.[trade_date], 112) + COALESCE(CAST(d.[open] AS nvarchar(40)), N'')), 9, 40), N'') AS [open], " +
+    'CAST(MAX(d.[high]) AS nvarchar(40)) AS [high], CAST(MIN(d.[low]) AS nvarchar(40)) AS [low], ' +
+    "NULLIF(SUBSTRING(MAX(CONVERT(nchar(8), d.[trade_date], 112) + COALESCE(CAST(d.[close] AS nvarchar(40)), N'')), 9, 40), N'') AS [close], " +
+    'CAST(SUM(d.[volume]) AS nvarchar(40)) AS [volume], CAST(SUM(d.[turnover]) AS nvarchar(40)) AS [turnover], COUNT(*) AS [tradingDays] FROM (';
+  const CANDLE_END =
+    ') d GROUP BY d.[stock_id], d.[period], d.[day] ORDER BY d.[stock_id], d.[period], d.[day] FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]';
+  const COLUMNS =
+    't0.[trade_date] AS [trade_date], t0.[open] AS [open], t0.[high] AS [high], t0.[low] AS [low], t0.[close] AS [close], t0.[volume] AS [volume], t0.[turnover] AS [turnover] FROM [dbo].[stock_prices] t0 WHERE ';
+
+  it('aggregates the candles of a list of stocks in one statement, and merges its partials exactly', async () => {
+    const data = await run(
+      '{ stocks(first: 3) { edges { node { symbol candles(interval: WEEK, from: "2026-01-05", to: "2026-01-18") { period firstTradeDate lastTradeDate open high low close volume turnover tradingDays } } } } }',
+    );
+    const candles = statements().filter((statement) => statement.sql.includes('[tradingDays]'));
+    expect(candles).toHaveLength(1);
+    expect(candles[0].sql).toBe(
+      CANDLE_SELECT +
+        "SELECT t0.[stock_id] AS [stock_id], DATEADD(day, -((DATEDIFF(day, CAST('19000101' AS date), t0.[trade_date]) % 7 + 7) % 7), t0.[trade_date]) AS [period], " +
+        'CAST(NULL AS date) AS [day], ' +
+        COLUMNS +
+        't0.[stock_id] IN (@P1, @P2, @P3) AND t0.[trade_date] >= CAST(@P4 AS date) AND t0.[trade_date] <= CAST(@P5 AS date)' +
+        CANDLE_END,
+    );
+    expect(candles[0].args).toEqual([1, 2, 3, '2026-01-05', '2026-01-18']);
+    const [tsmc, mediatek, largan] = data.stocks.edges.map((e: any) => e.node.candles);
+    expect(tsmc).toEqual([
+      {
+        period: '2026-01-05',
+        firstTradeDate: '2026-01-05',
+        lastTradeDate: '2026-01-09',
+        open: '612.50',
+        high: '640.00',
+        low: '600.125',
+        close: '633.00',
+        volume: 12000,
+        turnover: '9007199254740993',
+        tradingDays: 5,
+      },
+      {
+        period: '2026-01-12',
+        firstTradeDate: '2026-01-13',
+        lastTradeDate: '2026-01-13',
+        open: null,
+        high: null,
+        low: null,
+        close: '650.00',
+        volume: null,
+        turnover: null,
+        tradingDays: 1,
+      },
+    ]);
+    expect(mediatek).toEqual([]);
+    expect(largan.map((c: any) => c.close)).toEqual(['2100.00']);
+  });
+
+  it('starts each interval on its first day, whatever DATEFIRST and the language', () => {
+    const period = (unit: 'month' | 'quarter' | 'year') => {
+      const sql = candleStatement('sqlserver', { table: hotTables.prices, stockIds: [1], unit }).sql;
+      return sql.slice(sql.indexOf('[stock_id], ') + 12, sql.indexOf(' AS [period], CAST(NULL'));
+    };
+    expect(period('month')).toBe('DATEFROMPARTS(YEAR(t0.[trade_date]), MONTH(t0.[trade_date]), 1)');
+    expect(period('quarter')).toBe(
+      'DATEFROMPARTS(YEAR(t0.[trade_date]), (DATEPART(quarter, t0.[trade_date]) - 1) * 3 + 1, 1)',
+    );
+    expect(period('year')).toBe('DATEFROMPARTS(YEAR(t0.[trade_date]), 1, 1)');
+  });
+
+  it('groups the days both stores may hold one by one, and clips to a bound below', () => {
+    const statement = candleStatement('sqlserver', {
+      table: hotTables.prices,
+      stockIds: [4],
+      unit: 'month',
+      from: '2026-01-01',
+      before: '2026-02-10',
+      perDay: { from: '2026-02-03', before: '2026-02-10' },
+    });
+    expect(statement.sql).toBe(
+      CANDLE_SELECT +
+        'SELECT t0.[stock_id] AS [stock_id], DATEFROMPARTS(YEAR(t0.[trade_date]), MONTH(t0.[trade_date]), 1) AS [period], ' +
+        'CASE WHEN t0.[trade_date] >= CAST(@P4 AS date) AND t0.[trade_date] < CAST(@P5 AS date) THEN t0.[trade_date] END AS [day], ' +
+        COLUMNS +
+        't0.[stock_id] IN (@P1) AND t0.[trade_date] >= CAST(@P2 AS date) AND t0.[trade_date] < CAST(@P3 AS date)' +
+        CANDLE_END,
+    );
+    expect(statement.args).toEqual([4, '2026-01-01', '2026-02-10', '2026-02-03', '2026-02-10']);
   });
 });

@@ -8,7 +8,9 @@
  * - aliases: aliased fields, introspection included;
  * - cost: every field counts 1, multiplied by the page size of each connection whose edges it
  *   is under (`first`/`last`, or the default page size when neither is given), by the number
- *   of `ids` of `nodes`, and by LIST_FACTOR for a plain list field. It estimates the records
+ *   of `ids` of `nodes`, by the number of candles `Stock.candles` may return (the intervals
+ *   its `from`/`to` touch, at most MAX_CANDLES, the most when its arguments cannot be read:
+ *   the resolver refuses those), and by LIST_FACTOR for a plain list field. It estimates the records
  *   an operation may touch: a conversation's 100-edge message page with sender names costs
  *   502; 50 posts with 50 comments each, 7,651 (refused by the default 5,000). A `totalCount`
  *   is a full count, one statement on each store its connection spans: it costs COUNT_PRICE
@@ -37,6 +39,8 @@ import {
 } from 'graphql';
 import type { OperationLimits } from '../../config.js';
 import { ErrorCode, RequestRejectedError } from '../../errors.js';
+import { candleRange, MAX_CANDLES } from '../candle/candle-range.js';
+import { CandleInterval } from '../enums.js';
 import { DEFAULT_PAGE_SIZE } from '../pagination/args.js';
 
 /** The multiplier for a list field with no page size (participants, activity days). */
@@ -219,6 +223,9 @@ class Walk {
       return sizes.length > 0 ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
     }
     if (field.args.some((a) => a.name === 'ids')) return Math.max(1, this.listLength(argument('ids')) ?? 1);
+    if (field.name === 'candles' && field.args.some((a) => a.name === 'interval')) {
+      return candleCount(this.value(argument('interval')), this.value(argument('from')), this.value(argument('to')));
+    }
     return isList(field.type) ? LIST_FACTOR : 1;
   }
 
@@ -230,6 +237,8 @@ class Walk {
     }
     if (node.kind === Kind.INT) return Number(node.value);
     if (node.kind === Kind.LIST) return node.values;
+    if (node.kind === Kind.ENUM || node.kind === Kind.STRING) return node.value;
+    if (node.kind === Kind.NULL) return null;
     return undefined;
   }
 
@@ -248,6 +257,23 @@ class Walk {
       ErrorCode.MAX_COST_EXCEEDED,
       `The operation may touch more than ${this.check.limits.maxCost} records (QUERY_MAX_COST): ask for smaller pages (first/last) or fewer nested connections.`,
     );
+  }
+}
+
+/** The candles `Stock.candles(interval, from, to)` may return: as the resolver counts them, at most MAX_CANDLES. */
+function candleCount(interval: unknown, from: unknown, to: unknown): number {
+  const day = (value: unknown): Date | null | undefined => {
+    if (value === null || value === undefined) return value;
+    const date =
+      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw new RangeError('not a date');
+    return date;
+  };
+  if (!Object.values<unknown>(CandleInterval).includes(interval)) return MAX_CANDLES;
+  try {
+    return Math.min(candleRange(interval as CandleInterval, day(from), day(to)).count, MAX_CANDLES);
+  } catch {
+    return MAX_CANDLES;
   }
 }
 

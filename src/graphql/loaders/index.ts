@@ -12,9 +12,14 @@ import type { ColdClient } from '../../stores/cold/index.js';
 import { unavailableStore } from '../../stores/errors.js';
 import type { HotClient, HotModels } from '../../stores/hot/index.js';
 import type { SqlReader } from '../../stores/sql/reader.js';
-import { coldTables, hotTables, type Table } from '../../stores/sql/tables.js';
+import { coldTables, hotTables, type AnyTable, type Table } from '../../stores/sql/tables.js';
 import { toArchivalRun } from '../archival/archival-run-map.js';
+import { createChildReads, type ChildReads } from './child-reads.js';
 import type { ArchivalRunType } from '../archival/archival-run-type.js';
+import type { Bounds } from '../../archival/bounds.js';
+import { readCandles } from '../candle/candle-read.js';
+import type { CandleRange } from '../candle/candle-range.js';
+import type { CandleType } from '../candle/candle-type.js';
 import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
 import type { CommentType } from '../comment/comment-type.js';
 import { messageFromCold, messageFromHot } from '../message/message-map.js';
@@ -43,6 +48,13 @@ export interface Loaders {
   readonly commentCount: DataLoader<number, number>;
   /** The newest trade date of a stock, from whichever store holds it. */
   readonly latestPrice: DataLoader<number, StockPriceType | null>;
+  /**
+   * Candles by stock id over one range, read with one set of bounds: the stocks asking for
+   * the same range in one tick share one aggregate statement per store (candle/candle-read.ts).
+   */
+  candles(range: CandleRange, bounds: Bounds): DataLoader<number, CandleType[]>;
+  /** The rows and counts of nested connections, batched across their parents (child-reads.ts). */
+  readonly children: ChildReads;
 }
 
 /** Receives each batch's size, per loader (the gateway's metrics). */
@@ -57,8 +69,8 @@ export interface LoaderStores {
 }
 
 /**
- * Lookups by id go through the stores' SQL readers (stores/sql: one statement, one JSON value
- * per batch); counts and the latest price through Prisma. `cold` is null in single-store
+ * Lookups by id and counts per post go through the stores' SQL readers (stores/sql: one
+ * statement per batch); the latest price through Prisma. `cold` is null in single-store
  * mode: cross-store loaders then read the hot store alone and counts add nothing from the
  * cold store.
  */
@@ -77,8 +89,19 @@ export function createLoaders(
   const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) =>
     coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
   const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
+  const candleLoaders = new Map<string, DataLoader<number, CandleType[]>>();
+  // Rows per post on each store, one grouped count each (stores/sql/select.ts), added up.
+  const postCounts = async (hotTable: AnyTable, coldTable: AnyTable | null, ids: number[]) => {
+    const by = { field: 'postId', values: ids };
+    const [hotCounts, coldCounts] = await Promise.all([
+      hotSql.groupedCount({ table: hotTable, where: [] }, by),
+      coldSql && coldTable ? coldSql.groupedCount({ table: coldTable, where: [] }, by) : new Map<number, number>(),
+    ]);
+    return ids.map((id) => (hotCounts.get(id) ?? 0) + (coldCounts.get(id) ?? 0));
+  };
 
   return {
+    children: createChildReads(MAX_BATCH_SIZE, observe),
     userById: named('userById', async (ids) => byId(ids, await hotRows(hotTables.users, ids))),
     stockById: named('stockById', async (ids) => byId(ids, await hotRows(hotTables.stocks, ids))),
     conversationById: named('conversationById', async (ids) => byId(ids, await hotRows(hotTables.conversations, ids))),
@@ -123,24 +146,8 @@ export function createLoaders(
         ? byDatabaseId(ids, (await cold.archivalRun.findMany({ where: { id: { in: ids } } })).map(toArchivalRun))
         : ids.map(() => null),
     ),
-    likeCount: named('likeCount', async (ids) => {
-      const [hotCounts, coldCounts] = await Promise.all([
-        hot.postLike.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
-        cold
-          ? cold.postLikeArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } })
-          : [],
-      ]);
-      return sumCounts(ids, hotCounts, coldCounts);
-    }),
-    commentCount: named('commentCount', async (ids) => {
-      const [hotCounts, coldCounts] = await Promise.all([
-        hot.comment.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } }),
-        cold
-          ? cold.commentArchive.groupBy({ by: ['postId'], where: { postId: { in: ids } }, _count: { _all: true } })
-          : [],
-      ]);
-      return sumCounts(ids, hotCounts, coldCounts);
-    }),
+    likeCount: named('likeCount', (ids) => postCounts(hotTables.likes, coldSql && coldTables.likes, ids)),
+    commentCount: named('commentCount', (ids) => postCounts(hotTables.comments, coldSql && coldTables.comments, ids)),
     latestPrice: named('latestPrice', async (ids) => {
       // The hot store keeps about a month of prices, so taking each stock's newest row from
       // them is cheap. Stocks with none there fall back to one DISTINCT ON over the cold store.
@@ -162,6 +169,15 @@ export function createLoaders(
       }
       return ids.map((id) => latest.get(id) ?? null);
     }),
+    candles(range, bounds) {
+      const key = JSON.stringify([range.interval, range.from, range.to ?? null, bounds]);
+      let loader = candleLoaders.get(key);
+      if (!loader) {
+        loader = named('candles', (ids) => readCandles({ hotSql, coldSql }, range, bounds, ids));
+        candleLoaders.set(key, loader);
+      }
+      return loader;
+    },
   };
 }
 
@@ -200,11 +216,4 @@ async function crossStore<T extends { readonly databaseId: number }>(
     }
   }
   return ids.map((id) => found.get(id) ?? null);
-}
-
-function sumCounts(ids: number[], ...stores: { postId: number; _count: { _all: number } }[][]): number[] {
-  const totals = new Map<number, number>();
-  for (const rows of stores)
-    for (const row of rows) totals.set(row.postId, (totals.get(row.postId) ?? 0) + row._count._all);
-  return ids.map((id) => totals.get(id) ?? 0);
 }

@@ -17,13 +17,16 @@ export const SEARCH_ORDERING: StitchedOrdering = {
   keyKind: 'instant',
 };
 
-/** A conversation's messages, each with its sender (authored-sides.ts). */
+/**
+ * A conversation's messages, each with its sender (authored-sides.ts), batched with the
+ * other conversations' of the request.
+ */
 export function messageSides(context: GatewayContext, conversationId: number): StitchedSides<MessageType> {
-  const where = [{ field: 'conversationId', op: '=', value: conversationId }] as const;
   return authoredSides(context, {
     hot: hotTables.messages,
     cold: coldTables.messages,
-    where,
+    where: [],
+    parent: { field: 'conversationId', id: conversationId },
     user: { field: 'senderId', as: 'sender' },
     fromHot: messageFromHot,
     fromCold: messageFromCold,

@@ -7,9 +7,11 @@
  * nor those of its cold rows when they also wrote a hot one. The cold side cannot join them.
  */
 import type { HotModels } from '../../stores/hot/index.js';
+import type { SqlReader } from '../../stores/sql/reader.js';
 import type { Condition } from '../../stores/sql/select.js';
 import { hotTables, type Table } from '../../stores/sql/tables.js';
 import type { GatewayContext } from '../context.js';
+import type { Parent } from '../loaders/child-reads.js';
 import { EMPTY_SIDE } from './prisma-side.js';
 import { sqlSide } from './sql-side.js';
 import type { StitchedSides } from './stitched-page.js';
@@ -29,6 +31,11 @@ export interface AuthoredSidesOptions<H extends HotRow, C extends ColdRow, TNode
   readonly cold: Table<C>;
   /** The connection's filter, on fields both tables share. */
   readonly where: readonly Condition[];
+  /**
+   * The parent whose rows these are (a comment's post), on a field both tables share: its
+   * pages and counts are read together with its siblings' (loaders/child-reads.ts). Not in `where`.
+   */
+  readonly parent?: Parent;
   /** The field holding the user's id, and the name the joined user comes back under. */
   readonly user: { readonly field: keyof H & string; readonly as: string };
   readonly fromHot: (row: H) => TNode;
@@ -39,9 +46,10 @@ export function authoredSides<H extends HotRow, C extends ColdRow, TNode>(
   { hotSql, coldSql, loaders }: GatewayContext,
   options: AuthoredSidesOptions<H, C, TNode>,
 ): StitchedSides<TNode> {
-  const { where, user, fromHot, fromCold } = options;
+  const { where, user, fromHot, fromCold, parent } = options;
+  const read = (reader: SqlReader) => (parent ? loaders.children.of(reader, parent) : reader);
   return {
-    hot: sqlSide(hotSql, {
+    hot: sqlSide(read(hotSql), {
       table: options.hot,
       where,
       keyField: 'createdAt',
@@ -54,7 +62,7 @@ export function authoredSides<H extends HotRow, C extends ColdRow, TNode>(
       },
     }),
     cold: coldSql
-      ? sqlSide(coldSql, {
+      ? sqlSide(read(coldSql), {
           table: options.cold,
           where,
           keyField: 'createdAt',

@@ -19,7 +19,14 @@ export interface SqlSideOptions<Row, TNode> {
   readonly join?: Join;
 }
 
-export function sqlSide<Row, TNode>(reader: SqlReader, options: SqlSideOptions<Row, TNode>): StoreSide<TNode> {
+/**
+ * `reader`: a store's reader, or one parent's batched reader of it (loaders/child-reads.ts),
+ * whose `where` then leaves the parent out.
+ */
+export function sqlSide<Row, TNode>(
+  reader: Pick<SqlReader, 'rows' | 'count'>,
+  options: SqlSideOptions<Row, TNode>,
+): StoreSide<TNode> {
   const { table, where, keyField, idField, toEntry, join } = options;
   return {
     async fetch({ keyset, direction, take }: SideQuery) {

@@ -1,5 +1,4 @@
 /** The two stores' halves of the post feed and of a post's comments. */
-import type { Condition } from '../../stores/sql/select.js';
 import { coldTables, hotTables } from '../../stores/sql/tables.js';
 import type { GatewayContext } from '../context.js';
 import { commentFromCold, commentFromHot } from '../comment/comment-map.js';
@@ -16,25 +15,26 @@ export const COMMENTS_ORDERING: StitchedOrdering = {
   keyKind: 'instant',
 };
 
-/** The post feed, or one author's posts. */
+/** The post feed, or one author's posts (batched with the other authors' of the request). */
 export function postSides(context: GatewayContext, authorId?: number): StitchedSides<PostType> {
-  const where: Condition[] = authorId === undefined ? [] : [{ field: 'authorId', op: '=', value: authorId }];
   return authoredSides(context, {
     hot: hotTables.posts,
     cold: coldTables.posts,
-    where,
+    where: [],
+    parent: authorId === undefined ? undefined : { field: 'authorId', id: authorId },
     user: { field: 'authorId', as: 'author' },
     fromHot: postFromHot,
     fromCold: postFromCold,
   });
 }
 
+/** A post's comments, batched with the other posts' of the request. */
 export function commentSides(context: GatewayContext, postId: number): StitchedSides<CommentType> {
-  const where = [{ field: 'postId', op: '=', value: postId }] as const;
   return authoredSides(context, {
     hot: hotTables.comments,
     cold: coldTables.comments,
-    where,
+    where: [],
+    parent: { field: 'postId', id: postId },
     user: { field: 'authorId', as: 'author' },
     fromHot: commentFromHot,
     fromCold: commentFromCold,

@@ -12,12 +12,13 @@ export const PRICES_ORDERING: StitchedOrdering = { name: 'stock.prices:tradeDate
 
 /** `range`: inclusive YYYY-MM-DD bounds on the trade date. */
 export function priceSides(
-  { hotSql, coldSql }: GatewayContext,
+  { hotSql, coldSql, loaders }: GatewayContext,
   stockId: number,
   range: { from?: string; to?: string },
 ): StitchedSides<StockPriceType> {
+  // Batched with the other stocks' of the request (loaders/child-reads.ts).
+  const parent = { field: 'stockId', id: stockId };
   const where: Condition[] = [
-    { field: 'stockId', op: '=', value: stockId },
     ...(range.from ? [{ field: 'tradeDate', op: '>=', value: range.from } as const] : []),
     ...(range.to ? [{ field: 'tradeDate', op: '<=', value: range.to } as const] : []),
   ];
@@ -28,7 +29,7 @@ export function priceSides(
       return { id: id(row), key: node.tradeDate, node };
     };
   return {
-    hot: sqlSide(hotSql, {
+    hot: sqlSide(loaders.children.of(hotSql, parent), {
       table: hotTables.prices,
       where,
       keyField: 'tradeDate',
@@ -36,7 +37,7 @@ export function priceSides(
       toEntry: entry((row) => row.id, priceFromHot),
     }),
     cold: coldSql
-      ? sqlSide(coldSql, {
+      ? sqlSide(loaders.children.of(coldSql, parent), {
           table: coldTables.prices,
           where,
           keyField: 'tradeDate',

@@ -10,7 +10,16 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DecimalNumber } from '../decimal.js';
-import { countStatement, selectStatement, type Dialect, type SelectSpec, type Statement } from './select.js';
+import { candleStatement, type CandlePartialRow, type CandleSpec } from './candles.js';
+import {
+  countStatement,
+  groupedCountStatement,
+  selectStatement,
+  type Dialect,
+  type PerParent,
+  type SelectSpec,
+  type Statement,
+} from './select.js';
 import type { ColumnKind } from './tables.js';
 
 export interface SqlReader {
@@ -18,6 +27,10 @@ export interface SqlReader {
   /** The rows of a SELECT, in its order. */
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
+  /** Partial candles of some stocks, aggregated in the store (candles.ts), by (stock, period, day). */
+  candles(spec: CandleSpec): Promise<CandlePartialRow[]>;
+  /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
+  groupedCount(spec: Pick<SelectSpec, 'table' | 'where'>, by: PerParent): Promise<Map<number, number>>;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
   dispose(): Promise<void>;
 }
@@ -35,19 +48,29 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
       throw error;
     }));
   const run = async (statement: Statement) => (await adapter()).queryRaw(statement);
+  /** The rows of a statement answering one JSON value (NULL for none: FOR JSON). */
+  const json = async (statement: Statement, joined?: string) => {
+    const result = await run(statement);
+    const text = result.rows[0]?.[0];
+    if (text === null || text === undefined) return [];
+    const rows = JSON.parse(text as string) as Record<string, unknown>[];
+    return revive(rows, statement.kinds, joined, dialect);
+  };
   return {
     dialect,
     async rows<Row>(spec: SelectSpec): Promise<Row[]> {
-      const statement = selectStatement(dialect, spec);
-      const result = await run(statement);
-      const text = result.rows[0]?.[0];
-      if (text === null || text === undefined) return [];
-      const rows = JSON.parse(text as string) as Record<string, unknown>[];
-      return revive(rows, statement.kinds, spec.join?.as, dialect) as Row[];
+      return (await json(selectStatement(dialect, spec), spec.join?.as)) as Row[];
+    },
+    async candles(spec) {
+      return (await json(candleStatement(dialect, spec))) as unknown as CandlePartialRow[];
     },
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
       return Number(result.rows[0]?.[0] ?? 0);
+    },
+    async groupedCount(spec, by) {
+      const result = await run(groupedCountStatement(dialect, { ...spec, by }));
+      return new Map(result.rows.map((row) => [Number(row[0]), Number(row[1])]));
     },
     async dispose() {
       if (connected) await (await connected).dispose();

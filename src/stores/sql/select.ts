@@ -61,10 +61,26 @@ export interface SelectSpec {
   };
   readonly take?: number;
   readonly join?: Join;
+  /**
+   * One window per parent: `order`, `after` and `take` apply to the rows of each value of
+   * `field` in `values` on their own (PostgreSQL: a LATERAL subquery per element of an
+   * unnest; SQL Server: CROSS APPLY over a VALUES list, one parameter per value), each an
+   * index seek like the page of one parent. Rows come back grouped by `field`, each group in
+   * the page's order.
+   */
+  readonly perParent?: PerParent;
 }
 
-const MAIN = 't0';
+export interface PerParent {
+  /** An int field of the table (a comment's postId). */
+  readonly field: string;
+  readonly values: readonly number[];
+}
+
+export const MAIN = 't0';
 const JOINED = 't1';
+const PARENTS = 'p';
+const WINDOW = 'w';
 
 export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
   const b = new Builder(dialect);
@@ -84,10 +100,12 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     select(spec.join.table, JOINED, spec.join.as);
     from += ` JOIN ${b.table(spec.join.table)} ${JOINED} ON ${b.column(spec.join.table, JOINED, 'id').sql} = ${b.column(spec.table, MAIN, spec.join.on).sql}`;
   }
-  const predicates = b.predicates(spec.table, spec.where);
+  const parents = spec.perParent && b.parents(spec.table, spec.perParent);
+  const predicates = [...(parents ? [parents.predicate] : []), ...b.predicates(spec.table, spec.where)];
 
   let orderBy = '';
-  let aggregateOrder = '';
+  /** The result's order, by the selected rows' field names. */
+  let resultOrder: (readonly [field: string, dir: string])[] = spec.perParent ? [[spec.perParent.field, 'ASC']] : [];
   if (spec.order) {
     const key = b.column(spec.table, MAIN, spec.order.key);
     const id = b.column(spec.table, MAIN, spec.order.id);
@@ -109,22 +127,32 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     // Ordered by the id alone when the id is the key.
     const byKey = spec.order.key === spec.order.id ? [] : [spec.order.key];
     orderBy = ` ORDER BY ${[...byKey.map(() => key.sql), id.sql].map((column) => `${column} ${dir}`).join(', ')}`;
-    aggregateOrder = ` ORDER BY ${[...byKey, spec.order.id].map((field) => `${MAIN}.${b.quote(field)} ${dir}`).join(', ')}`;
+    resultOrder = [...resultOrder, ...[...byKey, spec.order.id].map((field) => [field, dir] as const)];
   }
   const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
+  // Grouped by parent first: the caller splits the rows by it (graphql/loaders/child-reads.ts).
+  const ordered = (alias: string) =>
+    resultOrder.length === 0
+      ? ''
+      : ` ORDER BY ${resultOrder.map(([field, dir]) => `${alias}.${b.quote(field)} ${dir}`).join(', ')}`;
 
   if (dialect === 'postgresql') {
     const limit = spec.take === undefined ? '' : ` LIMIT ${b.bind(spec.take, 'int')}`;
     const inner = `SELECT ${selected.join(', ')} FROM ${from}${where}${orderBy}${limit}`;
+    const rows = parents ? `SELECT ${WINDOW}.* FROM ${parents.from} CROSS JOIN LATERAL (${inner}) ${WINDOW}` : inner;
     return {
-      sql: `SELECT coalesce(json_agg(${MAIN}${aggregateOrder}), '[]') AS rows FROM (${inner}) ${MAIN}`,
+      sql: `SELECT coalesce(json_agg(${MAIN}${ordered(MAIN)}), '[]') AS rows FROM (${rows}) ${MAIN}`,
       ...b.bound(),
       kinds,
     };
   }
   const top = spec.take === undefined ? '' : `TOP (${b.bind(spec.take, 'int')}) `;
+  const inner = `SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy}`;
+  const rows = parents
+    ? `SELECT ${WINDOW}.* FROM ${parents.from} CROSS APPLY (${inner}) ${WINDOW}${ordered(WINDOW)}`
+    : inner;
   return {
-    sql: `SELECT (SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`,
+    sql: `SELECT (${rows} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`,
     ...b.bound(),
     kinds,
   };
@@ -139,8 +167,28 @@ export function countStatement(dialect: Dialect, spec: Pick<SelectSpec, 'table' 
   return { sql: `SELECT ${count} AS n FROM ${b.from(spec.table)}${where}`, ...b.bound(), kinds: { n: 'int' } };
 }
 
-/** Identifiers, parameters and casts of one statement in one dialect. */
-class Builder {
+/**
+ * The number of rows matching `where` for each value of `by.field` in `by.values`, as rows
+ * (k, n): one grouped count for many parents. A parent without rows has no row.
+ */
+export function groupedCountStatement(
+  dialect: Dialect,
+  spec: Pick<SelectSpec, 'table' | 'where'> & { readonly by: PerParent },
+): Statement {
+  const b = new Builder(dialect);
+  const { field, values } = spec.by;
+  const predicates = b.predicates(spec.table, [{ field, op: 'in', values }, ...spec.where]);
+  const key = b.column(spec.table, MAIN, field).sql;
+  const count = dialect === 'postgresql' ? 'count(*)::int' : 'COUNT(*)';
+  return {
+    sql: `SELECT ${key} AS k, ${count} AS n FROM ${b.from(spec.table)} WHERE ${predicates.join(' AND ')} GROUP BY ${key}`,
+    ...b.bound(),
+    kinds: { k: 'int', n: 'int' },
+  };
+}
+
+/** Identifiers, parameters and casts of one statement in one dialect (the candle statement shares it). */
+export class Builder {
   private readonly args: unknown[] = [];
   private readonly argTypes: ArgType[] = [];
 
@@ -170,6 +218,16 @@ class Builder {
     return this.dialect === 'postgresql' ? `${sql}::text` : `CAST(${sql} AS nvarchar(40))`;
   }
 
+  /** The parents of a per-parent select as a row source `p(parent)`, and the main table's condition on it. */
+  parents(t: AnyTable, { field, values }: PerParent): { from: string; predicate: string } {
+    const column = this.column(t, MAIN, field);
+    const source =
+      this.dialect === 'postgresql'
+        ? `unnest(${this.list(values, column.kind)}) AS ${PARENTS}(parent)`
+        : `(VALUES ${values.map((value) => `(${this.bind(value, column.kind)})`).join(', ')}) AS ${PARENTS}(parent)`;
+    return { from: source, predicate: `${column.sql} = ${PARENTS}.parent` };
+  }
+
   predicates(t: AnyTable, conditions: readonly Condition[]): string[] {
     return conditions.map((condition) => {
       const { sql, kind } = this.column(t, MAIN, condition.field);
@@ -178,13 +236,16 @@ class Builder {
         return `${sql} ${this.dialect === 'postgresql' ? 'ILIKE' : 'LIKE'} ${this.bind(pattern, 'text')}`;
       }
       if (condition.op !== 'in') return `${sql} ${condition.op} ${this.bind(condition.value, kind)}`;
-      if (this.dialect === 'postgresql') {
-        this.args.push(condition.values.map((value) => this.value(value, kind)));
-        this.argTypes.push(this.type(kind, true));
-        return `${sql} = ANY($${this.args.length}::${PG_TYPES[kind]}[])`;
-      }
+      if (this.dialect === 'postgresql') return `${sql} = ANY(${this.list(condition.values, kind)})`;
       return `${sql} IN (${condition.values.map((value) => this.bind(value, kind)).join(', ')})`;
     });
+  }
+
+  /** One PostgreSQL array parameter for `values` (one statement text for any number of them). */
+  list(values: readonly unknown[], kind: ColumnKind): string {
+    this.args.push(values.map((value) => this.value(value, kind)));
+    this.argTypes.push(this.type(kind, true));
+    return `$${this.args.length}::${PG_TYPES[kind]}[]`;
   }
 
   /** A parameter for `value`, typed for a column of `kind`. */

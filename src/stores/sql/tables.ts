@@ -103,6 +103,12 @@ export const coldTables = {
     body: ['body', 'text'],
     createdAt: ['created_at', 'instant'],
   }),
+  likes: table<ColdModels.PostLikeArchiveModel>('post_likes_archive', {
+    ...archived(),
+    postId: ['post_id', 'int'],
+    userId: ['user_id', 'int'],
+    createdAt: ['created_at', 'instant'],
+  }),
   prices: table<ColdModels.StockPriceHistoryModel>('stock_prices_history', { ...priceColumns(), ...archived() }),
 } as const;
 
