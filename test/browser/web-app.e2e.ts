@@ -151,10 +151,28 @@ describe('web app', () => {
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'chart.png') });
 
-    const candles = (
+    // Monthly candles over all years, when the gateway serves Stock.candles: one bar per candle.
+    const candlesServed = (
       await gateway.graphql(gateway.analystToken, '{ __type(name: "Stock") { fields { name } } }')
     ).__type.fields.some((f: any) => f.name === 'candles');
-    expect(await page.getByTestId('view-MONTH').isDisabled()).toBe(!candles);
+    expect(await page.getByTestId('view-MONTH').isDisabled()).toBe(!candlesServed);
+    if (candlesServed) {
+      await page.getByTestId('view-MONTH').click();
+      const monthly = page.locator('[data-testid="chart"][data-view="MONTH"][data-points]');
+      await monthly.waitFor();
+      const { stock } = await gateway.graphql(
+        gateway.analystToken,
+        `query ($symbol: String!) { stock(symbol: $symbol) { candles(interval: MONTH, from: "1990-01-01") { open high low close } } }`,
+        { symbol },
+      );
+      const bars = stock.candles.filter(
+        (c: any) => c.open !== null && c.high !== null && c.low !== null && c.close !== null,
+      );
+      // Three years of demo prices: more than 30 months, across both stores.
+      expect(bars.length).toBeGreaterThan(30);
+      expect(Number(await monthly.getAttribute('data-points'))).toBe(bars.length);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'chart-monthly.png') });
+    }
 
     await page.getByTestId('tab-archive').click();
     await page.getByTestId('archival-run').first().waitFor();
