@@ -70,6 +70,10 @@ async function main(): Promise<void> {
       },
       archivalOlderThanDays: config.archivalOlderThanDays,
     });
+    // Before the awaits below: the banner's flushSync does not wait for an asynchronous write
+    // still in flight, so a line written just before it could follow the banner.
+    if (config.singleStore)
+      logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
     const tokens = config.nodeEnv === 'production' ? undefined : await developmentTokens(config);
     const gateway = await createGateway({
       stores: runtime,
@@ -92,8 +96,6 @@ async function main(): Promise<void> {
       ],
     });
     const url = await gateway.listen(config.port, config.host);
-    if (config.singleStore)
-      logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
     printBanner(config, located, url, tokens, performance.now() - started);
     const schedule =
       config.archivalSchedule && runtime.cold && runtime.archive
