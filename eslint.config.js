@@ -25,10 +25,6 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           allowDefaultProject: [
-            '.dependency-cruiser.cjs',
-            '*.js',
-            'bench/*.mjs',
-            'scripts/*.mjs',
             'prisma-*/prisma.config.ts',
             'prisma-hot/postgresql/prisma.config.ts',
             'types/hot-engine-postgresql.d.ts',
@@ -64,6 +60,7 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
       // The Node.js globals the plain scripts use (listed rather than adding the `globals` package).
       globals: Object.fromEntries(
         [

@@ -84,11 +84,19 @@ export interface OperationLimits {
   readonly maxBodyBytes: number;
   /** The variables object, as JSON. */
   readonly maxVariablesBytes: number;
+  /** Nesting of arrays and objects in a JSON body (or GET variables/extensions); deeper is 400. */
+  readonly maxJsonDepth: number;
 }
 
 export interface ResilienceConfig {
   /** A whole GraphQL request; past it the client gets REQUEST_TIMEOUT. */
   readonly requestTimeoutMs: number;
+  /**
+   * How long runArchival and restoreArchive wait for their run to finish before they answer it
+   * RUNNING (the run goes on in the background). At most half of requestTimeoutMs, so that the
+   * answer never races the request's timeout.
+   */
+  readonly archivalAnswerWaitMs: number;
   /** Consecutive unavailable-store failures that open a store's circuit breaker. */
   readonly breakerFailureThreshold: number;
   /** How long an open breaker fails fast before it lets one trial statement through. */
@@ -96,6 +104,12 @@ export interface ResilienceConfig {
   /** Failed authentications per client address within the window before 429. */
   readonly authFailureLimit: number;
   readonly authFailureWindowMs: number;
+  /** A client must send its request line and headers within this (then 408 and close). */
+  readonly headersTimeoutMs: number;
+  /** ...and its whole request, body included, within this (then 408 and close). */
+  readonly receiveTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
 }
 
 /**
@@ -335,16 +349,28 @@ function readLimits(read: Reader): OperationLimits {
     maxDirectives: read.int('QUERY_MAX_DIRECTIVES', 50, 0, 10_000),
     maxBodyBytes: read.int('MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxVariablesBytes: read.int('MAX_VARIABLES_BYTES', 256 * 1024, 64, 100 * 1024 * 1024),
+    maxJsonDepth: read.int('MAX_JSON_DEPTH', 64, 2, 1000),
   };
 }
 
 function readResilience(read: Reader): ResilienceConfig {
+  const requestTimeoutMs = read.int('REQUEST_TIMEOUT_MS', 15_000, 100, 600_000);
+  const archivalAnswerWaitMs = read.int('ARCHIVAL_ANSWER_WAIT_MS', 2_000, 0, 300_000);
+  if (archivalAnswerWaitMs > requestTimeoutMs / 2)
+    throw new ConfigError(
+      'ARCHIVAL_ANSWER_WAIT_MS',
+      `must be at most half of REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
   return {
-    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 15_000, 100, 600_000),
+    requestTimeoutMs,
+    archivalAnswerWaitMs,
     breakerFailureThreshold: read.int('STORE_BREAKER_FAILURES', 5, 1, 1000),
     breakerResetMs: read.int('STORE_BREAKER_RESET_MS', 5_000, 100, 600_000),
     authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 10, 1, 100_000),
     authFailureWindowMs: read.int('AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 20_000, 100, 600_000),
+    receiveTimeoutMs: read.int('HTTP_RECEIVE_TIMEOUT_MS', 30_000, 100, 600_000),
+    keepAliveTimeoutMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
   };
 }
 

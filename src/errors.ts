@@ -14,6 +14,11 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   // The request itself, refused before anything runs (http/ and graphql/limits/).
   BAD_REQUEST = 'BAD_REQUEST',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  INVALID_ENCODING = 'INVALID_ENCODING',
+  MAX_JSON_DEPTH_EXCEEDED = 'MAX_JSON_DEPTH_EXCEEDED',
+  HEADERS_TOO_LARGE = 'HEADERS_TOO_LARGE',
+  CLIENT_TIMEOUT = 'CLIENT_TIMEOUT',
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
   OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
@@ -36,6 +41,7 @@ export enum ErrorCode {
   COLD_STORE_UNAVAILABLE = 'COLD_STORE_UNAVAILABLE',
   ARCHIVAL_IN_PROGRESS = 'ARCHIVAL_IN_PROGRESS',
   ARCHIVAL_DISABLED = 'ARCHIVAL_DISABLED',
+  ARCHIVAL_RUN_FINISHED = 'ARCHIVAL_RUN_FINISHED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -81,6 +87,15 @@ export class ArchivalDisabledError extends GraphQLError {
   constructor() {
     super('Archival is disabled: this gateway serves the hot store alone (COLD_STORE=disabled).', {
       extensions: { code: ErrorCode.ARCHIVAL_DISABLED },
+    });
+  }
+}
+
+/** cancelArchivalRun on a run that already ended: there is nothing left to stop. */
+export class ArchivalRunFinishedError extends GraphQLError {
+  constructor(runId: number, status: string) {
+    super(`Archival run ${runId} already ended ${status}; only a RUNNING run can be cancelled.`, {
+      extensions: { code: ErrorCode.ARCHIVAL_RUN_FINISHED, argumentName: 'id' },
     });
   }
 }

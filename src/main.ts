@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { pino } from 'pino';
+import { failInterruptedRuns } from './archival/recorded-run.js';
 import { scheduleArchival } from './archival/schedule.js';
 import { signToken } from './auth/viewer.js';
 import {
@@ -56,6 +57,12 @@ async function main(): Promise<void> {
       });
     }
     if (located.embedded && located.cold && config.demoData) await ensureDemoData(located.hot, located.cold);
+    if (located.cold) {
+      // A run whose process died (kill -9, OOM, power) is still RUNNING in its row: end it now,
+      // unless a live process holds the archival lock.
+      const interrupted = await failInterruptedRuns(located.cold);
+      if (interrupted.length > 0) log(`archival runs ${interrupted.join(', ')} were interrupted; marked FAILED`);
+    }
 
     const metrics = createMetrics();
     runtime = openRuntime(located, {
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
         resetMs: config.resilience.breakerResetMs,
       },
       archivalOlderThanDays: config.archivalOlderThanDays,
+      archivalAnswerWaitMs: config.resilience.archivalAnswerWaitMs,
     });
     // Before the awaits below: the banner's flushSync does not wait for an asynchronous write
     // still in flight, so a line written just before it could follow the banner.
@@ -98,12 +106,13 @@ async function main(): Promise<void> {
     const url = await gateway.listen(config.port, config.host);
     printBanner(config, located, url, tokens, performance.now() - started);
     const schedule =
-      config.archivalSchedule && runtime.cold && runtime.archive
+      config.archivalSchedule && runtime.cold && runtime.startArchive
         ? scheduleArchival({
             expression: config.archivalSchedule,
             olderThanDays: config.archivalOlderThanDays,
             cold: runtime.cold,
-            archive: runtime.archive,
+            // The schedule logs each run's outcome: it waits for the end, not for the answer.
+            archive: (options) => runtime!.startArchive!(options).then((run) => run.finished),
             log,
           })
         : undefined;

@@ -33,6 +33,7 @@ import { clientAddressResolver } from './http/client-address.js';
 import { createMetricsServer } from './http/metrics-listener.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
 import { checkReadiness } from './http/readiness.js';
+import { guardTransport, serverOptions } from './http/transport-guards.js';
 import { loadWebAssets, type DevelopmentToken } from './http/web-assets.js';
 import { observabilityPlugin } from './graphql/observability-plugin.js';
 import { silentLogger, type Logger } from './observability/logger.js';
@@ -48,7 +49,15 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   readonly metrics?: GatewayMetrics;
   readonly limits?: OperationLimits;
-  readonly resilience?: Pick<ResilienceConfig, 'requestTimeoutMs' | 'authFailureLimit' | 'authFailureWindowMs'>;
+  readonly resilience?: Pick<
+    ResilienceConfig,
+    | 'requestTimeoutMs'
+    | 'authFailureLimit'
+    | 'authFailureWindowMs'
+    | 'headersTimeoutMs'
+    | 'receiveTimeoutMs'
+    | 'keepAliveTimeoutMs'
+  >;
   /** Introspection and the Sandbox landing page in production (always on elsewhere). */
   readonly enableSandbox?: boolean;
   readonly metricsToken?: string;
@@ -77,10 +86,6 @@ export interface Gateway {
   stop(graceMs: number): Promise<void>;
 }
 
-/** How long a client may take to send its headers and its whole request (slow-client limits). */
-const HEADERS_TIMEOUT_MS = 20_000;
-const RECEIVE_TIMEOUT_MS = 30_000;
-
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const production = options.nodeEnv === 'production';
   const sandbox = !production || options.enableSandbox === true;
@@ -89,9 +94,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? silentLogger();
   const metrics = options.metrics ?? createMetrics();
   const schema = await buildGatewaySchema();
-  const httpServer = http.createServer();
-  httpServer.headersTimeout = HEADERS_TIMEOUT_MS;
-  httpServer.requestTimeout = RECEIVE_TIMEOUT_MS;
+  // Slow clients are bounded by these timeouts; malformed HTTP and CONNECT are answered by
+  // transport-guards.ts, everything that parses as a request by the handler's error boundary.
+  const httpServer = http.createServer(serverOptions(resilience));
+  guardTransport(httpServer, logger, metrics);
   let accepting = true;
 
   const formatError = createErrorFormatter(logger, metrics, production);
@@ -140,6 +146,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     throttle: createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs }),
     maxBodyBytes: limits.maxBodyBytes,
     maxVariablesBytes: limits.maxVariablesBytes,
+    maxJsonDepth: limits.maxJsonDepth,
     requestTimeoutMs: resilience.requestTimeoutMs,
     clientAddress: clientAddressResolver(options.trustProxy ?? { kind: 'none' }),
     admission: createAdmission(options.concurrency ?? DEFAULT_CONCURRENCY),

@@ -32,7 +32,13 @@ import {
   recordActivity,
   type Action,
 } from './cold-writes.js';
-import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
+import {
+  withRecordedRun,
+  type ArchivalRunRecord,
+  type RunControl,
+  type RunCounts,
+  type RunHooks,
+} from './recorded-run.js';
 
 export type { ArchivalRunRecord, RunCounts } from './recorded-run.js';
 
@@ -67,19 +73,31 @@ export interface ArchivalDeps {
   /** The cold store; the job opens its own connection there (it holds the lock). */
   readonly cold: StoreConfig;
   readonly bounds: ArchiveBounds;
+  /** Who watches the run: its id once recorded, each checkpoint. */
+  readonly hooks?: RunHooks;
 }
 
 export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions): Promise<ArchivalRunRecord> {
   const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
   const cutoff = new Date((options.now?.() ?? new Date()).getTime() - options.olderThanDays * DAY_MS);
-  return withRecordedRun(deps, { kind: 'ARCHIVE', dryRun: options.dryRun, cutoff }, async (client, counts) => {
+  return withRecordedRun(deps, { kind: 'ARCHIVE', dryRun: options.dryRun, cutoff }, async (client, counts, control) => {
     // The run and its bounds are published: from now on, every reader sees them within BOUNDS_TTL_MS.
     const deletesAllowedAt = Date.now() + (options.deleteDelayMs ?? ARCHIVAL_DELETE_DELAY_MS);
     if (options.dryRun) {
       Object.assign(counts, await countMovable(deps.hot, client, cutoff));
       return;
     }
-    await new Mover(deps.hot, deps.hotSql, client, cutoff, batchSize, counts, options, deletesAllowedAt).moveAll();
+    await new Mover(
+      deps.hot,
+      deps.hotSql,
+      client,
+      cutoff,
+      batchSize,
+      counts,
+      options,
+      deletesAllowedAt,
+      control,
+    ).moveAll();
     if (Object.values(counts).some((n) => n > 0)) {
       await client.query(
         'ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity',
@@ -105,6 +123,7 @@ class Mover {
     private readonly counts: RunCounts,
     private readonly options: ArchivalOptions,
     private readonly deletesAllowedAt: number,
+    private readonly control: RunControl,
   ) {}
 
   async moveAll(): Promise<void> {
@@ -183,20 +202,17 @@ class Mover {
       await deleting;
     }
     if (deleteFailures.length > 0) throw deleteFailures[0];
-    await this.recordProgress(true);
+    await this.recordProgress();
   }
 
-  private lastProgressAt = 0;
-
-  /** Progress in the run's row about once a second (and at the end of each dataset). */
-  private async recordProgress(force = false): Promise<void> {
-    if (!force && Date.now() - this.lastProgressAt < 1000) return;
-    this.lastProgressAt = Date.now();
-    // The run being recorded is the only RUNNING one: this process holds the lock.
-    await this.cold.query(
-      `UPDATE archival_runs SET messages = $1, posts = $2, comments = $3, likes = $4, stock_prices = $5 WHERE status = 'RUNNING'`,
-      [this.counts.messages, this.counts.posts, this.counts.comments, this.counts.likes, this.counts.stockPrices],
-    );
+  /**
+   * Progress in the run's row after every batch (one cold UPDATE per up to 1000 rows) and at
+   * the end of each dataset; a cancel request found there is thrown, and `batches` then waits
+   * for the deletes of every batch already committed in cold: the run stops with every row in
+   * exactly one store.
+   */
+  private async recordProgress(): Promise<void> {
+    await this.control.checkpoint();
     this.options.onProgress?.({ ...this.counts });
   }
 

@@ -1,6 +1,8 @@
 /**
  * What archival runs and restores share: a dedicated cold connection holding the archival lock
- * for the whole run, and the run's row in archival_runs from RUNNING to SUCCEEDED or FAILED.
+ * for the whole run, and the run's row in archival_runs from RUNNING to SUCCEEDED, FAILED or
+ * CANCELLED, with its progress (rows committed per dataset, rows per second) written at every
+ * batch boundary so that any gateway process can show it, and an admin's cancel read there.
  */
 import pg from 'pg';
 import type { StoreConfig } from '../config.js';
@@ -8,6 +10,7 @@ import { ArchivalInProgressError } from '../errors.js';
 import { pgConnectionConfig } from '../stores/pg-pool.js';
 import type { HotClient } from '../stores/hot/index.js';
 import { publishBounds, type ArchiveBounds } from './bounds.js';
+import { estimateRows } from './estimate.js';
 
 /** The advisory lock every archival run and restore contends for (any constant unique to them). */
 const ARCHIVAL_LOCK_KEY = 7_279_813_045;
@@ -23,14 +26,48 @@ export interface RunCounts {
 export interface ArchivalRunRecord extends RunCounts {
   readonly id: number;
   readonly kind: 'ARCHIVE' | 'RESTORE';
-  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  readonly status: RunStatus;
   readonly dryRun: boolean;
   readonly cutoff: Date;
   readonly restoreTo: Date | null;
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
   readonly error: string | null;
+  readonly rowsPerSecond: number | null;
+  readonly rowsToMove: number | null;
+  readonly cancelRequested: boolean;
 }
+
+export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** Handed to a run's work: where it reports a batch boundary. */
+export interface RunControl {
+  /**
+   * Call where every row the run has touched is in exactly one store (between batches, once a
+   * batch's delete committed): writes the counts and the rate to the run's row, then throws
+   * RunCancelledError if an admin asked the run to stop, which ends it CANCELLED.
+   */
+  checkpoint(): Promise<void>;
+  /** Writes the counts and the rate only: for points where stopping would leave rows in both stores. */
+  progress(): Promise<void>;
+}
+
+/** What the caller of a run may observe; the worker thread reports `started` to the gateway. */
+export interface RunHooks {
+  /** The run is recorded RUNNING (and holds the lock): its id is known. */
+  readonly started?: (run: ArchivalRunRecord) => void;
+  /** After each checkpoint's write, before its cancel check (tests stall a run here). */
+  readonly checkpointed?: (run: ArchivalRunRecord) => void | Promise<void>;
+}
+
+/** Thrown by RunControl.checkpoint when the run was asked to stop; never leaves withRecordedRun. */
+export class RunCancelledError extends Error {
+  constructor() {
+    super('cancelled by an admin');
+  }
+}
+
+const INTERRUPTED = 'interrupted: the process running it stopped';
 
 export interface RunDescription {
   readonly kind: 'ARCHIVE' | 'RESTORE';
@@ -43,13 +80,25 @@ export interface RunDescription {
 /**
  * Takes the lock (a second caller gets ARCHIVAL_IN_PROGRESS), marks runs left RUNNING by a
  * process that died as FAILED, records the run (which is what raises the cold bound readers
- * use: bounds.ts), runs `work` with the connection and the counts it fills, and ends the run
- * SUCCEEDED with those counts or FAILED with the error, which is rethrown.
+ * use: bounds.ts), runs `work` with the connection, the counts it fills and the control it
+ * reports batch boundaries to, and ends the run SUCCEEDED with those counts, CANCELLED when a
+ * checkpoint found a cancel request (answered, not thrown), or FAILED with the error, which is
+ * rethrown. A cancel requested after the last checkpoint leaves the run SUCCEEDED.
  */
 export async function withRecordedRun(
-  { cold, hot, bounds }: { readonly cold: StoreConfig; readonly hot: HotClient; readonly bounds: ArchiveBounds },
+  {
+    cold,
+    hot,
+    bounds,
+    hooks = {},
+  }: {
+    readonly cold: StoreConfig;
+    readonly hot: HotClient;
+    readonly bounds: ArchiveBounds;
+    readonly hooks?: RunHooks;
+  },
   run: RunDescription,
-  work: (client: pg.Client, counts: RunCounts) => Promise<void>,
+  work: (client: pg.Client, counts: RunCounts, control: RunControl) => Promise<void>,
 ): Promise<ArchivalRunRecord> {
   const client = new pg.Client(pgConnectionConfig(cold));
   let connectionError: Error | undefined;
@@ -61,27 +110,46 @@ export async function withRecordedRun(
     ]);
     if (!rows[0]?.locked) throw new ArchivalInProgressError();
     try {
-      await client.query(
-        `UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = 'interrupted: the process running it stopped' WHERE status = 'RUNNING'`,
-      );
-      const { rows: recorded } = await client.query<{ id: number }>(
-        `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ($1, 'RUNNING', $2, $3, $4, now()) RETURNING id`,
+      await failInterrupted(client);
+      const { rows: recorded } = await client.query(
+        `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ($1, 'RUNNING', $2, $3, $4, now()) RETURNING *`,
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
       );
-      const runId = recorded[0].id;
+      const runId: number = recorded[0].id;
+      // Reported at once: the caller answers with this id, whatever the run does next.
+      hooks.started?.(toRecord(recorded[0]));
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
+      const control: RunControl = {
+        async checkpoint() {
+          const progress = await recordProgress(client, runId, counts);
+          await hooks.checkpointed?.(progress);
+          if (progress.cancelRequested) throw new RunCancelledError();
+        },
+        async progress() {
+          await hooks.checkpointed?.(await recordProgress(client, runId, counts));
+        },
+      };
       try {
+        // The ETA's denominator, counted before the first row moves (a dry run counts instead).
+        if (!run.dryRun)
+          await client.query('UPDATE archival_runs SET rows_to_move = $2 WHERE id = $1', [
+            runId,
+            await estimateRows(hot, client, run),
+          ]);
         // Readers learn of the run (its cutoff raises coldBefore; a restore unsets hotFrom)
         // before it moves anything: if the hot store cannot take the bounds, nothing moves.
         if (!run.dryRun) await publishBounds(hot, client);
         bounds.invalidate();
-        await work(client, counts);
+        await work(client, counts, control);
         const finished = await finishRun(client, runId, 'SUCCEEDED', counts, null);
         // A successful archive raises hotFrom. Should this fail, readers keep the bounds
         // published at the start, which are only more conservative.
         if (!run.dryRun) await publishBounds(hot, client).catch(() => undefined);
         return finished;
       } catch (error) {
+        // A cancel stops at a batch boundary the work chose: what moved stays moved, the bounds
+        // stay as published at the start (a cancelled archive raises coldBefore, never hotFrom).
+        if (error instanceof RunCancelledError) return await finishRun(client, runId, 'CANCELLED', counts, null);
         const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
         await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);
         throw error;
@@ -96,24 +164,78 @@ export async function withRecordedRun(
   }
 }
 
-/** Ends the run with its outcome and counts. */
+/**
+ * At a gateway's start: ends as FAILED ("interrupted") every run left RUNNING by a process that
+ * died. Only when the archival lock is free, i.e. no process is running one (the lock is held
+ * from before a run is recorded until after it ends); otherwise the run that holds it does this
+ * when it starts, and the live run is left alone. Returns the ids it ended.
+ */
+export async function failInterruptedRuns(cold: StoreConfig): Promise<number[]> {
+  const client = new pg.Client(pgConnectionConfig(cold));
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      ARCHIVAL_LOCK_KEY,
+    ]);
+    if (!rows[0]?.locked) return [];
+    try {
+      return await failInterrupted(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [ARCHIVAL_LOCK_KEY]);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** With the lock held: any RUNNING run belongs to a process that stopped. */
+async function failInterrupted(client: pg.Client): Promise<number[]> {
+  const { rows } = await client.query<{ id: number }>(
+    `UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = $1 WHERE status = 'RUNNING' RETURNING id`,
+    [INTERRUPTED],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The rate of the rows in parameter `$n` since the run started, on the database's clock (which
+ * set started_at); null until a row has moved, since a rate of 0 would read as a stalled run.
+ */
+const rateSql = (n: number) => `CASE WHEN $${n}::bigint = 0 THEN NULL
+  ELSE $${n}::bigint / GREATEST(EXTRACT(EPOCH FROM clock_timestamp() - started_at)::float8, 0.001) END`;
+
+/** Writes the counts so far and the rate; answers the row (with cancelRequested). */
+async function recordProgress(client: pg.Client, runId: number, counts: RunCounts): Promise<ArchivalRunRecord> {
+  const { rows } = await client.query(
+    `UPDATE archival_runs SET messages = $2, posts = $3, comments = $4, likes = $5, stock_prices = $6,
+       rows_per_second = ${rateSql(7)} WHERE id = $1 RETURNING *`,
+    [runId, ...countValues(counts), total(counts)],
+  );
+  return toRecord(rows[0]);
+}
+
+/** Ends the run with its outcome, counts and overall rate. */
 async function finishRun(
   client: pg.Client,
   runId: number,
-  status: 'SUCCEEDED' | 'FAILED',
+  status: Exclude<RunStatus, 'RUNNING'>,
   counts: RunCounts,
   error: string | null,
 ): Promise<ArchivalRunRecord> {
   const { rows } = await client.query(
     `UPDATE archival_runs SET status = $2, finished_at = now(), error = $3,
-       messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8
+       messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8, rows_per_second = ${rateSql(9)}
      WHERE id = $1 RETURNING *`,
-    [runId, status, error, counts.messages, counts.posts, counts.comments, counts.likes, counts.stockPrices],
+    [runId, status, error, ...countValues(counts), total(counts)],
   );
   return toRecord(rows[0]);
 }
 
-function toRecord(row: Record<string, any>): ArchivalRunRecord {
+const countValues = (c: RunCounts) => [c.messages, c.posts, c.comments, c.likes, c.stockPrices];
+const total = (c: RunCounts) => c.messages + c.posts + c.comments + c.likes + c.stockPrices;
+
+export function toRecord(row: Record<string, any>): ArchivalRunRecord {
   return {
     id: row.id,
     kind: row.kind,
@@ -129,5 +251,8 @@ function toRecord(row: Record<string, any>): ArchivalRunRecord {
     comments: row.comments,
     likes: row.likes,
     stockPrices: row.stock_prices,
+    rowsPerSecond: row.rows_per_second,
+    rowsToMove: row.rows_to_move,
+    cancelRequested: row.cancel_requested,
   };
 }

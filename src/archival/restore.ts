@@ -20,7 +20,7 @@ import type { StoreConfig } from '../config.js';
 import { insertWithIds, type HotClient, type HotEngine } from '../stores/hot/index.js';
 import { ARCHIVAL_DELETE_DELAY_MS, type ArchiveBounds } from './bounds.js';
 import { MAX_BATCH_SIZE, type Dataset } from './job.js';
-import { withRecordedRun, type ArchivalRunRecord, type RunCounts } from './recorded-run.js';
+import { withRecordedRun, type ArchivalRunRecord, type RunCounts, type RunHooks } from './recorded-run.js';
 
 export type RestorePoint = 'afterHotCopy' | 'afterColdDelete';
 
@@ -38,6 +38,7 @@ export interface RestoreDeps {
   readonly hotEngine: HotEngine;
   readonly cold: StoreConfig;
   readonly bounds: ArchiveBounds;
+  readonly hooks?: RunHooks;
 }
 
 const DAY_MS = 86_400_000;
@@ -49,13 +50,16 @@ export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Pr
   return withRecordedRun(
     deps,
     { kind: 'RESTORE', dryRun: false, cutoff: start, restoreTo: end },
-    async (client, counts) => {
+    async (client, counts, control) => {
       const restore = new Restorer(deps.hot, deps.hotEngine, client, start, end, options);
+      // Copies and deletes are separate phases: a row copied and not yet deleted is in both
+      // stores, so the one point this restore can stop at (CANCELLED) is before it copies.
+      await control.checkpoint();
       await restore.copyAll();
       // Readers must have seen the restore, and anything read from hot before a copy must have
       // finished its cold read, before a cold row disappears.
       await sleep(Math.max(0, restore.startedAt + delay - Date.now(), restore.lastCopyAt + delay - Date.now()));
-      await restore.deleteAll(counts);
+      await restore.deleteAll(counts, () => control.progress());
     },
   );
 }
@@ -303,7 +307,7 @@ class Restorer {
   }
 
   /** Phase two: each id copied leaves cold, taking its activity with it. */
-  async deleteAll(counts: RunCounts): Promise<void> {
+  async deleteAll(counts: RunCounts, progress: () => Promise<void>): Promise<void> {
     const activity = (userColumn: string, type: string) => `
       , dec AS (SELECT ${userColumn} AS user_id, (created_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS n FROM gone GROUP BY 1, 2)
       , act AS (UPDATE user_activity u SET count = u.count - dec.n FROM dec WHERE u.user_id = dec.user_id AND u.activity_date = dec.day AND u.action_type = '${type}' RETURNING 1)
@@ -335,6 +339,7 @@ class Restorer {
       for (let i = 0; i < ids.length; i += MAX_BATCH_SIZE) {
         const { rows } = await this.cold.query<{ n: number }>(sql, [ids.slice(i, i + MAX_BATCH_SIZE)]);
         counts[dataset] += rows[0]?.n ?? 0;
+        await progress();
         await this.options.fault?.('afterColdDelete', dataset);
       }
     }

@@ -18,8 +18,17 @@ export enum ArchivalStatus {
   RUNNING = 'RUNNING',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
 }
-registerEnumType(ArchivalStatus, { name: 'ArchivalStatus' });
+registerEnumType(ArchivalStatus, {
+  name: 'ArchivalStatus',
+  valuesConfig: {
+    CANCELLED: {
+      description:
+        'Stopped at a batch boundary because an admin asked (cancelArchivalRun); every row is in exactly one store.',
+    },
+  },
+});
 
 export enum ArchivalKind {
   ARCHIVE = 'ARCHIVE',

@@ -7,11 +7,15 @@
  * - it gets an id (a sane incoming x-request-id, else a new UUID), returned in x-request-id and
  *   written on its one JSON log line (method, path, status, time, operation, error codes; never
  *   a header or a token);
+ * - nothing it carries escapes as an exception: the target is parsed by hand
+ *   (request-target.ts), the body checked before Apollo (json-body.ts), and whatever still
+ *   throws is logged with an errorId and answered 500;
  * - a refusal on /graphql is a GraphQL-shaped body `{ errors: [{ message, extensions: { code } }] }`
  *   with one of the gateway's codes: 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413
- *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 401 UNAUTHENTICATED, 429 RATE_LIMITED (with Retry-After;
- *   failed authentications, or too many requests in flight from one address), 400
- *   BAD_REQUEST, 503 SHUTTING_DOWN, 504 REQUEST_TIMEOUT;
+ *   PAYLOAD_TOO_LARGE or VARIABLES_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, 401 UNAUTHENTICATED,
+ *   429 RATE_LIMITED (with Retry-After; failed authentications, or too many requests in flight
+ *   from one address), 400 BAD_REQUEST, INVALID_ENCODING or MAX_JSON_DEPTH_EXCEEDED, 503
+ *   SHUTTING_DOWN, 504 REQUEST_TIMEOUT;
  * - credentials are checked before anything runs; failures count per client address
  *   (auth-throttle.ts, the address from client-address.ts);
  * - a GraphQL request runs with its address's share of the stores (admission.ts);
@@ -29,12 +33,16 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Admission, Ticket } from './admission.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import type { ClientAddressOf } from './client-address.js';
+import { checkContentType, checkSearchParameters, parseBody, type Refusal } from './json-body.js';
 import { answerMetrics } from './metrics-listener.js';
 import type { Readiness } from './readiness.js';
+import { parseTarget, type RequestTarget } from './request-target.js';
 import { CONTENT_SECURITY_POLICY, type WebAsset, type WebAssets } from './web-assets.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A 100 KB target is the client's business; the log keeps its start. */
+const MAX_LOGGED_PATH = 200;
 
 export interface HandlerOptions {
   readonly apollo: ApolloServer<GatewayContext>;
@@ -53,6 +61,7 @@ export interface HandlerOptions {
   readonly throttle: AuthThrottle;
   readonly maxBodyBytes: number;
   readonly maxVariablesBytes: number;
+  readonly maxJsonDepth: number;
   readonly requestTimeoutMs: number;
   /** The client address from the socket and X-Forwarded-For (client-address.ts). */
   readonly clientAddress: ClientAddressOf;
@@ -71,42 +80,79 @@ interface Exchange {
 export function createRequestHandler(options: HandlerOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
-    const incomingId = request.headers['x-request-id'];
-    const state = newRequestState(
-      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID(),
-    );
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    const route = routeOf(url.pathname);
-    response.setHeader('x-request-id', state.id);
-    response.once('finish', () => {
-      options.metrics.countHttpResponse(route, response.statusCode);
-      options.logger.info(
-        {
-          requestId: state.id,
-          method: request.method,
-          path: url.pathname,
-          status: response.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          address: clientAddress(request, options.clientAddress),
-          ...(state.operationName ? { operation: state.operationName } : {}),
-          ...(state.errorCodes.length > 0 ? { errors: state.errorCodes } : {}),
-        },
-        'request',
-      );
-    });
-    handle(options, { request, response, state, route }, url).catch((error: unknown) => {
+    let state: RequestState | undefined;
+    // The error boundary: nothing a client sends, and no bug below, leaves this function as an
+    // exception (it would reach the process as an uncaught one).
+    const fail = (error: unknown) => {
       const errorId = randomUUID();
-      options.logger.error({ requestId: state.id, errorId, err: error }, 'request failed');
-      if (!response.headersSent)
-        sendErrors(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { errorId });
-      else response.destroy();
-    });
+      try {
+        options.logger.error({ requestId: state?.id, errorId, err: error }, 'request failed');
+        if (!response.headersSent)
+          sendErrors(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { errorId });
+        else response.destroy();
+      } catch {
+        response.destroy();
+      }
+    };
+    try {
+      const incomingId = request.headers['x-request-id'];
+      state = newRequestState(
+        typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID(),
+      );
+      const target = parseTarget(request.method, request.url);
+      const exchange: Exchange = { request, response, state, route: routeOf(target?.pathname ?? '') };
+      response.setHeader('x-request-id', state.id);
+      const logged = state;
+      response.once('finish', () => {
+        try {
+          options.metrics.countHttpResponse(exchange.route, response.statusCode);
+          options.logger.info(
+            {
+              requestId: logged.id,
+              method: request.method,
+              path: (target?.pathname ?? request.url ?? '').slice(0, MAX_LOGGED_PATH),
+              status: response.statusCode,
+              ms: Math.round((performance.now() - started) * 10) / 10,
+              address: clientAddress(request, options.clientAddress),
+              ...(logged.operationName ? { operation: logged.operationName } : {}),
+              ...(logged.errorCodes.length > 0 ? { errors: logged.errorCodes } : {}),
+            },
+            'request',
+          );
+        } catch (error) {
+          options.logger.error({ requestId: logged.id, errorId: randomUUID(), err: error }, 'request log failed');
+        }
+      });
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
+      if (request.httpVersionMajor === 1 && request.httpVersionMinor >= 1 && request.headers.host === undefined) {
+        response.setHeader('connection', 'close');
+        return refuse(options, exchange, 400, ErrorCode.BAD_REQUEST, 'An HTTP/1.1 request needs a Host header.');
+      }
+      if (!target) {
+        response.setHeader('connection', 'close');
+        return refuse(
+          options,
+          exchange,
+          400,
+          ErrorCode.BAD_REQUEST,
+          'The request target is not a path, an http(s) URL, or * with OPTIONS.',
+        );
+      }
+      handle(options, exchange, target).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   };
 }
 
-async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Promise<void> {
+async function handle(options: HandlerOptions, exchange: Exchange, target: RequestTarget): Promise<void> {
   const { request, response } = exchange;
-  if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+  const { pathname } = target;
+  if (target.form === 'asterisk') {
+    response.writeHead(204, { allow: 'GET, POST, OPTIONS' });
+    return void response.end();
+  }
+  if (pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
   if (!options.accepting()) {
     response.setHeader('connection', 'close');
     return refuse(
@@ -117,24 +163,24 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
       'The gateway is shutting down; retry on another instance.',
     );
   }
-  if (url.pathname === '/readyz') {
+  if (pathname === '/readyz') {
     const readiness = await options.readiness();
     return sendJson(response, readiness.ready ? 200 : 503, readiness);
   }
-  if (url.pathname === '/metrics' && options.servesMetrics) return sendMetrics(options, exchange);
-  const asset = request.method === 'GET' || request.method === 'HEAD' ? options.web?.find(url.pathname) : undefined;
+  if (pathname === '/metrics' && options.servesMetrics) return sendMetrics(options, exchange);
+  const asset = request.method === 'GET' || request.method === 'HEAD' ? options.web?.find(pathname) : undefined;
   if (asset) return sendAsset(request, response, asset);
-  if (url.pathname === '/') {
+  if (pathname === '/') {
     response.writeHead(302, { location: GRAPHQL_PATH });
     return void response.end();
   }
-  if (url.pathname !== GRAPHQL_PATH)
+  if (pathname !== GRAPHQL_PATH)
     return refuse(
       options,
       exchange,
       404,
       ErrorCode.NOT_FOUND,
-      `Nothing is served at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.`,
+      `Nothing is served at ${pathname.slice(0, MAX_LOGGED_PATH)}; GraphQL is at ${GRAPHQL_PATH}.`,
     );
   if (request.method !== 'GET' && request.method !== 'POST') {
     response.setHeader('allow', 'GET, POST');
@@ -143,12 +189,14 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
       exchange,
       405,
       ErrorCode.METHOD_NOT_ALLOWED,
-      `${request.method} is not supported; send GraphQL as POST (or queries as GET).`,
+      `${String(request.method).slice(0, 20)} is not supported; send GraphQL as POST (or queries as GET).`,
     );
   }
 
-  const body = await readBody(request, options.maxBodyBytes);
-  if (body === undefined)
+  const bytes = await readBody(request, options.maxBodyBytes);
+  // The client went away mid-body: there is no one to answer.
+  if (bytes === 'aborted') return void response.destroy();
+  if (bytes === 'too-large')
     return refuse(
       options,
       exchange,
@@ -160,32 +208,21 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
   const viewer = await authenticate(options, exchange);
   if (!viewer) return;
 
+  let parsedBody: unknown;
+  if (request.method === 'POST') {
+    const typeRefusal = checkContentType(request.headers);
+    if (typeRefusal) return refuseWith(options, exchange, typeRefusal);
+    const verdict = parseBody(bytes, options);
+    if ('refusal' in verdict) return refuseWith(options, exchange, verdict.refusal);
+    parsedBody = verdict.body;
+  } else {
+    const searchRefusal = checkSearchParameters(target.search, options);
+    if (searchRefusal) return refuseWith(options, exchange, searchRefusal);
+  }
+
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  let parsedBody: unknown = body;
-  if (
-    request.method === 'POST' &&
-    /^application\/(graphql-response\+)?json/i.test(headers.get('content-type') ?? '') &&
-    body !== ''
-  ) {
-    try {
-      parsedBody = JSON.parse(body);
-    } catch {
-      return refuse(options, exchange, 400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
-    }
-    const variables = (parsedBody as { variables?: unknown } | null)?.variables;
-    const variablesBytes = variables == null ? 0 : Buffer.byteLength(JSON.stringify(variables), 'utf8');
-    if (variablesBytes > options.maxVariablesBytes) {
-      return refuse(
-        options,
-        exchange,
-        413,
-        ErrorCode.VARIABLES_TOO_LARGE,
-        `The variables take ${variablesBytes} bytes; at most ${options.maxVariablesBytes} are allowed (MAX_VARIABLES_BYTES).`,
-      );
-    }
   }
 
   const ticket = options.admission.enter(clientAddress(request, options.clientAddress));
@@ -200,7 +237,7 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
     );
   }
   try {
-    await execute(options, exchange, url, headers, parsedBody, viewer, ticket);
+    await execute(options, exchange, target.search, headers, parsedBody, viewer, ticket);
   } finally {
     ticket.leave();
   }
@@ -209,7 +246,7 @@ async function handle(options: HandlerOptions, exchange: Exchange, url: URL): Pr
 async function execute(
   options: HandlerOptions,
   exchange: Exchange,
-  url: URL,
+  search: string,
   headers: HeaderMap,
   parsedBody: unknown,
   viewer: Viewer,
@@ -219,7 +256,7 @@ async function execute(
   let timer: NodeJS.Timeout | undefined;
   const execution = ticket.run(() =>
     options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body: parsedBody },
       context: async () => options.context(viewer, state),
     }),
   );
@@ -286,6 +323,10 @@ function refuse(options: HandlerOptions, exchange: Exchange, status: number, cod
   sendErrors(exchange.response, status, code, message);
 }
 
+function refuseWith(options: HandlerOptions, exchange: Exchange, refusal: Refusal): void {
+  refuse(options, exchange, refusal.status, refusal.code, refusal.message);
+}
+
 function sendErrors(
   response: ServerResponse,
   status: number,
@@ -296,13 +337,16 @@ function sendErrors(
   sendJson(response, status, { errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
-/** The body as text, or undefined when it exceeds `maxBytes` (the rest is drained unread). */
-function readBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
+/**
+ * The body's bytes; 'too-large' past `maxBytes` (the rest is drained unread); 'aborted' when
+ * the client went away (or node's receive timeout closed it) before the end.
+ */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
       request.resume();
-      return resolve(undefined);
+      return resolve('too-large');
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -311,12 +355,13 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string | 
       if (size > maxBytes) {
         request.removeAllListeners('data');
         request.resume();
-        return resolve(undefined);
+        return resolve('too-large');
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', () => resolve('aborted'));
+    request.on('close', () => resolve('aborted'));
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * The gateway's runtime, composed once per process above the stores: the serving clients of
  * both stores (or of the hot store alone, in single-store mode) behind their guards, the
- * archive bounds readers skip stores by, the archival and restore runner on its own thread,
- * the readiness probes, and the metrics wired to all of them.
+ * archive bounds readers skip stores by, the archival and restore runner on its own thread (in
+ * the background: a call answers the finished run or, after archivalAnswerWaitMs, the run still
+ * RUNNING with its progress so far), the readiness probes, and the metrics wired to all of them.
  *
  * The entry point opens it; the GraphQL layer sees it through the `Stores` interface of its
  * context (graphql/context.ts), which it satisfies structurally.
@@ -11,11 +12,11 @@ import { createArchiveBounds, fixedBounds, type ArchiveBounds } from '../archiva
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { RestoreOptions } from '../archival/restore.js';
 import { archivalSnapshot } from '../archival/status.js';
-import { runInArchivalWorker } from '../archival/worker.js';
+import { startInArchivalWorker, type BackgroundRun, type WorkerTask } from '../archival/worker.js';
 import type { StoreConfig, StoreName } from '../config.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { BreakerState } from '../stores/circuit-breaker.js';
-import { coldAdapter, type ColdClient } from '../stores/cold/index.js';
+import { coldAdapter, type ColdClient, type ColdModels } from '../stores/cold/index.js';
 import { StoreUnavailableError } from '../stores/errors.js';
 import type { StatementOutcome } from '../stores/guarded-adapter.js';
 import { guardStore, storeProbe, type GuardedStore, type StoreProbe } from '../stores/guarded-stores.js';
@@ -30,10 +31,16 @@ export interface Runtime {
   readonly hotSql: SqlReader;
   readonly coldSql: SqlReader | null;
   readonly bounds: ArchiveBounds;
-  /** One archival run, on its own thread (archival/worker.ts); absent in single-store mode. */
+  /**
+   * Starts one archival run on its own thread (archival/worker.ts) and answers it finished, or
+   * RUNNING once archivalAnswerWaitMs passed; rejects only when the run did not start
+   * (ARCHIVAL_IN_PROGRESS, a store down) or failed within the wait. Absent in single-store mode.
+   */
   readonly archive?: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<ArchivalRunRecord>;
-  /** One restore of a range back to the hot store, on its own thread; absent like `archive`. */
+  /** One restore of a range back to the hot store, answered like `archive`; absent like it. */
   readonly restore?: (options: Pick<RestoreOptions, 'from' | 'to'>) => Promise<ArchivalRunRecord>;
+  /** Starts one archival run and hands back its promises (the schedule waits for its end). */
+  readonly startArchive?: (options: Pick<ArchivalOptions, 'olderThanDays' | 'dryRun'>) => Promise<BackgroundRun>;
   readonly probes: Partial<Record<StoreName, StoreProbe>>;
   disconnect(): Promise<void>;
 }
@@ -45,6 +52,10 @@ export interface RuntimeOptions {
   readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
   /** The archival cutoff age the metrics measure the hot store's lag against (ARCHIVAL_OLDER_THAN_DAYS). */
   readonly archivalOlderThanDays: number;
+  /** How long archive/restore wait for the run's end before they answer it RUNNING. */
+  readonly archivalAnswerWaitMs: number;
+  /** Tests only: holds runs at a checkpoint (archival/checkpoint-gate.ts). */
+  readonly archivalGate?: SharedArrayBuffer;
 }
 
 export function openRuntime(
@@ -91,24 +102,43 @@ export function openRuntime(
 
   const bounds = createArchiveBounds({ hot, cold });
   const stores = { hot: config.hot, cold: config.cold };
-  const inWorker = async (task: Parameters<typeof runInArchivalWorker>[1]) => {
+  const start = async (task: WorkerTask): Promise<BackgroundRun> => {
     // Archival and restore start only when both stores answer: a run that cannot finish
     // would hold the lock and leave its run FAILED for nothing.
     await requireAnswering([hotGuard, coldGuard]);
-    try {
-      const run = await runInArchivalWorker(stores, task);
-      metrics.countArchivalRun(run.kind, run.status, {
-        messages: run.messages,
-        posts: run.posts,
-        comments: run.comments,
-        likes: run.likes,
-        stockPrices: run.stockPrices,
-      });
-      return run;
-    } finally {
+    const run = startInArchivalWorker(stores, task, { gate: options.archivalGate });
+    run.finished
+      .then(
+        (ended) =>
+          metrics.countArchivalRun(ended.kind, ended.status, {
+            messages: ended.messages,
+            posts: ended.posts,
+            comments: ended.comments,
+            likes: ended.likes,
+            stockPrices: ended.stockPrices,
+          }),
+        () => undefined,
+      )
       // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.
-      bounds.invalidate();
+      .finally(() => bounds.invalidate());
+    return run;
+  };
+  const answer = async (task: WorkerTask): Promise<ArchivalRunRecord> => {
+    const run = await start(task);
+    const recorded = await run.started;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'waited'>(
+      (resolve) => (timer = setTimeout(resolve, options.archivalAnswerWaitMs, 'waited')),
+    );
+    try {
+      const outcome = await Promise.race([run.finished, waited]);
+      if (outcome !== 'waited') return outcome;
+    } finally {
+      clearTimeout(timer);
     }
+    // Still running: the run as its row says now, with the rows committed so far.
+    const row = await cold.archivalRun.findUnique({ where: { id: recorded.id } });
+    return row ? fromRow(row) : recorded;
   };
   return {
     hot,
@@ -116,8 +146,9 @@ export function openRuntime(
     hotSql,
     coldSql,
     bounds,
-    archive: (archivalOptions) => inWorker({ kind: 'archive', options: archivalOptions }),
-    restore: (restoreOptions) => inWorker({ kind: 'restore', options: restoreOptions }),
+    archive: (archivalOptions) => answer({ kind: 'archive', options: archivalOptions }),
+    restore: (restoreOptions) => answer({ kind: 'restore', options: restoreOptions }),
+    startArchive: (archivalOptions) => start({ kind: 'archive', options: archivalOptions }),
     probes,
     disconnect,
   };
@@ -128,4 +159,9 @@ async function requireAnswering(guards: readonly GuardedStore[]): Promise<void> 
     if (guard.breaker.state !== 'closed') throw new StoreUnavailableError(guard.name, 'circuit open');
     await guard.probe();
   }
+}
+
+/** A run's row as the cold client reads it, as the record the worker reports. */
+function fromRow(row: ColdModels.ArchivalRunModel): ArchivalRunRecord {
+  return { ...row, kind: row.kind as ArchivalRunRecord['kind'], status: row.status as ArchivalRunRecord['status'] };
 }

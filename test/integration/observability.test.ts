@@ -120,11 +120,27 @@ describe.runIf(hotIsPostgres())('observability', () => {
       sample(before.text, 'gateway_archival_oldest_hot_row_past_cutoff_seconds{dataset="messages"}'),
     ).toBeGreaterThan(0);
     // ...until archival moves them.
-    const run = await gateway.post('mutation { runArchival(input: { olderThanDays: 0 }) { status messages } }', {
+    const run = await gateway.post('mutation { runArchival(input: { olderThanDays: 0 }) { id status } }', {
       token: HTTP_SECRETS.adminToken,
     });
-    expect(run.body.data.runArchival).toEqual({ status: 'SUCCEEDED', messages: 30 });
-    const after = await metricsText(gateway);
+    // The run answers finished, or RUNNING after ARCHIVAL_ANSWER_WAIT_MS and goes on: follow it.
+    const { id } = run.body.data.runArchival;
+    let ended: { status: string; messages: number };
+    for (;;) {
+      const polled = await gateway.post(`{ node(id: "${id}") { ... on ArchivalRun { status messages } } }`, {
+        token: HTTP_SECRETS.adminToken,
+      });
+      ended = polled.body.data.node;
+      if (ended.status !== 'RUNNING') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(ended).toEqual({ status: 'SUCCEEDED', messages: 30 });
+    // This process counts the run when its worker reports the end, just after the row says so.
+    let after = await metricsText(gateway);
+    while (!sample(after.text, 'gateway_archival_runs_total{kind="ARCHIVE",status="SUCCEEDED"}')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await metricsText(gateway);
+    }
     expect(sample(after.text, 'gateway_archival_runs_total{kind="ARCHIVE",status="SUCCEEDED"}')).toBe(1);
     expect(sample(after.text, 'gateway_archival_rows_moved_total{kind="ARCHIVE",dataset="messages"}')).toBe(30);
     expect(sample(after.text, 'gateway_archival_last_success_timestamp_seconds') * 1000).toBeGreaterThan(

@@ -13,7 +13,10 @@ import { DEVELOPMENT_ADMIN_TOKEN, PROJECT_ROOT, type StoreConfig } from '../../s
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import { HTTP_SECRETS } from '../support/http-gateway.js';
+import { healthy, sendRaw } from '../support/raw-http.js';
 import { freshSmallStores } from '../support/small-dataset.js';
+import { slowCorpus, transportCorpus } from '../support/transport-corpus.js';
 
 const MAIN = path.join(PROJECT_ROOT, 'dist', 'main.js');
 /** Only what a shell would pass; never the test run's own store URLs. */
@@ -201,6 +204,52 @@ describe.runIf(hotIsPostgres())('the compiled gateway in production, under load'
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
   });
+
+  it('stays up through every hostile request that killed it, and the rest of the transport corpus', async () => {
+    const gateway = await startGateway({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: HTTP_SECRETS.adminToken,
+      JWT_SECRET: HTTP_SECRETS.jwtSecret,
+      METRICS_TOKEN: 'production-metrics-token-0123456789',
+      TRUST_PROXY: '1',
+      HTTP_HEADERS_TIMEOUT_MS: '300',
+      HTTP_RECEIVE_TIMEOUT_MS: '600',
+      HOT_DATABASE_URL: url(fresh.hot),
+      COLD_DATABASE_URL: url(fresh.cold),
+    });
+    const port = Number(new URL(gateway.url).port);
+    const corpus = [...transportCorpus(), ...slowCorpus()];
+    // The cases that stopped the process before come first, each twice.
+    const ordered = [...corpus.filter((c) => c.killer), ...corpus.filter((c) => c.killer), ...corpus];
+    expect(ordered.filter((c) => c.killer).length).toBeGreaterThan(10);
+    const outcomes: string[] = [];
+    for (const c of ordered) {
+      const exchange = await sendRaw(port, c.bytes, {
+        pieces: c.pieces,
+        pieceDelayMs: c.pieceDelayMs,
+        halfCloseAfterMs: c.keepOpen ? undefined : 3000,
+      });
+      const first = exchange.responses[0];
+      const outcome = first ? first.status : exchange.ended;
+      if (outcome === 'timeout' || !c.statuses.includes(outcome)) outcomes.push(`${c.name}: ${outcome}`);
+      if (!(await healthy(port))) outcomes.push(`healthz failed after ${c.name}`);
+    }
+    expect(outcomes).toEqual([]);
+    const answer = await graphqlPost(gateway.url, '{ stocks(first: 2) { edges { node { symbol } } } }');
+    expect(answer.data.stocks.edges).toEqual([{ node: { symbol: '2330' } }]);
+    const lines = gateway
+      .output()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Malformed HTTP is logged with a request id; nothing escaped as an error.
+    expect(lines.filter((line) => line.msg === 'malformed request').every((line) => line.requestId)).toBe(true);
+    expect(lines.filter((line) => line.msg === 'malformed request').length).toBeGreaterThan(10);
+    expect(lines.filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+  }, 120_000);
 });
 
 describe('start-up failures end with one line and a non-zero exit', () => {

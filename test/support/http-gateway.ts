@@ -59,6 +59,8 @@ export interface HttpGatewayOptions {
    * the default.
    */
   readonly concurrency?: Partial<ConcurrencyLimits>;
+  /** Holds archival runs at a checkpoint until the test opens it (archival/checkpoint-gate.ts). */
+  readonly archivalGate?: SharedArrayBuffer;
   /** Write the log lines and drop them, rather than keep them for the test to read (long runs). */
   readonly discardLogs?: boolean;
   /** The sign-in tokens the web app offers (the gateway passes them on outside production only). */
@@ -77,6 +79,8 @@ export async function startHttpGateway(
     metrics,
     breaker: { failureThreshold: resilience.breakerFailureThreshold, resetMs: resilience.breakerResetMs },
     archivalOlderThanDays: 0,
+    archivalAnswerWaitMs: resilience.archivalAnswerWaitMs,
+    archivalGate: options.archivalGate,
   });
   const gateway = await createGateway({
     stores,

@@ -28,13 +28,6 @@ describe('schema.graphql', () => {
    * those issues is resolved.
    */
   const notYetServed: Record<string, number> = {
-    'ArchivalRun.likes was removed.': 11,
-    'ArchivalRun.rowsPerSecond was removed.': 11,
-    'ArchivalRun.cancelRequested was removed.': 11,
-    'CANCELLED was removed from enum type ArchivalStatus.': 11,
-    'Mutation.cancelArchivalRun was removed.': 11,
-    // Float is referenced only by ArchivalRun.rowsPerSecond.
-    'Standard scalar Float was removed because it is not referenced anymore.': 11,
     'Subscription was removed.': 15,
   };
 
@@ -45,7 +38,7 @@ describe('schema.graphql', () => {
 
   it('adds to the contract only what is listed here, and changes nothing it defines', () => {
     // Going from the served schema back to the contract removes exactly these additions.
-    const additions = ['ArchiveStatus.archivalEnabled was removed.'];
+    const additions = ['ArchiveStatus.archivalEnabled was removed.', 'ArchivalRun.rowsToMove was removed.'];
     expect(
       findBreakingChanges(buildSchema(committed), contract)
         .map((change) => change.description)

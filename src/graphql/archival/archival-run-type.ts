@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { ArchivalKind, ArchivalStatus } from '../enums.js';
 import { NodeType } from '../node/node-type.js';
 import { connectionTypes } from '../pagination/connection.js';
@@ -28,7 +28,10 @@ export class ArchivalRunType extends NodeType {
   @Field(() => DateTimeScalar, { nullable: true })
   finishedAt!: Date | null;
 
-  @Field(() => Int, { description: 'Rows moved (or, on a dry run, that would move), per dataset.' })
+  @Field(() => Int, {
+    description:
+      'Rows moved (or, on a dry run, that would move), per dataset. While RUNNING, the rows committed so far.',
+  })
   messages!: number;
 
   @Field(() => Int)
@@ -38,7 +41,26 @@ export class ArchivalRunType extends NodeType {
   comments!: number;
 
   @Field(() => Int)
+  likes!: number;
+
+  @Field(() => Int)
   stockPrices!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Rows moved per second so far (all datasets); null before the first batch commits.',
+  })
+  rowsPerSecond!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'What the run expected to move when it started, all datasets: an estimate for progress and ETA, not a promise. Null on a dry run.',
+  })
+  rowsToMove!: number | null;
+
+  @Field(() => Boolean, { description: 'True once an admin asked the run to stop.' })
+  cancelRequested!: boolean;
 
   @Field(() => String, { nullable: true })
   error!: string | null;

@@ -1,10 +1,11 @@
-import { Arg, Ctx, Field, InputType, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { utcDay } from '../../archival/bounds.js';
 import { requireAdmin } from '../../auth/guards.js';
-import { ArchivalDisabledError, UserInputError } from '../../errors.js';
+import { ArchivalDisabledError, ArchivalRunFinishedError, NotFoundError, UserInputError } from '../../errors.js';
 import { toArchivalRun } from '../archival/archival-run-map.js';
 import { ArchivalRunType } from '../archival/archival-run-type.js';
 import type { GatewayContext } from '../context.js';
+import { fromGlobalId } from '../node/global-id.js';
 import { DateScalar } from '../scalars.js';
 
 export const MAX_OLDER_THAN_DAYS = 3650;
@@ -26,8 +27,10 @@ export class RunArchivalInput {
 @Resolver()
 export class ArchivalMutations {
   @Mutation(() => ArchivalRunType, {
-    description:
-      'Admin: one archival run. A second run while one is in progress fails with extensions.code ARCHIVAL_IN_PROGRESS.',
+    description: `Admin: one archival run. A second run while one is in progress fails with extensions.code
+ARCHIVAL_IN_PROGRESS. Answers with the finished run, or, when the run takes longer than a short
+wait, with the run still RUNNING: the run goes on whether or not the caller stays connected, and
+node(id) / archivalRuns show its progress.`,
   })
   async runArchival(
     @Arg('input', () => RunArchivalInput, { nullable: true }) input: RunArchivalInput | null | undefined,
@@ -48,7 +51,7 @@ export class ArchivalMutations {
 
   @Mutation(() => ArchivalRunType, {
     description:
-      'Admin: moves the rows of [from, to] (inclusive UTC days) back from the cold store to the hot store, the rollback plan. Pause archival first, or its next run moves them again.',
+      'Admin: moves the rows of [from, to] (inclusive UTC days) back from the cold store to the hot store, the rollback plan; same guarantees and answer as runArchival. Pause archival first, or its next run moves them again.',
   })
   async restoreArchive(
     @Arg('from', () => DateScalar) from: Date,
@@ -61,5 +64,28 @@ export class ArchivalMutations {
     if (fromDay > toDay) throw new UserInputError('"from" must not be after "to".', 'from');
     if (!restore) throw new Error('this gateway was built without the archival job');
     return toArchivalRun(await restore({ from: fromDay, to: toDay }));
+  }
+
+  @Mutation(() => ArchivalRunType, {
+    description:
+      'Admin: asks a running archival or restore to stop at its next batch boundary; it ends CANCELLED. An unknown id fails with NOT_FOUND, a run that already ended with ARCHIVAL_RUN_FINISHED.',
+  })
+  async cancelArchivalRun(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { viewer, cold }: GatewayContext,
+  ): Promise<ArchivalRunType> {
+    requireAdmin(viewer, 'cancelArchivalRun');
+    if (cold === null) throw new ArchivalDisabledError();
+    const { databaseId } = fromGlobalId(id, 'id', 'ArchivalRun');
+    // The run reads the flag at its next checkpoint, in whichever process runs it.
+    const { count } = await cold.archivalRun.updateMany({
+      where: { id: databaseId, status: 'RUNNING' },
+      data: { cancelRequested: true },
+    });
+    const run = await cold.archivalRun.findUnique({ where: { id: databaseId } });
+    if (!run) throw new NotFoundError(`No archival run has the id "${id}".`, 'id');
+    if (count === 0) throw new ArchivalRunFinishedError(run.id, run.status);
+    // It may have ended since: the answer is the run as it is now.
+    return toArchivalRun(run);
   }
 }
