@@ -24,6 +24,8 @@ async function signedIn(label: RegExp): Promise<WatchedPage> {
   const watched = await watchedPage(browser, gateway.origin);
   await watched.page.goto(`${gateway.origin}/`);
   await watched.page.getByTestId('sign-in-as').filter({ hasText: label }).click();
+  // The chat tab opens first: its list loaded, so that leaving the tab aborts no request.
+  await watched.page.getByTestId('conversation').first().waitFor();
   return watched;
 }
 

@@ -36,6 +36,7 @@ export function ArchiveStatusPanel() {
             <th>Messages</th>
             <th>Posts</th>
             <th>Comments</th>
+            <th>Likes</th>
             <th>Prices</th>
           </tr>
         </thead>
@@ -52,6 +53,7 @@ export function ArchiveStatusPanel() {
               <td>{run.messages}</td>
               <td>{run.posts}</td>
               <td>{run.comments}</td>
+              <td>{run.likes}</td>
               <td>{run.stockPrices}</td>
             </tr>
           ))}

@@ -317,6 +317,7 @@ export interface ArchivalRun {
   messages: number;
   posts: number;
   comments: number;
+  likes: number;
   stockPrices: number;
 }
 
@@ -346,6 +347,7 @@ export const ARCHIVE_STATUS: TypedDocumentNode<
           messages
           posts
           comments
+          likes
           stockPrices
         }
       }
