@@ -151,6 +151,33 @@ export interface ConcurrencyLimits {
   readonly addressRequests: number;
 }
 
+/**
+ * Live delivery (GraphQL over WebSocket, README "Live chat"): what one socket, one address and
+ * one subscription may hold, and how often each process's feed reads the hot store.
+ */
+export interface LiveLimits {
+  /** Subscriptions open on one socket; one more is refused with RATE_LIMITED. */
+  readonly subscriptionsPerConnection: number;
+  /** Subscriptions open from one client address, over all its sockets. */
+  readonly subscriptionsPerAddress: number;
+  /** Sockets open from one client address; one more is refused at the upgrade (429). */
+  readonly socketsPerAddress: number;
+  /** A larger incoming WebSocket message closes the socket (1009). */
+  readonly maxMessageBytes: number;
+  /** Incoming messages per second per socket (a burst of twice as many); more close it (1008). */
+  readonly messagesPerSecond: number;
+  /** A ping every interval; no pong by the next one closes the socket. */
+  readonly pingIntervalMs: number;
+  /** A socket with no subscription for this long is closed (4000). */
+  readonly idleTimeoutMs: number;
+  /** connection_init must arrive within this (4408). */
+  readonly initTimeoutMs: number;
+  /** Events waiting for one subscriber; one more ends its subscription with SLOW_CONSUMER. */
+  readonly queueLimit: number;
+  /** How often the feed reads new messages of the watched conversations (one statement). */
+  readonly pollIntervalMs: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -191,6 +218,7 @@ export interface Config {
   /** Which peers may name the client in X-Forwarded-For (behind a reverse proxy that sets it). */
   readonly trustProxy: TrustProxy;
   readonly concurrency: ConcurrencyLimits;
+  readonly live: LiveLimits;
 }
 
 export class ConfigError extends Error {
@@ -256,6 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsListen,
     trustProxy: readTrustProxy(read),
     concurrency: readConcurrency(read),
+    live: readLive(read),
   };
 }
 
@@ -335,10 +364,26 @@ function readConcurrency(read: Reader): ConcurrencyLimits {
   };
 }
 
+function readLive(read: Reader): LiveLimits {
+  return {
+    subscriptionsPerConnection: read.int('LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
+    subscriptionsPerAddress: read.int('LIVE_MAX_SUBSCRIPTIONS_PER_ADDRESS', 200, 1, 1_000_000),
+    socketsPerAddress: read.int('LIVE_MAX_SOCKETS_PER_ADDRESS', 50, 1, 1_000_000),
+    maxMessageBytes: read.int('LIVE_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    messagesPerSecond: read.int('LIVE_MAX_MESSAGES_PER_SECOND', 20, 1, 100_000),
+    pingIntervalMs: read.int('LIVE_PING_INTERVAL_MS', 15_000, 100, 600_000),
+    idleTimeoutMs: read.int('LIVE_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    initTimeoutMs: read.int('LIVE_INIT_TIMEOUT_MS', 3_000, 100, 600_000),
+    queueLimit: read.int('LIVE_QUEUE_LIMIT', 256, 1, 100_000),
+    pollIntervalMs: read.int('LIVE_POLL_INTERVAL_MS', 100, 10, 60_000),
+  };
+}
+
 /** The limits and resilience settings with no variable set (tests and tools). */
 export const DEFAULT_LIMITS: OperationLimits = readLimits(reader({}));
 export const DEFAULT_RESILIENCE: ResilienceConfig = readResilience(reader({}));
 export const DEFAULT_CONCURRENCY: ConcurrencyLimits = readConcurrency(reader({}));
+export const DEFAULT_LIVE: LiveLimits = readLive(reader({}));
 
 function readLimits(read: Reader): OperationLimits {
   return {

@@ -34,6 +34,8 @@ export enum ErrorCode {
   MAX_COST_EXCEEDED = 'MAX_COST_EXCEEDED',
   INTROSPECTION_DISABLED = 'INTROSPECTION_DISABLED',
   RATE_LIMITED = 'RATE_LIMITED',
+  // Live delivery (graphql-ws): the subscriber read too slowly and its bounded queue overflowed.
+  SLOW_CONSUMER = 'SLOW_CONSUMER',
   // The gateway and its stores.
   REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   SHUTTING_DOWN = 'SHUTTING_DOWN',

@@ -15,8 +15,10 @@ import { createAuthenticator, type AuthSecrets } from './auth/viewer.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_LIMITS,
+  DEFAULT_LIVE,
   DEFAULT_RESILIENCE,
   type ConcurrencyLimits,
+  type LiveLimits,
   type NodeEnv,
   type OperationLimits,
   type ResilienceConfig,
@@ -30,6 +32,7 @@ import { buildGatewaySchema } from './graphql/schema.js';
 import { createAdmission } from './http/admission.js';
 import { createAuthThrottle } from './http/auth-throttle.js';
 import { clientAddressResolver } from './http/client-address.js';
+import { createLiveServer, type LiveServer } from './http/live-server.js';
 import { createMetricsServer } from './http/metrics-listener.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
 import { checkReadiness } from './http/readiness.js';
@@ -38,6 +41,7 @@ import { loadWebAssets, type DevelopmentToken } from './http/web-assets.js';
 import { observabilityPlugin } from './graphql/observability-plugin.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
+import { createMessageFeed } from './runtime/message-feed.js';
 import type { StoreProbe } from './stores/guarded-stores.js';
 
 export interface GatewayOptions {
@@ -67,8 +71,13 @@ export interface GatewayOptions {
   readonly trustProxy?: TrustProxy;
   readonly concurrency?: ConcurrencyLimits;
   readonly readinessTimeoutMs?: number;
+<<<<<<< HEAD
   /** Sign-in choices the web app offers (development only: never pass them in production). */
   readonly developmentTokens?: readonly DevelopmentToken[];
+=======
+  /** GraphQL over WebSocket (live-server.ts) and the message feed's interval. */
+  readonly live?: LiveLimits;
+>>>>>>> main
 }
 
 export interface Gateway {
@@ -77,11 +86,14 @@ export interface Gateway {
   /** The separate /metrics listener (GatewayOptions.metricsListen), once listening. */
   readonly metricsServer: http.Server | undefined;
   readonly metrics: GatewayMetrics;
+  /** Subscriptions over WebSocket on the same port and path. */
+  readonly live: LiveServer;
   /** Starts Apollo and listens; resolves to the GraphQL URL. */
   listen(port: number, host: string): Promise<string>;
   /**
    * Answers new requests 503 SHUTTING_DOWN (and /readyz 503) while the requests in flight
-   * finish, for up to `graceMs`; then stops listening and closes every connection.
+   * finish, for up to `graceMs`; then closes every WebSocket with 1001 once its subscriptions
+   * have delivered what they hold, stops listening and closes every connection.
    */
   stop(graceMs: number): Promise<void>;
 }
@@ -133,6 +145,32 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Requests accepted before shutdown began, so that shutdown waits for exactly them.
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const throttle = createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs });
+  const clientAddress = clientAddressResolver(options.trustProxy ?? { kind: 'none' });
+  const liveLimits = options.live ?? DEFAULT_LIVE;
+  const live = createLiveServer({
+    httpServer,
+    schema,
+    stores: options.stores,
+    feed: createMessageFeed({
+      sql: options.stores.hotSql,
+      coldSql: options.stores.coldSql,
+      bounds: options.stores.bounds,
+      intervalMs: liveLimits.pollIntervalMs,
+      metrics,
+      onError: (error) => logger.warn({ err: error }, 'live message feed: read failed; retrying'),
+    }),
+    secrets: options.secrets,
+    limits: liveLimits,
+    operationLimits: limits,
+    introspection: sandbox,
+    metrics,
+    logger,
+    throttle,
+    clientAddress,
+    accepting: () => accepting,
+    formatError,
+  });
   const handler = createRequestHandler({
     apollo,
     authenticate: createAuthenticator(options.secrets),
@@ -143,12 +181,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metricsToken: options.metricsToken,
     servesMetrics: options.metricsListen === undefined,
     logger,
-    throttle: createAuthThrottle({ limit: resilience.authFailureLimit, windowMs: resilience.authFailureWindowMs }),
+    throttle,
     maxBodyBytes: limits.maxBodyBytes,
     maxVariablesBytes: limits.maxVariablesBytes,
     maxJsonDepth: limits.maxJsonDepth,
     requestTimeoutMs: resilience.requestTimeoutMs,
-    clientAddress: clientAddressResolver(options.trustProxy ?? { kind: 'none' }),
+    clientAddress,
     admission: createAdmission(options.concurrency ?? DEFAULT_CONCURRENCY),
     // The IDE follows the Sandbox: off in production unless ENABLE_SANDBOX.
     web: loadWebAssets({
@@ -173,6 +211,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     httpServer,
     metricsServer,
     metrics,
+    live,
     async listen(port, host) {
       await apollo.start();
       await listenOn(httpServer, port, host);
@@ -194,6 +233,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           resolve();
         };
       });
+      // ...subscriptions deliver what they hold and their sockets close 1001...
+      await live.close(Math.max(0, deadline - Date.now()));
       // ...then the drain plugin stops listening and closes idle connections; whatever is
       // still open when the grace period ends is closed.
       const forced = setTimeout(() => httpServer.closeAllConnections(), Math.max(0, deadline - Date.now()));

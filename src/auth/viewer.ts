@@ -55,6 +55,17 @@ export function createAuthenticator(
   };
 }
 
+/**
+ * The viewer and, for a JWT, the instant (epoch ms) it expires: a long-lived WebSocket
+ * connection authenticates once and must end when its token does.
+ */
+export async function sessionFromAuthorization(
+  header: string | undefined,
+  secrets: AuthSecrets,
+): Promise<{ readonly viewer: Viewer; readonly expiresAt?: number }> {
+  return verify(header, secrets);
+}
+
 export async function viewerFromAuthorization(header: string | undefined, secrets: AuthSecrets): Promise<Viewer> {
   return (await verify(header, secrets)).viewer;
 }

@@ -1,6 +1,6 @@
 /** The executable schema, built from the resolvers. */
 import 'reflect-metadata';
-import type { GraphQLInterfaceType, GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, type GraphQLInterfaceType } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { toGlobalId, type NodeTypeName } from './node/global-id.js';
 import { reportIncompleteConnections } from './pagination/incomplete.js';
@@ -11,6 +11,7 @@ import { PriceMutations } from './mutation/price-mutations.js';
 import { StockCandlesResolver } from './candle/candle-resolver.js';
 import { CommentResolver } from './comment/comment-resolver.js';
 import { ConversationResolver } from './conversation/conversation-resolver.js';
+import { messageAddedField } from './message/message-added.js';
 import { MessageResolver } from './message/message-resolver.js';
 import { NodeResolver } from './node/node-resolver.js';
 import { PostResolver } from './post/post-resolver.js';
@@ -20,7 +21,7 @@ import { UserFieldsResolver } from './user/user-fields-resolver.js';
 import { UserResolver } from './user/user-resolver.js';
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  const resolved = await buildSchema({
     resolvers: [
       NodeResolver,
       UserResolver,
@@ -39,6 +40,16 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       ArchivalMutations,
     ],
     validate: false,
+  });
+  // TypeGraphQL's subscriptions go through a pub/sub; messageAdded's stream is its own.
+  const schema = new GraphQLSchema({
+    ...resolved.toConfig(),
+    subscription: new GraphQLObjectType({
+      name: 'Subscription',
+      description:
+        'Over GraphQL over WebSocket (graphql-ws), on the same path as queries, with the same tokens (connection_init payload { authorization: "Bearer ..." }).',
+      fields: { messageAdded: messageAddedField(resolved.getType('MessageEdge') as GraphQLObjectType) },
+    }),
   });
   const node = schema.getType('Node') as GraphQLInterfaceType;
   // TypeGraphQL wraps resolveType in an async function; graphql-jit (jit-executor.ts) needs

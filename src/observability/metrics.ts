@@ -28,6 +28,16 @@ export interface GatewayMetrics {
   countArchivalRun(kind: string, status: string, rows: Readonly<Record<string, number>>): void;
   /** Read at every scrape; a failure leaves the archival gauges out of that scrape. */
   setArchivalSource(source: () => Promise<ArchivalSnapshot>): void;
+  /** Live delivery (graphql-ws): sockets opened (+1) and closed (-1). */
+  countSocket(delta: 1 | -1): void;
+  /** Live delivery: subscriptions started (+1) and ended (-1). */
+  countSubscription(delta: 1 | -1): void;
+  /** From a message's createdAt to the moment its event was written to the subscriber's socket. */
+  observeDeliveryLag(seconds: number): void;
+  /** A subscription ended because its bounded queue overflowed (SLOW_CONSUMER). */
+  countDroppedSlowConsumer(): void;
+  /** One statement of the live message feed, and the rows it returned. */
+  countFeedPoll(rows: number): void;
 }
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -94,6 +104,38 @@ export function createMetrics(): GatewayMetrics {
     name: 'gateway_archival_rows_moved_total',
     help: 'Rows moved by archival runs and restores of this process, per dataset.',
     labelNames: ['kind', 'dataset'],
+    registers,
+  });
+
+  const sockets = new Gauge({
+    name: 'gateway_live_open_sockets',
+    help: 'GraphQL-over-WebSocket connections open on this process.',
+    registers,
+  });
+  const subscriptions = new Gauge({
+    name: 'gateway_live_active_subscriptions',
+    help: 'Subscriptions (messageAdded) active on this process.',
+    registers,
+  });
+  const deliveryLag = new Histogram({
+    name: 'gateway_live_delivery_lag_seconds',
+    help: "From a live message's createdAt to its event written to a subscriber's socket.",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+    registers,
+  });
+  const droppedSlowConsumers = new Counter({
+    name: 'gateway_live_dropped_slow_consumers_total',
+    help: 'Subscriptions ended with SLOW_CONSUMER: their bounded queue overflowed.',
+    registers,
+  });
+  const feedPolls = new Counter({
+    name: 'gateway_live_feed_statements_total',
+    help: 'Statements of the live message feed on the hot store (one per interval for all watched conversations).',
+    registers,
+  });
+  const feedRows = new Counter({
+    name: 'gateway_live_feed_rows_total',
+    help: 'New messages the live feed read from the hot store.',
     registers,
   });
 
@@ -169,6 +211,14 @@ export function createMetrics(): GatewayMetrics {
     },
     setArchivalSource(source) {
       archivalSource = source;
+    },
+    countSocket: (delta) => sockets.inc(delta),
+    countSubscription: (delta) => subscriptions.inc(delta),
+    observeDeliveryLag: (seconds) => deliveryLag.observe(Math.max(0, seconds)),
+    countDroppedSlowConsumer: () => droppedSlowConsumers.inc(),
+    countFeedPoll(rows) {
+      feedPolls.inc();
+      if (rows > 0) feedRows.inc(rows);
     },
   };
 }

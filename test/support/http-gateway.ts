@@ -7,8 +7,10 @@ import { signToken } from '../../src/auth/viewer.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_LIMITS,
+  DEFAULT_LIVE,
   DEFAULT_RESILIENCE,
   type ConcurrencyLimits,
+  type LiveLimits,
   type NodeEnv,
   type OperationLimits,
   type ResilienceConfig,
@@ -63,6 +65,8 @@ export interface HttpGatewayOptions {
   readonly archivalGate?: SharedArrayBuffer;
   /** Write the log lines and drop them, rather than keep them for the test to read (long runs). */
   readonly discardLogs?: boolean;
+  /** Live delivery limits over the defaults. */
+  readonly live?: Partial<LiveLimits>;
   /** The sign-in tokens the web app offers (the gateway passes them on outside production only). */
   readonly developmentTokens?: readonly { readonly label: string; readonly token: string }[];
 }
@@ -96,6 +100,7 @@ export async function startHttpGateway(
     metricsListen: options.metricsListen,
     trustProxy: options.trustProxy,
     concurrency: { ...UNSHARED, ...options.concurrency },
+    live: { ...DEFAULT_LIVE, ...options.live },
     developmentTokens: options.developmentTokens,
   });
   const url = await gateway.listen(0, '127.0.0.1');

@@ -6,7 +6,8 @@
  * fully parsed.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { OperationTypeNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { ErrorCode, RequestRejectedError } from '../../errors.js';
 import type { OperationLimits } from '../../config.js';
 import type { GatewayContext } from '../context.js';
 import { checkOperationLimits } from './operation-limits.js';
@@ -18,6 +19,12 @@ export function limitsPlugin(limits: OperationLimits, introspection: boolean): A
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, schema }) {
+          // Subscriptions need a socket (http/live-server.ts); over HTTP they are a bad request.
+          if (operation?.operation === OperationTypeNode.SUBSCRIPTION)
+            throw new RequestRejectedError(
+              ErrorCode.BAD_REQUEST,
+              'Subscriptions are served over WebSocket (graphql-transport-ws) at this path, not over HTTP.',
+            );
           if (!operation || passed.get(document)?.has(operation)) return;
           const measure = checkOperationLimits({
             schema,

@@ -6,6 +6,7 @@ import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { requireParticipant, requireUser } from '../../auth/guards.js';
 import { NotFoundError } from '../../errors.js';
 import { isUniqueViolation } from '../../stores/errors.js';
+import { appendMessage } from '../../stores/hot/append-message.js';
 import { CommentType } from '../comment/comment-type.js';
 import { commentFromHot } from '../comment/comment-map.js';
 import type { GatewayContext } from '../context.js';
@@ -27,7 +28,7 @@ export class ContentMutations {
   async sendMessage(
     @Arg('conversationId', () => ID) conversationId: string,
     @Arg('content', () => String) content: string,
-    @Ctx() { viewer, hot, loaders }: GatewayContext,
+    @Ctx() { viewer, hot, hotSql, loaders }: GatewayContext,
   ): Promise<MessageType> {
     const senderId = requireUser(viewer, 'sendMessage');
     const id = fromGlobalId(conversationId, 'conversationId', 'Conversation').databaseId;
@@ -35,9 +36,16 @@ export class ContentMutations {
     if (!(await loaders.conversationById.load(id)))
       throw new NotFoundError('No conversation has this id.', 'conversationId');
     await requireParticipant(viewer, () => loaders.participantIds.load(id), 'Sending to this conversation');
-    return messageFromHot(
-      await hot.message.create({ data: { conversationId: id, senderId, content: text, createdAt: new Date() } }),
-    );
+    // Serialised per conversation, so that commit order is (createdAt, id) order: what live
+    // delivery follows by keyset (append-message.ts).
+    const stored = await appendMessage(hot, hotSql.dialect, {
+      conversationId: id,
+      senderId,
+      content: text,
+      now: new Date(),
+    });
+    if (!stored) throw new NotFoundError('No conversation has this id.', 'conversationId');
+    return messageFromHot(stored);
   }
 
   @Mutation(() => PostType, { description: 'Viewer.' })

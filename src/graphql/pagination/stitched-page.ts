@@ -188,7 +188,7 @@ function encodeKey(key: SortKey): string | number {
   return key instanceof Date ? key.getTime() : key;
 }
 
-function decodeKeyCursor(
+export function decodeKeyCursor(
   cursor: string,
   ordering: StitchedOrdering,
   argumentName: string,

@@ -27,6 +27,8 @@ export interface SqlReader {
   /** The rows of a SELECT, in its order. */
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
+  /** The rows of a statement built elsewhere that answers one JSON value (feed.ts), revived the same way. */
+  query<Row>(statement: Statement, joined?: string): Promise<Row[]>;
   /** Partial candles of some stocks, aggregated in the store (candles.ts), by (stock, period, day). */
   candles(spec: CandleSpec): Promise<CandlePartialRow[]>;
   /** The count of each parent's rows in one statement: parent value -> count, absent when 0. */
@@ -63,6 +65,12 @@ export function createSqlReader(factory: SqlDriverAdapterFactory): SqlReader {
     },
     async candles(spec) {
       return (await json(candleStatement(dialect, spec))) as unknown as CandlePartialRow[];
+    },
+    async query<Row>(statement: Statement, joined?: string): Promise<Row[]> {
+      const result = await run(statement);
+      const text = result.rows[0]?.[0];
+      if (text === null || text === undefined) return [];
+      return revive(JSON.parse(text as string) as Record<string, unknown>[], statement.kinds, joined, dialect) as Row[];
     },
     async count(spec) {
       const result = await run(countStatement(dialect, spec));
