@@ -97,15 +97,12 @@ async function main(): Promise<void> {
       metricsListen: config.metricsListen,
       trustProxy: config.trustProxy,
       concurrency: config.concurrency,
-<<<<<<< HEAD
+      live: config.live,
       developmentTokens: tokens && [
         { label: 'Demo user (user 1)', token: tokens.viewer },
         { label: 'Analyst', token: tokens.analyst },
         { label: 'Admin', token: config.adminToken },
       ],
-=======
-      live: config.live,
->>>>>>> main
     });
     const url = await gateway.listen(config.port, config.host);
     printBanner(config, located, url, tokens, performance.now() - started);

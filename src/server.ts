@@ -71,13 +71,10 @@ export interface GatewayOptions {
   readonly trustProxy?: TrustProxy;
   readonly concurrency?: ConcurrencyLimits;
   readonly readinessTimeoutMs?: number;
-<<<<<<< HEAD
-  /** Sign-in choices the web app offers (development only: never pass them in production). */
-  readonly developmentTokens?: readonly DevelopmentToken[];
-=======
   /** GraphQL over WebSocket (live-server.ts) and the message feed's interval. */
   readonly live?: LiveLimits;
->>>>>>> main
+  /** Sign-in choices the web app offers (development only: never pass them in production). */
+  readonly developmentTokens?: readonly DevelopmentToken[];
 }
 
 export interface Gateway {
