@@ -55,6 +55,11 @@ COPY src src
 # tsc compiles the generated clients with the rest of src/ into dist/.
 RUN npm run build
 
+# The web app and the IDE (Vite, a dev dependency) into web/dist.
+COPY scripts/build-web.mjs scripts/
+COPY web web
+RUN node scripts/build-web.mjs
+
 # ---------------------------------------------------------------------------------------------
 FROM base AS deps
 COPY package.json package-lock.json ./
@@ -81,6 +86,7 @@ COPY prisma-hot/migrations prisma-hot/migrations
 COPY prisma-hot/postgresql/migrations prisma-hot/postgresql/migrations
 COPY prisma-cold/migrations prisma-cold/migrations
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 
 # The node images ship an unprivileged `node` user (uid 1000).
 USER node

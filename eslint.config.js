@@ -9,6 +9,8 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      'web/dist/**',
+      'test-results/**',
       'coverage/**',
       '.data/**',
       'src/stores/hot/generated/**',

@@ -30,6 +30,7 @@ import {
 import { loadDemoData } from './demo/load.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { GRAPHQL_PATH } from './http/node-handler.js';
 import { createGateway } from './server.js';
 import { openRuntime, type Runtime } from './runtime/runtime.js';
 import { pgConnectionConfig } from './stores/pg-pool.js';
@@ -77,6 +78,11 @@ async function main(): Promise<void> {
       archivalOlderThanDays: config.archivalOlderThanDays,
       archivalAnswerWaitMs: config.resilience.archivalAnswerWaitMs,
     });
+    // Before the awaits below: the banner's flushSync does not wait for an asynchronous write
+    // still in flight, so a line written just before it could follow the banner.
+    if (config.singleStore)
+      logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
+    const tokens = config.nodeEnv === 'production' ? undefined : await developmentTokens(config);
     const gateway = await createGateway({
       stores: runtime,
       probes: runtime.probes,
@@ -92,11 +98,14 @@ async function main(): Promise<void> {
       trustProxy: config.trustProxy,
       concurrency: config.concurrency,
       live: config.live,
+      developmentTokens: tokens && [
+        { label: 'Demo user (user 1)', token: tokens.viewer },
+        { label: 'Analyst', token: tokens.analyst },
+        { label: 'Admin', token: config.adminToken },
+      ],
     });
     const url = await gateway.listen(config.port, config.host);
-    if (config.singleStore)
-      logger.warn('single-store mode (COLD_STORE=disabled): serving the hot store alone; archival is disabled');
-    await printBanner(config, located, url, performance.now() - started);
+    printBanner(config, located, url, tokens, performance.now() - started);
     const schedule =
       config.archivalSchedule && runtime.cold && runtime.startArchive
         ? scheduleArchival({
@@ -142,19 +151,35 @@ async function ensureDemoData(hotStore: StoreConfig, coldStore: StoreConfig): Pr
   }
 }
 
+/** The tokens the banner prints and the web app offers outside production. */
+async function developmentTokens(config: Config): Promise<{ analyst: string; viewer: string }> {
+  return {
+    analyst: await signToken(config.jwtSecret, { sub: 1, role: 'analyst' }),
+    viewer: await signToken(config.jwtSecret, { sub: 1 }),
+  };
+}
+
 /** Production: one JSON log line. Elsewhere: a banner for a person, with ready-to-paste tokens. */
-async function printBanner(config: Config, located: LocatedStores, url: string, elapsedMs: number): Promise<void> {
+function printBanner(
+  config: Config,
+  located: LocatedStores,
+  url: string,
+  tokens: { analyst: string; viewer: string } | undefined,
+  elapsedMs: number,
+): void {
   const ready = `Stock Insight Gateway ready in ${(elapsedMs / 1000).toFixed(1)} s at ${url}`;
   const cold = located.cold ? describeStore(located.cold) : 'disabled (single-store mode)';
-  if (config.nodeEnv === 'production')
+  if (config.nodeEnv === 'production' || !tokens)
     return log(`${ready} (hot store ${describeStore(located.hot)}, cold store ${cold})`);
-  const analyst = await signToken(config.jwtSecret, { sub: 1, role: 'analyst' });
-  const viewer = await signToken(config.jwtSecret, { sub: 1 });
+  const { analyst, viewer } = tokens;
+  const origin = url.slice(0, -GRAPHQL_PATH.length);
   const lines = [
     '',
     ready,
     `  hot store:  ${describeStore(located.hot)}${located.embedded ? ' [embedded]' : ''}`,
     `  cold store: ${cold}${located.embedded && located.cold ? ' [embedded]' : ''}`,
+    `  Web app:        ${origin}/ (sign in as the demo user, the analyst or the admin)`,
+    `  GraphiQL IDE:   ${origin}/ide (served by the gateway itself: works offline)`,
     `  Apollo Sandbox: open ${url} in a browser (it loads from Apollo's CDN, so it needs internet)`,
     '  Tokens, sent as "Authorization: Bearer <token>" (valid 30 days):',
     `    admin:              ${config.adminToken}${config.adminToken === DEVELOPMENT_ADMIN_TOKEN ? '  (development default)' : ''}`,

@@ -37,6 +37,7 @@ import { createMetricsServer } from './http/metrics-listener.js';
 import { createRequestHandler, GRAPHQL_PATH } from './http/node-handler.js';
 import { checkReadiness } from './http/readiness.js';
 import { guardTransport, serverOptions } from './http/transport-guards.js';
+import { loadWebAssets, type DevelopmentToken } from './http/web-assets.js';
 import { observabilityPlugin } from './graphql/observability-plugin.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
@@ -72,6 +73,8 @@ export interface GatewayOptions {
   readonly readinessTimeoutMs?: number;
   /** GraphQL over WebSocket (live-server.ts) and the message feed's interval. */
   readonly live?: LiveLimits;
+  /** Sign-in choices the web app offers (development only: never pass them in production). */
+  readonly developmentTokens?: readonly DevelopmentToken[];
 }
 
 export interface Gateway {
@@ -182,6 +185,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestTimeoutMs: resilience.requestTimeoutMs,
     clientAddress,
     admission: createAdmission(options.concurrency ?? DEFAULT_CONCURRENCY),
+    // The IDE follows the Sandbox: off in production unless ENABLE_SANDBOX.
+    web: loadWebAssets({
+      ideEnabled: sandbox,
+      developmentTokens: production ? undefined : options.developmentTokens,
+    }),
   });
   const metricsServer = options.metricsListen && createMetricsServer(metrics, options.metricsToken);
   httpServer.on('request', (request, response) => {

@@ -1,5 +1,6 @@
 /**
- * A node:http request handler in front of Apollo Server: /graphql, /healthz, /readyz, /metrics.
+ * A node:http request handler in front of Apollo Server: /graphql, /healthz, /readyz, /metrics,
+ * and the web app's files (web-assets.ts).
  * (Apollo Server 5 ships no HTTP framework; this is the whole integration.)
  *
  * Contract, for every request:
@@ -36,6 +37,7 @@ import { checkContentType, checkSearchParameters, parseBody, type Refusal } from
 import { answerMetrics } from './metrics-listener.js';
 import type { Readiness } from './readiness.js';
 import { parseTarget, type RequestTarget } from './request-target.js';
+import { CONTENT_SECURITY_POLICY, type WebAsset, type WebAssets } from './web-assets.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +66,8 @@ export interface HandlerOptions {
   /** The client address from the socket and X-Forwarded-For (client-address.ts). */
   readonly clientAddress: ClientAddressOf;
   readonly admission: Admission;
+  /** The web app and the IDE (web-assets.ts); `/` redirects to /graphql when they are not built. */
+  readonly web?: WebAssets;
 }
 
 interface Exchange {
@@ -164,6 +168,8 @@ async function handle(options: HandlerOptions, exchange: Exchange, target: Reque
     return sendJson(response, readiness.ready ? 200 : 503, readiness);
   }
   if (pathname === '/metrics' && options.servesMetrics) return sendMetrics(options, exchange);
+  const asset = request.method === 'GET' || request.method === 'HEAD' ? options.web?.find(pathname) : undefined;
+  if (asset) return sendAsset(request, response, asset);
   if (pathname === '/') {
     response.writeHead(302, { location: GRAPHQL_PATH });
     return void response.end();
@@ -357,6 +363,18 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 
     request.on('error', () => resolve('aborted'));
     request.on('close', () => resolve('aborted'));
   });
+}
+
+function sendAsset(request: IncomingMessage, response: ServerResponse, asset: WebAsset): void {
+  response.writeHead(200, {
+    'content-type': asset.contentType,
+    'content-length': asset.body.length,
+    'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  response.end(request.method === 'HEAD' ? undefined : asset.body);
 }
 
 function sendJson(response: ServerResponse, status: number, payload: unknown): void {

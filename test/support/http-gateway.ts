@@ -67,6 +67,8 @@ export interface HttpGatewayOptions {
   readonly discardLogs?: boolean;
   /** Live delivery limits over the defaults. */
   readonly live?: Partial<LiveLimits>;
+  /** The sign-in tokens the web app offers (the gateway passes them on outside production only). */
+  readonly developmentTokens?: readonly { readonly label: string; readonly token: string }[];
 }
 
 export async function startHttpGateway(
@@ -99,6 +101,7 @@ export async function startHttpGateway(
     trustProxy: options.trustProxy,
     concurrency: { ...UNSHARED, ...options.concurrency },
     live: { ...DEFAULT_LIVE, ...options.live },
+    developmentTokens: options.developmentTokens,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(gateway.httpServer.address() as AddressInfo).port}`;
