@@ -111,11 +111,11 @@ export async function withRecordedRun(
     if (!rows[0]?.locked) throw new ArchivalInProgressError();
     try {
       await failInterrupted(client);
-      const { rows: recorded } = await client.query(
+      const { rows: recorded } = await client.query<ArchivalRunRow>(
         `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ($1, 'RUNNING', $2, $3, $4, now()) RETURNING *`,
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
       );
-      const runId: number = recorded[0].id;
+      const runId = recorded[0].id;
       // Reported at once: the caller answers with this id, whatever the run does next.
       hooks.started?.(toRecord(recorded[0]));
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
@@ -210,7 +210,7 @@ const rateSql = (n: number) => `CASE WHEN $${n}::bigint = 0 THEN NULL
 
 /** Writes the counts so far and the rate; answers the row (with cancelRequested). */
 async function recordProgress(client: pg.Client, runId: number, counts: RunCounts): Promise<ArchivalRunRecord> {
-  const { rows } = await client.query(
+  const { rows } = await client.query<ArchivalRunRow>(
     `UPDATE archival_runs SET messages = $2, posts = $3, comments = $4, likes = $5, stock_prices = $6,
        rows_per_second = ${rateSql(7)} WHERE id = $1 RETURNING *`,
     [runId, ...countValues(counts), total(counts)],
@@ -226,7 +226,7 @@ async function finishRun(
   counts: RunCounts,
   error: string | null,
 ): Promise<ArchivalRunRecord> {
-  const { rows } = await client.query(
+  const { rows } = await client.query<ArchivalRunRow>(
     `UPDATE archival_runs SET status = $2, finished_at = now(), error = $3,
        messages = $4, posts = $5, comments = $6, likes = $7, stock_prices = $8, rows_per_second = ${rateSql(9)}
      WHERE id = $1 RETURNING *`,
@@ -238,7 +238,28 @@ async function finishRun(
 const countValues = (c: RunCounts) => [c.messages, c.posts, c.comments, c.likes, c.stockPrices];
 const total = (c: RunCounts) => c.messages + c.posts + c.comments + c.likes + c.stockPrices;
 
-export function toRecord(row: Record<string, any>): ArchivalRunRecord {
+/** A row of archival_runs as node-postgres returns it (timestamps as Date, DOUBLE PRECISION as number). */
+export interface ArchivalRunRow {
+  readonly id: number;
+  readonly kind: ArchivalRunRecord['kind'];
+  readonly status: RunStatus;
+  readonly dry_run: boolean;
+  readonly cutoff: Date;
+  readonly restore_to: Date | null;
+  readonly started_at: Date;
+  readonly finished_at: Date | null;
+  readonly error: string | null;
+  readonly messages: number;
+  readonly posts: number;
+  readonly comments: number;
+  readonly likes: number;
+  readonly stock_prices: number;
+  readonly rows_per_second: number | null;
+  readonly rows_to_move: number | null;
+  readonly cancel_requested: boolean;
+}
+
+export function toRecord(row: ArchivalRunRow): ArchivalRunRecord {
   return {
     id: row.id,
     kind: row.kind,
