@@ -1,10 +1,10 @@
 /**
  * The web app and the offline IDE in a real browser, against `npm start` on the embedded
  * default with its demo data: a chat scrolled from its newest message to its oldest, through
- * the hot store into the cold store; the feed; the chart; the archive status; GraphiQL.
+ * the hot store into the cold store, and a message sent elsewhere arriving live; the feed; the chart; the archive status; GraphiQL.
  */
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchBrowser, watchedPage, type WatchedPage } from './browser.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
@@ -107,6 +107,20 @@ describe('web app', () => {
     await expect.poll(() => messages.last().textContent(), { timeout: 30_000 }).toContain(text);
     expect(await messages.count()).toBe(total + 1);
     expect(await messages.last().getAttribute('data-tier')).toBe('HOT');
+
+    // A message sent elsewhere (HTTP, the same user, no page involved) arrives live over the
+    // messageAdded subscription: no reload, no scroll, no click.
+    const live = `sent over HTTP ${Date.now()}`;
+    const sent = await gateway.graphql(
+      gateway.viewerToken,
+      `mutation ($c: ID!, $t: String!) { sendMessage(conversationId: $c, content: $t) { databaseId } }`,
+      { c: chosen.id, t: live },
+    );
+    await expect.poll(() => messages.last().textContent(), { timeout: 10_000 }).toContain(live);
+    expect(await messages.last().getAttribute('data-id')).toBe(String(sent.sendMessage.databaseId));
+    expect(await messages.count()).toBe(total + 2);
+    // The message sent from the page, echoed by the subscription too, still shows once.
+    expect(await page.getByTestId('message').filter({ hasText: text }).count()).toBe(1);
     expectClean(watched);
   });
 
@@ -186,7 +200,7 @@ describe('web app', () => {
 });
 
 describe('analyst IDE', () => {
-  it('loads GraphiQL offline and runs the example across tiers', async () => {
+  it('loads GraphiQL offline, runs the example across tiers and a live subscription', async () => {
     const watched = await watchedPage(browser, gateway.origin);
     const { page } = watched;
     // GraphiQL introspects the schema first; the example runs once its editor holds it.
@@ -208,6 +222,43 @@ describe('analyst IDE', () => {
     expect(result).toContain('HOT');
     expect(result).not.toContain('"errors"');
     await page.screenshot({ path: path.join(ARTIFACTS, 'ide.png') });
+
+    // The subscription example runs over graphql-ws: a message sent over HTTP shows in the result.
+    await page.locator('.graphiql-tab-button').filter({ hasText: 'LiveMessages' }).click();
+    await expect
+      .poll(() => page.locator('.graphiql-query-editor').textContent(), { timeout: 30_000 })
+      .toContain('subscription LiveMessages');
+    await page.locator('.graphiql-tab-active').filter({ hasText: 'LiveMessages' }).waitFor();
+    // (GraphiQL may take the first click right after a tab switch for the tab before: click again.)
+    let ws: WebSocket | undefined;
+    for (let attempt = 0; attempt < 3 && !ws; attempt += 1) {
+      const socket = page.waitForEvent('websocket', { timeout: 5_000 });
+      await page.locator('.graphiql-execute-button').click();
+      ws = await socket.catch(() => undefined);
+    }
+    if (!ws) throw new Error('GraphiQL opened no WebSocket for the subscription');
+    expect(ws.url()).toBe(`${gateway.origin.replace(/^http/, 'ws')}/graphql`);
+    // With `after: null` only messages sent once the gateway follows the conversation arrive:
+    // send until one shows (the first, unless it raced the subscribe).
+    let shown = false;
+    for (let attempt = 0; attempt < 5 && !shown; attempt += 1) {
+      const live = `ide live ${Date.now()}`;
+      await gateway.graphql(
+        gateway.viewerToken,
+        `mutation ($c: ID!, $t: String!) { sendMessage(conversationId: $c, content: $t) { id } }`,
+        { c: 'Q29udmVyc2F0aW9uOjE', t: live },
+      );
+      shown = await expect
+        .poll(() => page.locator('.result-window').textContent(), { timeout: 3_000 })
+        .toContain(live)
+        .then(
+          () => true,
+          () => false,
+        );
+    }
+    expect(shown).toBe(true);
+    expect((await page.locator('.result-window').textContent()) ?? '').not.toContain('"errors"');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'ide-subscription.png') });
     expectClean(watched);
   });
 });

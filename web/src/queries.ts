@@ -141,6 +141,22 @@ export const SEND_MESSAGE: TypedDocumentNode<
   }
 `;
 
+/** Each message of the conversation newer than `after`, then each one as it is sent (graphql-ws). */
+export const MESSAGE_ADDED: TypedDocumentNode<
+  { messageAdded: { cursor: string; node: ChatMessage } },
+  { conversationId: string; after: string | null }
+> = gql`
+  ${MESSAGE_FIELDS}
+  subscription WebMessageAdded($conversationId: ID!, $after: String) {
+    messageAdded(conversationId: $conversationId, after: $after) {
+      cursor
+      node {
+        ...WebMessage
+      }
+    }
+  }
+`;
+
 export interface FeedComment {
   id: string;
   body: string;

@@ -1,9 +1,9 @@
 /**
  * Puts one new message at the newest end of a conversation's cached `messages` list, once:
  * the seam for everything that learns of a message after the page loaded. sendMessage's
- * answer uses it today; a `messageAdded` subscription (graphql-ws) calls the same function
- * with each edge it receives, and a message already in the list (sent here, then echoed by
- * the subscription) is not added twice.
+ * answer uses it, and so does the `messageAdded` subscription (graphql-ws, message-pane.tsx)
+ * with each edge it receives; a message already in the list (sent here, then echoed by the
+ * subscription) is not added twice.
  */
 import type { ApolloCache, Reference } from '@apollo/client';
 import { MESSAGE_FIELDS, type ChatMessage } from '../queries';

@@ -2,16 +2,19 @@
  * One conversation: opens at its newest messages and loads older ones as the user scrolls up
  * (fetchMore with `after`, merged by relayStylePagination), from the hot store into the cold
  * store. Each message shows its tier; a divider marks where the cold store's messages end and
- * the hot store's begin.
+ * the hot store's begin. While open it follows `messageAdded` (graphql-ws) from the cursor of the
+ * newest message its first page loaded, so messages sent anywhere else appear as they are sent.
  */
 import { Fragment, useCallback, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '@apollo/client/react';
-import { MESSAGES, SEND_MESSAGE, type ChatMessage } from '../queries';
+import { skipToken, useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { MESSAGE_ADDED, MESSAGES, SEND_MESSAGE, type ChatMessage } from '../queries';
 import { appendMessage } from './append-message';
 
 const PAGE = 30;
 /** How close to the top (px) a scroll must come to load the next older page. */
 const LOAD_MARGIN = 80;
+/** How close to the bottom (px) the pane must be for a live message to scroll it down. */
+const STICK_MARGIN = 40;
 
 export function MessagePane(props: { readonly conversationId: string; readonly canSend: boolean }) {
   const { data, error, fetchMore } = useQuery(MESSAGES, {
@@ -26,6 +29,31 @@ export function MessagePane(props: { readonly conversationId: string; readonly c
   const connection = data?.conversation?.messages;
   const newestFirst = connection?.edges ?? [];
   const hasOlder = connection?.pageInfo.hasNextPage ?? false;
+
+  // Live messages: subscribe once the first page is in, from its newest message's cursor (null
+  // for an empty conversation: only new ones), and keep that `after` for the pane's life, so a
+  // reconnect replays from the same point and appendMessage drops what is already shown. The
+  // subscription ends when the pane unmounts (the conversation closes).
+  const [liveAfter, setLiveAfter] = useState<string | null | undefined>(undefined);
+  if (liveAfter === undefined && data?.conversation) setLiveAfter(newestFirst[0]?.cursor ?? null);
+  useSubscription(
+    MESSAGE_ADDED,
+    liveAfter === undefined
+      ? skipToken
+      : {
+          variables: { conversationId: props.conversationId, after: liveAfter },
+          ignoreResults: true,
+          onData({ client, data: result }) {
+            const edge = result.data?.messageAdded;
+            if (!edge) return;
+            const element = scroller.current;
+            if (element && element.scrollHeight - element.scrollTop - element.clientHeight < STICK_MARGIN) {
+              pending.current = { kind: 'bottom' };
+            }
+            appendMessage(client.cache, props.conversationId, edge.node, edge.cursor);
+          },
+        },
+  );
 
   const loadOlder = useCallback(async () => {
     const element = scroller.current;

@@ -46,4 +46,17 @@ query ArchiveStatus {
 }
 `,
   },
+  {
+    query: `# Live chat over graphql-ws: run it, then send a message to this conversation (from the web
+# app or sendMessage); it shows here as it is sent. Pass a message cursor as $after to replay
+# everything newer first.
+subscription LiveMessages($conversationId: ID!, $after: String) {
+  messageAdded(conversationId: $conversationId, after: $after) {
+    cursor
+    node { databaseId createdAt tier content sender { username } }
+  }
+}
+`,
+    variables: '{ "conversationId": "Q29udmVyc2F0aW9uOjE", "after": null }',
+  },
 ];
