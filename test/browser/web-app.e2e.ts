@@ -138,7 +138,9 @@ describe('web app', () => {
     const watched = await signedIn(/Analyst/);
     const { page } = watched;
     await page.getByTestId('tab-chart').click();
-    const chart = page.locator('[data-testid="chart"][data-points]');
+    // The chart says 0 points until its prices have loaded: wait for the loaded chart, whose
+    // count must then equal the API's.
+    const chart = page.locator('[data-testid="chart"][data-points]:not([data-points="0"])');
     await chart.waitFor();
     const symbol = await page.getByTestId('stock-select').inputValue();
     // The same window the app asks for: six months of 30.5 days back from today.
@@ -174,7 +176,7 @@ describe('web app', () => {
     expect(await page.getByTestId('view-MONTH').isDisabled()).toBe(!candlesServed);
     if (candlesServed) {
       await page.getByTestId('view-MONTH').click();
-      const monthly = page.locator('[data-testid="chart"][data-view="MONTH"][data-points]');
+      const monthly = page.locator('[data-testid="chart"][data-view="MONTH"][data-points]:not([data-points="0"])');
       await monthly.waitFor();
       const { stock } = await gateway.graphql(
         gateway.analystToken,
