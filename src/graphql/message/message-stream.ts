@@ -28,7 +28,7 @@ import { messageFromHot } from './message-map.js';
 import { MESSAGES_ORDERING, messageSides } from './message-sides.js';
 import type { MessageType } from './message-type.js';
 import { encodeCursor } from '../pagination/cursor.js';
-import { stitchedPage } from '../pagination/stitched-page.js';
+import { instantLimits, stitchedPage } from '../pagination/stitched-page.js';
 
 /** Rows per catch-up page. */
 export const CATCH_UP_PAGE = 100;
@@ -128,6 +128,9 @@ export async function* messageStream(
         MESSAGES_ORDERING,
         messageSides(pageContext, conversation.id),
         await context.bounds.get(),
+        // Skip decisions from the bounds read with the hot page, as the messages connection
+        // does: archival deletes without a delay, so a cached bound can be older than the rows.
+        instantLimits,
       );
       const nodes = page.edges.map((edge) => edge.node).reverse();
       const senders = await pageContext.loaders.userById.loadMany(nodes.map((node) => node.senderId));
