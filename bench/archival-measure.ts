@@ -180,8 +180,15 @@ export async function measureArchival(
   }
 }
 
-/** Optionally builds the project, then runs bench/archival-worker.mjs in a plain node process. */
-async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig }, build: boolean) {
+/**
+ * Optionally builds the project, then runs bench/archival-worker.mjs in a plain node process:
+ * an archival run (olderThanDays 30), or the restore `restore` names.
+ */
+export async function runWorker(
+  stores: { hot: StoreConfig; cold: StoreConfig },
+  build: boolean,
+  restore?: { from: string; to: string },
+) {
   const run = (command: string, argv: string[], env: Record<string, string> = {}) =>
     new Promise<string>((resolve, reject) => {
       const child = spawn(command, argv, {
@@ -201,6 +208,7 @@ async function runWorker(stores: { hot: StoreConfig; cold: StoreConfig }, build:
   const nodeFlags = process.env.WORKER_NODE_FLAGS ? process.env.WORKER_NODE_FLAGS.split(' ') : [];
   const out = await run(process.execPath, [...nodeFlags, path.join(PROJECT_ROOT, 'bench', 'archival-worker.mjs')], {
     STORES_JSON: JSON.stringify(stores),
+    ...(restore ? { JOB_JSON: JSON.stringify({ kind: 'restore', options: restore }) } : {}),
   });
   return JSON.parse(out.trim().split('\n').at(-1)!) as {
     messages: number;

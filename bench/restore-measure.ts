@@ -6,13 +6,11 @@
  * bench/archival-worker.mjs), with the 5 s delete delay, and its process's peak RSS is reported.
  * The databases must be fresh and migrated; cold is reseeded before each design.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
-import { PROJECT_ROOT, type StoreConfig } from '../src/config.js';
+import type { StoreConfig } from '../src/config.js';
 import { pgConnectionConfig } from '../src/stores/pg-pool.js';
 import { alternate, summarizeRounds, type RatioRounds } from './paired.js';
-import { pipePsql } from './archival-measure.js';
+import { pipePsql, runWorker } from './archival-measure.js';
 
 export interface RestoreMeasureOptions {
   readonly messages: number;
@@ -89,7 +87,7 @@ export async function measureRestore(
     let build = options.build;
     const job = async () => {
       await seed();
-      const run = await runRestoreWorker(stores, build, { from, to });
+      const run = await runWorker(stores, build, { from, to });
       build = false;
       if (run.messages !== messages || run.status !== 'SUCCEEDED')
         throw new Error(`the restore moved ${run.messages} messages (${run.status}), expected ${messages}`);
@@ -121,37 +119,4 @@ export async function measureRestore(
   } finally {
     await Promise.all([hotDb.end().catch(() => undefined), coldDb.end().catch(() => undefined)]);
   }
-}
-
-async function runRestoreWorker(
-  stores: { hot: StoreConfig; cold: StoreConfig },
-  build: boolean,
-  range: { from: string; to: string },
-) {
-  const run = (command: string, argv: string[], env: Record<string, string> = {}) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(command, argv, {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      child.once('error', reject);
-      child.once('close', (code) =>
-        code === 0 ? resolve(out) : reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`)),
-      );
-    });
-  if (build) await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-  const out = await run(process.execPath, [path.join(PROJECT_ROOT, 'bench', 'archival-worker.mjs')], {
-    STORES_JSON: JSON.stringify(stores),
-    JOB_JSON: JSON.stringify({ kind: 'restore', options: range }),
-  });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as {
-    messages: number;
-    status: string;
-    seconds: number;
-    peakRss: number;
-    maxRss: number;
-  };
 }
