@@ -206,6 +206,10 @@ export function createMetrics(): GatewayMetrics {
     setBreakerState: (store, state) => breaker.set({ store }, BREAKER_VALUE[state]),
     observeBatch: (loader, size) => batchSize.observe({ loader }, size),
     countArchivalRun(kind, status, rows) {
+      // A run this process saw end must show in the gauges of the next scrape, as in its
+      // counters: a snapshot read before the end (up to SNAPSHOT_TTL_MS old) would still
+      // name the previous success.
+      snapshot = undefined;
       archivalRuns.inc({ kind, status });
       for (const [dataset, count] of Object.entries(rows)) if (count > 0) rowsMoved.inc({ kind, dataset }, count);
     },
