@@ -24,6 +24,13 @@ export interface Admission {
   inFlight(address: string): number;
 }
 
+/**
+ * The reason every request's signal aborts with. Nothing reads it (waiting statements reject
+ * with their own ShareClosedError); without one, `abort()` builds a DOMException with a stack
+ * trace for every request, which the boundary page's CPU profile showed at 1.6% of self time.
+ */
+const REQUEST_ENDED = Object.freeze({ name: 'RequestEnded' });
+
 export function createAdmission(limits: ConcurrencyLimits): Admission {
   const addresses = new Map<string, { requests: number; readonly statements: Slots }>();
   // Statements still running hold slots of `statements`; an entry is dropped only when nothing
@@ -52,7 +59,7 @@ export function createAdmission(limits: ConcurrencyLimits): Admission {
         leave() {
           if (left) return;
           left = true;
-          ended.abort();
+          ended.abort(REQUEST_ENDED);
           held.requests -= 1;
           forget(address, held);
         },
