@@ -57,13 +57,6 @@ async function main(): Promise<void> {
       });
     }
     if (located.embedded && located.cold && config.demoData) await ensureDemoData(located.hot, located.cold);
-    if (located.cold) {
-      // A run whose process died (kill -9, OOM, power) is still RUNNING in its row: end it now,
-      // unless a live process holds the archival lock.
-      const interrupted = await failInterruptedRuns(located.cold);
-      if (interrupted.length > 0) log(`archival runs ${interrupted.join(', ')} were interrupted; marked FAILED`);
-    }
-
     const metrics = createMetrics();
     runtime = openRuntime(located, {
       expectedMigrations: {
@@ -77,7 +70,15 @@ async function main(): Promise<void> {
       },
       archivalOlderThanDays: config.archivalOlderThanDays,
       archivalAnswerWaitMs: config.resilience.archivalAnswerWaitMs,
+      log,
+      onWorkerDied: (ids, error) => logger.error(`archival runs ${ids.join(', ')} ended FAILED: ${error.message}`),
     });
+    if (located.cold) {
+      // A run whose process died (kill -9, OOM, power) is still RUNNING in its row: end it now,
+      // and settle the batches it left in both stores, unless a live process holds the archival lock.
+      const interrupted = await failInterruptedRuns(located.cold, { hot: runtime.hot, log });
+      if (interrupted.length > 0) log(`archival runs ${interrupted.join(', ')} were interrupted; marked FAILED`);
+    }
     // Before the awaits below: the banner's flushSync does not wait for an asynchronous write
     // still in flight, so a line written just before it could follow the banner.
     if (config.singleStore)

@@ -17,6 +17,11 @@
  *   A restore lowers it to its range's start before it copies a row (`publishBounds` with
  *   `restoreFrom`); archival only deletes hot rows, so the value published at its start stays
  *   true until it publishes a higher one at its end.
+ * - `restoredThrough`: the id (archival_runs, cold) of the newest restore that has ended, so
+ *   whose cold deletes are all done; a restore still running is left out (RESTORED_SQL). Every
+ *   restore is recorded in cold before it copies a row, so a cold statement that finds no
+ *   newer restore there (stores/sql/select.ts, `withLatestRestore`) knows that no row left
+ *   cold for hot since these bounds were read.
  *
  * The run holding the archival lock publishes them to the hot store's one-row archive_bounds
  * table (recorded-run.ts): at its start, before it moves a row, and at its end whatever the
@@ -27,9 +32,11 @@
  * the bounds read in the same hot statement as the hot page (SelectSpec.withBounds), never a
  * cached value, so it holds for exactly the rows that page read, however long the reader
  * stalls before or after. `get` answers a per-process cache (BOUNDS_TTL_MS), used only to decide
- * whether to read the hot store at all (`hotFrom`, which only a restore lowers; restore.ts keeps
- * its delay for that) and for what the hot store alone cannot tell (cut a page short when the
- * cold store fails).
+ * whether to read the hot store at all (`hotFrom`, which only a restore lowers) and for what the
+ * hot store alone cannot tell (cut a page short when the cold store fails). Restore's direction
+ * (cold to hot) is checked after the cold read instead: when the cold statement finds a restore
+ * newer than the `restoredThrough` the page decided by, the page reads its hot window again
+ * (stitched-page.ts), so no delay between a restore's hot copy and its cold delete is needed.
  *
  * `get` never fails: when the bounds cannot be read it answers the last ones it knew (or
  * nothing known), marked `stale`. Readers then never skip the cold store by a stale
@@ -41,19 +48,14 @@ import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
 
 export const BOUNDS_TTL_MS = 2_000;
-/**
- * How long a restore waits between lowering `hotFrom` (and its last hot copy) and its first
- * cold delete: a reader may decide to skip the hot store by a cached `hotFrom`, or have read
- * hot before a copy, and must have finished its cold read before the row leaves cold. Archival
- * needs no delay: its readers decide by bounds read with their hot page.
- */
-export const RESTORE_DELETE_DELAY_MS = BOUNDS_TTL_MS * 2 + 1_000;
 
 export interface Bounds {
   /** Null when no run ever started: nothing is known, so the cold store is always read. */
   readonly coldBefore: Date | null;
   /** Null before the first successful run. */
   readonly hotFrom: Date | null;
+  /** The newest restore that has ended (its archival_runs id); null or absent: none known. */
+  readonly restoredThrough?: number | null;
   /** The cold store could not be read: these are the last bounds known, possibly outdated. */
   readonly stale?: boolean;
 }
@@ -70,8 +72,14 @@ export interface ArchiveBounds {
  * unknown here; only `publishBounds` computes it, from the hot rows.
  */
 const BOUNDS_SQL = `
-  SELECT max(cutoff) FILTER (WHERE kind = 'ARCHIVE') AS cold_before, NULL::timestamptz AS hot_from
+  SELECT max(cutoff) FILTER (WHERE kind = 'ARCHIVE') AS cold_before, NULL::timestamptz AS hot_from,
+    max(id) FILTER (WHERE kind = 'RESTORE' AND status <> 'RUNNING') AS restored_through
   FROM archival_runs WHERE NOT dry_run`;
+
+interface BoundsRow {
+  readonly cold_before: Date | null;
+  readonly restored_through: number | null;
+}
 
 /** The one row of archive_bounds. */
 const BOUNDS_ROW = 1;
@@ -86,15 +94,23 @@ export function createArchiveBounds(
   const load = async (): Promise<Bounds> => {
     const published = await stores.hot.archiveBounds.findUnique({
       where: { id: BOUNDS_ROW },
-      select: { coldBefore: true, hotFrom: true },
+      select: { coldBefore: true, hotFrom: true, restoredThrough: true },
     });
     if (published) {
-      lastKnown = { coldBefore: published.coldBefore, hotFrom: published.hotFrom };
+      lastKnown = {
+        coldBefore: published.coldBefore,
+        hotFrom: published.hotFrom,
+        restoredThrough: published.restoredThrough,
+      };
       return lastKnown;
     }
-    const [row] = await stores.cold.$queryRawUnsafe<{ cold_before: Date | null }[]>(BOUNDS_SQL);
+    const [row] = await stores.cold.$queryRawUnsafe<BoundsRow[]>(BOUNDS_SQL);
     const coldBefore = row?.cold_before ?? null;
-    lastKnown = { coldBefore, hotFrom: await hotFromRows(stores.hot, coldBefore) };
+    lastKnown = {
+      coldBefore,
+      hotFrom: await hotFromRows(stores.hot, coldBefore),
+      restoredThrough: row?.restored_through ?? null,
+    };
     return lastKnown;
   };
   return {
@@ -127,9 +143,14 @@ export async function publishBounds(
   cold: pg.Client,
   options: { readonly restoreFrom?: Date } = {},
 ): Promise<Bounds> {
-  const { rows } = await cold.query<{ cold_before: Date | null }>(BOUNDS_SQL);
+  const { rows } = await cold.query<BoundsRow>(BOUNDS_SQL);
   const coldBefore = rows[0]?.cold_before ?? null;
-  const bounds = { coldBefore, hotFrom: await hotFromRows(hot, coldBefore, options.restoreFrom) };
+  const bounds = {
+    coldBefore,
+    hotFrom: await hotFromRows(hot, coldBefore, options.restoreFrom),
+    // At a restore's start its own run is RUNNING, so left out: it has not finished deleting.
+    restoredThrough: rows[0]?.restored_through ?? null,
+  };
   const data = { ...bounds, updatedAt: new Date() };
   await hot.archiveBounds.upsert({ where: { id: BOUNDS_ROW }, create: { id: BOUNDS_ROW, ...data }, update: data });
   return bounds;

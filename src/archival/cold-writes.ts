@@ -21,30 +21,46 @@ const iso = (date: Date) => date.toISOString();
 
 /**
  * Copies messages and adds the activity of exactly those inserted, in one statement: the
- * activity never leaves the database (the largest dataset, so the round trip counts).
+ * activity never leaves the database (the largest dataset, so the round trip counts). Given a
+ * run, the same statement writes the batch's journal row (in-flight.ts) from the ids already
+ * sent, and deletes the rows `done` names; it answers the new row's id.
  */
 export async function copyMessages(
   cold: pg.ClientBase,
   rows: readonly HotModels.MessageModel[],
   archivedAt: Date,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await cold.query(
-    `WITH moved AS (
+  journal?: { readonly runId: number; readonly done: readonly string[] },
+): Promise<string | undefined> {
+  if (rows.length === 0) return undefined;
+  const moved = `moved AS (
        INSERT INTO messages_archive (original_id, conversation_id, sender_id, content, created_at, archived_at)
        SELECT id, conversation_id, sender_id, content, created_at, $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[])
          AS r(id, conversation_id, sender_id, content, created_at)
-       ON CONFLICT (original_id) DO NOTHING RETURNING sender_id, created_at)
-     ${ACTIVITY_UPSERT.replace('$SOURCE', `SELECT sender_id AS user_id, created_at AS at, 'MESSAGE' AS action_type FROM moved`)}`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.conversationId),
-      rows.map((r) => r.senderId),
-      rows.map((r) => r.content),
-      rows.map((r) => iso(r.createdAt)),
-      iso(archivedAt),
-    ],
+       ON CONFLICT (original_id) DO NOTHING RETURNING sender_id, created_at)`;
+  const activity = ACTIVITY_UPSERT.replace(
+    '$SOURCE',
+    `SELECT sender_id AS user_id, created_at AS at, 'MESSAGE' AS action_type FROM moved`,
   );
+  const params = [
+    rows.map((r) => r.id),
+    rows.map((r) => r.conversationId),
+    rows.map((r) => r.senderId),
+    rows.map((r) => r.content),
+    rows.map((r) => iso(r.createdAt)),
+    iso(archivedAt),
+  ];
+  if (!journal) {
+    await cold.query(`WITH ${moved} ${activity}`, params);
+    return undefined;
+  }
+  const { rows: recorded } = await cold.query<{ id: string }>(
+    `WITH ${moved}, activity AS (${activity}),
+       done AS (DELETE FROM archival_in_flight WHERE id = ANY($8::bigint[])),
+       journal AS (INSERT INTO archival_in_flight (run_id, dataset, ids) VALUES ($7, 'messages', $1::int[]) RETURNING id)
+     SELECT id::text AS id FROM journal`,
+    [...params, journal.runId, journal.done],
+  );
+  return recorded[0].id;
 }
 
 /** Copies posts with like and comment counts of 0: copying their likes and comments raises them. */

@@ -15,6 +15,10 @@
  *   of exactly the rows inserted, commit cold, then delete from hot exactly those ids that
  *   are still older than the cutoff. Nothing leaves hot before it is committed in cold; a
  *   crash anywhere, then a rerun, leaves every row in exactly one store, counted once.
+ * - The cold transaction of a batch also writes its row in the journal of batches in flight
+ *   (in-flight.ts), dropped once its hot delete committed: after a crash the next start
+ *   settles what was left in both stores before any rerun, and a run settles its own rows at
+ *   its end (a price updated between its copy and its delete keeps only its hot copy).
  * - Memory holds one batch of rows and the ids of at most MAX_PENDING_DELETES committed
  *   batches waiting for their hot delete, however many rows move; the comments and likes of a
  *   batch of posts move one page at a time.
@@ -36,6 +40,8 @@ import {
   recordActivity,
   type Action,
 } from './cold-writes.js';
+import { hotPriceDelete } from './hot-price-deletes.js';
+import { clearInFlight, finishInFlight, recordInFlight } from './in-flight.js';
 import {
   withRecordedRun,
   type ArchivalRunRecord,
@@ -48,8 +54,6 @@ export type { ArchivalRunRecord, RunCounts } from './recorded-run.js';
 
 /** SQL Server accepts 2100 parameters per statement; batches and IN lists stay at 1000. */
 export const MAX_BATCH_SIZE = 1000;
-/** A price delete matches 9 values per row: 200 rows stay under SQL Server's 2100 parameters. */
-const PRICES_PER_DELETE = 200;
 /** Committed batches whose hot delete may wait at once (their ids are all they hold). */
 const MAX_PENDING_DELETES = 64;
 const DAY_MS = 86_400_000;
@@ -89,7 +93,18 @@ export async function runArchival(deps: ArchivalDeps, options: ArchivalOptions):
       Object.assign(counts, await countMovable(deps.hot, client, cutoff));
       return;
     }
-    await new Mover(deps.hot, deps.hotSql, client, cutoff, batchSize, counts, options, control).moveAll();
+    const mover = new Mover(deps.hot, deps.hotSql, client, cutoff, batchSize, counts, options, control);
+    // Then the run's own batches still in the journal (a price updated between its copy and its
+    // hot delete, or, when the run stops, batches whose hot delete never ran): each row in
+    // both stores keeps its hot copy (in-flight.ts), so counts are exact when the run ends.
+    const settle = () => finishInFlight(deps.hot, client, { runIds: [control.runId] });
+    try {
+      await mover.moveAll();
+    } catch (error) {
+      await settle().catch(() => undefined);
+      throw error;
+    }
+    await settle();
     if (Object.values(counts).some((n) => n > 0)) {
       await client.query(
         'ANALYZE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, user_activity',
@@ -105,6 +120,8 @@ export function priceCutoff(cutoff: Date): Date {
 
 class Mover {
   private readonly archivedAt = new Date();
+  /** Journal rows of batches whose hot delete committed: deleted with the next journal insert. */
+  private readonly done: string[] = [];
 
   constructor(
     private readonly hot: HotClient,
@@ -189,6 +206,8 @@ class Mover {
       }
     } finally {
       await deleting;
+      // A row left here is harmless: its ids are gone from hot, so finishing it changes nothing.
+      await clearInFlight(this.cold, this.done.splice(0)).catch(() => undefined);
     }
     if (deleteFailures.length > 0) throw deleteFailures[0];
     await this.recordProgress();
@@ -206,13 +225,16 @@ class Mover {
   }
 
   private async moveMessages(rows: HotModels.MessageModel[]): Promise<() => Promise<void>> {
-    await this.inColdTransaction('messages', () => copyMessages(this.cold, rows, this.archivedAt));
     const ids = rows.map((r) => r.id);
+    const journal = await this.inColdTransaction('messages', ids, (done) =>
+      copyMessages(this.cold, rows, this.archivedAt, { runId: this.control.runId, done }),
+    );
     return async () => {
       const { count } = await this.hot.message.deleteMany({
         where: { id: { in: ids }, createdAt: { lt: this.cutoff } },
       });
       this.counts.messages += count;
+      this.done.push(journal);
     };
   }
 
@@ -220,12 +242,12 @@ class Mover {
    * A batch of posts: the posts are copied first, then their comments and likes page by page
    * (at most `batchSize` each, by ascending id), each page committed in cold and then deleted
    * from hot before the next is read, so a post with a million likes holds one page at a time.
-   * Deleting pages in the batch body means the first batch waits for the run's delete delay.
-   * The posts leave hot last (their children reference them), behind the delete queue.
+   * The posts leave hot last, behind the delete queue: a post found in hot still lists its
+   * comments and likes wherever they are.
    */
   private async movePosts(posts: HotModels.PostModel[]): Promise<() => Promise<void>> {
     const postIds = posts.map((p) => p.id);
-    await this.inColdTransaction('posts', async () => {
+    const journal = await this.inColdTransaction('posts', postIds, async () => {
       await recordActivity(this.cold, await copyPosts(this.cold, posts, this.archivedAt));
     });
     await this.moveChildren(
@@ -247,6 +269,7 @@ class Mover {
         where: { id: { in: postIds }, createdAt: { lt: this.cutoff } },
       });
       this.counts.posts += count;
+      this.done.push(journal);
     };
   }
 
@@ -274,8 +297,12 @@ class Mover {
       });
       if (rows.length === 0) return;
       afterId = rows[rows.length - 1].id;
-      await this.inColdTransaction(dataset, async () => recordActivity(this.cold, await copy(rows)));
-      this.counts[dataset] += (await remove(rows.map((r) => r.id))).count;
+      const ids = rows.map((r) => r.id);
+      const journal = await this.inColdTransaction(dataset, ids, async () =>
+        recordActivity(this.cold, await copy(rows)),
+      );
+      this.counts[dataset] += (await remove(ids)).count;
+      this.done.push(journal);
       await this.fault('afterHotDelete', dataset);
     }
   }
@@ -292,7 +319,8 @@ class Mover {
     const coldPosts = new Set(cold.map((r) => r.id));
     const movable = rows.filter((r) => coldPosts.has(r.postId));
     if (movable.length === 0) return async () => undefined;
-    await this.inColdTransaction(dataset, async () => {
+    const ids = movable.map((r) => r.id);
+    const journal = await this.inColdTransaction(dataset, ids, async () => {
       const actions =
         dataset === 'comments'
           ? await copyComments(this.cold, movable as HotModels.CommentModel[], this.archivedAt)
@@ -300,40 +328,53 @@ class Mover {
       await recordActivity(this.cold, actions);
     });
     return async () => {
-      const ids = movable.map((r) => r.id);
       const { count } =
         dataset === 'comments'
           ? await this.hot.comment.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } })
           : await this.hot.postLike.deleteMany({ where: { id: { in: ids }, createdAt: { lt: this.cutoff } } });
       this.counts[dataset] += count;
+      this.done.push(journal);
     };
   }
 
   /**
    * Prices are the rows that change (recordStockPrices updates them in place): a hot price is
    * deleted only if every value still equals the copy, so an update between copy and delete
-   * keeps the row hot for the next run. Chunks of PRICES_PER_DELETE rows keep a statement's
-   * parameters under SQL Server's limit.
+   * keeps the row hot for the next run. The delete is one statement built now
+   * (hot-price-deletes.ts): a batch waiting in the delete queue holds its values as text.
    */
   private async movePrices(rows: HotModels.StockPriceModel[]): Promise<() => Promise<void>> {
-    await this.inColdTransaction('stockPrices', async () => void (await copyPrices(this.cold, rows, this.archivedAt)));
+    const journal = await this.inColdTransaction(
+      'stockPrices',
+      rows.map((r) => r.id),
+      async () => void (await copyPrices(this.cold, rows, this.archivedAt)),
+    );
+    const remove = hotPriceDelete(this.hotSql.dialect, rows, utcDay(this.cutoff));
+    const copied = rows.length;
     return async () => {
-      for (let start = 0; start < rows.length; start += PRICES_PER_DELETE) {
-        const { count } = await this.hot.stockPrice.deleteMany({
-          where: {
-            tradeDate: { lt: priceCutoff(this.cutoff) },
-            OR: rows.slice(start, start + PRICES_PER_DELETE).map(unchangedPrice),
-          },
-        });
-        this.counts.stockPrices += count;
-      }
+      const deleted = await this.hotSql.execute(remove);
+      this.counts.stockPrices += deleted;
+      // A price updated since its copy is still in both stores: its journal row stays, for the
+      // run's end to settle (runArchival).
+      if (deleted === copied) this.done.push(journal);
     };
   }
 
-  private async inColdTransaction(dataset: Dataset, work: () => Promise<void>): Promise<void> {
+  /**
+   * Copies a batch in one cold transaction together with its journal row (in-flight.ts),
+   * which also deletes the rows of batches finished since (`done`); answers the batch's journal
+   * row. `work` may write the row itself (messages: in the copy's statement) and answer it.
+   */
+  private async inColdTransaction(
+    dataset: Dataset,
+    ids: number[],
+    work: (done: string[]) => Promise<string | undefined | void>,
+  ): Promise<string> {
+    let journal: string;
     await this.cold.query('BEGIN');
     try {
-      await work();
+      const done = this.done.splice(0);
+      journal = (await work(done)) || (await recordInFlight(this.cold, this.control.runId, dataset, ids, done));
       await this.fault('afterColdInsert', dataset);
       await this.cold.query('COMMIT');
     } catch (error) {
@@ -341,6 +382,7 @@ class Mover {
       throw error;
     }
     await this.fault('afterColdCommit', dataset);
+    return journal;
   }
 
   private async fault(point: FaultPoint, dataset: Dataset): Promise<void> {
@@ -377,19 +419,4 @@ async function countMovable(hot: HotClient, cold: pg.Client, cutoff: Date): Prom
   comments += oldComments.filter((c) => movableParents.has(c.postId)).length;
   likes += oldLikes.filter((l) => movableParents.has(l.postId)).length;
   return { messages, posts, comments, likes, stockPrices };
-}
-
-/** The hot row `price` was read from, only while every value it had is unchanged. */
-export function unchangedPrice(price: HotModels.StockPriceModel) {
-  return {
-    id: price.id,
-    open: price.open,
-    high: price.high,
-    low: price.low,
-    close: price.close,
-    change: price.change,
-    volume: price.volume,
-    turnover: price.turnover,
-    transactionCount: price.transactionCount,
-  };
 }

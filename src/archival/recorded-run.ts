@@ -11,6 +11,7 @@ import { pgConnectionConfig } from '../stores/pg-pool.js';
 import type { HotClient } from '../stores/hot/index.js';
 import { publishBounds, type ArchiveBounds } from './bounds.js';
 import { estimateRows } from './estimate.js';
+import { describeFinished, finishInFlight } from './in-flight.js';
 
 /** The advisory lock every archival run and restore contends for (any constant unique to them). */
 const ARCHIVAL_LOCK_KEY = 7_279_813_045;
@@ -42,6 +43,8 @@ export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** Handed to a run's work: where it reports a batch boundary. */
 export interface RunControl {
+  /** The run's id in archival_runs (its batches in flight are journalled under it: in-flight.ts). */
+  readonly runId: number;
   /**
    * Call where every row the run has touched is in exactly one store (between batches, once a
    * batch's delete committed): writes the counts and the rate to the run's row, then throws
@@ -111,6 +114,8 @@ export async function withRecordedRun(
     if (!rows[0]?.locked) throw new ArchivalInProgressError();
     try {
       await failInterrupted(client);
+      // Batches an interrupted run left in both stores, settled before this run counts or moves.
+      await finishInFlight(hot, client);
       const { rows: recorded } = await client.query<ArchivalRunRow>(
         `INSERT INTO archival_runs (kind, status, dry_run, cutoff, restore_to, started_at) VALUES ($1, 'RUNNING', $2, $3, $4, now()) RETURNING *`,
         [run.kind, run.dryRun, run.cutoff, run.restoreTo ?? null],
@@ -120,6 +125,7 @@ export async function withRecordedRun(
       hooks.started?.(toRecord(recorded[0]));
       const counts: RunCounts = { messages: 0, posts: 0, comments: 0, likes: 0, stockPrices: 0 };
       const control: RunControl = {
+        runId,
         async checkpoint() {
           const progress = await recordProgress(client, runId, counts);
           await hooks.checkpointed?.(progress);
@@ -149,8 +155,14 @@ export async function withRecordedRun(
         return finished;
       } catch (error) {
         // A cancel stops at a batch boundary the work chose: what moved stays moved, the bounds
-        // stay as published at the start (a cancelled archive raises coldBefore, never hotFrom).
-        if (error instanceof RunCancelledError) return await finishRun(client, runId, 'CANCELLED', counts, null);
+        // stay as published at the start (a cancelled archive raises coldBefore, never hotFrom);
+        // a cancelled restore publishes that it ended, or every page reading cold would read hot
+        // again until the next run (bounds.ts, restoredThrough).
+        if (error instanceof RunCancelledError) {
+          const cancelled = await finishRun(client, runId, 'CANCELLED', counts, null);
+          if (!run.dryRun && run.kind === 'RESTORE') await publishBounds(hot, client).catch(() => undefined);
+          return cancelled;
+        }
         const message = connectionError?.message ?? (error instanceof Error ? error.message : String(error));
         await finishRun(client, runId, 'FAILED', counts, message.slice(0, 2000)).catch(() => undefined);
         // A failed run moved some rows: the bounds of what the stores hold now, as after success.
@@ -168,12 +180,23 @@ export async function withRecordedRun(
 }
 
 /**
- * At a gateway's start: ends as FAILED ("interrupted") every run left RUNNING by a process that
- * died. Only when the archival lock is free, i.e. no process is running one (the lock is held
- * from before a run is recorded until after it ends); otherwise the run that holds it does this
- * when it starts, and the live run is left alone. Returns the ids it ended.
+ * At a gateway's start, and when an archival worker thread died: ends as FAILED (`reason`,
+ * "interrupted" by default) every run left RUNNING by a process or thread that died, and,
+ * given the hot store, settles the batches such runs left in both stores (in-flight.ts),
+ * logging what it finished. Only when the archival lock is free, i.e. no process is running
+ * one (the lock is held from before a run is recorded until after it ends); otherwise the run
+ * that holds it does both when it starts, and the live run is left alone. Returns the ids it
+ * ended.
  */
-export async function failInterruptedRuns(cold: StoreConfig): Promise<number[]> {
+export async function failInterruptedRuns(
+  cold: StoreConfig,
+  options: {
+    readonly reason?: string;
+    /** The hot store, to settle the batches in flight; without it, runs are only ended. */
+    readonly hot?: HotClient;
+    readonly log?: (line: string) => void;
+  } = {},
+): Promise<number[]> {
   const client = new pg.Client(pgConnectionConfig(cold));
   client.on('error', () => undefined);
   await client.connect();
@@ -183,7 +206,18 @@ export async function failInterruptedRuns(cold: StoreConfig): Promise<number[]> 
     ]);
     if (!rows[0]?.locked) return [];
     try {
-      return await failInterrupted(client);
+      const interrupted = await failInterrupted(client, options.reason);
+      // A store failing here must not keep the gateway from serving: the next run's start
+      // settles the rows instead (until then counts may count them twice, as before).
+      if (options.hot)
+        try {
+          for (const line of describeFinished(await finishInFlight(options.hot, client))) options.log?.(line);
+        } catch (error) {
+          options.log?.(
+            `archival: batches in flight not settled (${error instanceof Error ? error.message : String(error)}); the next run settles them`,
+          );
+        }
+      return interrupted;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [ARCHIVAL_LOCK_KEY]);
     }
@@ -193,10 +227,10 @@ export async function failInterruptedRuns(cold: StoreConfig): Promise<number[]> 
 }
 
 /** With the lock held: any RUNNING run belongs to a process that stopped. */
-async function failInterrupted(client: pg.Client): Promise<number[]> {
+async function failInterrupted(client: pg.Client, reason = INTERRUPTED): Promise<number[]> {
   const { rows } = await client.query<{ id: number }>(
     `UPDATE archival_runs SET status = 'FAILED', finished_at = now(), error = $1 WHERE status = 'RUNNING' RETURNING id`,
-    [INTERRUPTED],
+    [reason.slice(0, 2000)],
   );
   return rows.map((r) => r.id);
 }

@@ -7,76 +7,77 @@ import { insertWithIds, type HotClient, type HotEngine, type HotTable } from '..
 import type { SqlReader } from '../stores/sql/reader.js';
 import type { Dataset } from './job.js';
 
-/** A cold row as node-postgres reads it (`SELECT *`, prices with trade_day as text). */
+/** A cold row as node-postgres reads it (the columns of `coldColumns`; prices with trade_day as text). */
 export type ColdRow = Record<string, unknown> & { original_id: number };
+
+/**
+ * A hot column, its PostgreSQL type, the select-list item a restore reads it from in cold (its
+ * output name is the ColdRow key), and how that value becomes the hot one (as read, if absent).
+ */
+type Column = readonly [hot: string, pgType: string, cold: string, convert?: (value: unknown) => unknown];
 
 interface HotShape {
   readonly table: HotTable;
-  /** Hot column, its PostgreSQL type, and the cold value for it. */
-  readonly columns: readonly (readonly [string, string, (row: ColdRow) => unknown])[];
+  readonly coldTable: string;
+  readonly columns: readonly Column[];
 }
 
-const same =
-  (column: string) =>
-  (row: ColdRow): unknown =>
-    row[column];
-const id = ['id', 'int', (row: ColdRow) => row.original_id] as const;
-const createdAt = ['created_at', 'timestamptz', same('created_at')] as const;
+/** A column with the same name in both stores, copied as read. */
+const same = (name: string, pgType: string): Column => [name, pgType, name];
+const id: Column = ['id', 'int', 'original_id'];
+const createdAt = same('created_at', 'timestamptz');
+const bigint = (value: unknown) => (value === null ? null : BigInt(value as string));
 
 const shapes: Record<Dataset, HotShape> = {
   messages: {
     table: 'messages',
-    columns: [
-      id,
-      ['conversation_id', 'int', same('conversation_id')],
-      ['sender_id', 'int', same('sender_id')],
-      ['content', 'text', same('content')],
-      createdAt,
-    ],
+    coldTable: 'messages_archive',
+    columns: [id, same('conversation_id', 'int'), same('sender_id', 'int'), same('content', 'text'), createdAt],
   },
   posts: {
     table: 'posts',
-    columns: [
-      id,
-      ['author_id', 'int', same('author_id')],
-      ['title', 'text', same('title')],
-      ['body', 'text', same('body')],
-      createdAt,
-    ],
+    coldTable: 'posts_archive',
+    columns: [id, same('author_id', 'int'), same('title', 'text'), same('body', 'text'), createdAt],
   },
   comments: {
     table: 'comments',
-    columns: [
-      id,
-      ['post_id', 'int', same('post_id')],
-      ['author_id', 'int', same('author_id')],
-      ['body', 'text', same('body')],
-      createdAt,
-    ],
+    coldTable: 'comments_archive',
+    columns: [id, same('post_id', 'int'), same('author_id', 'int'), same('body', 'text'), createdAt],
   },
   likes: {
     table: 'post_likes',
-    columns: [id, ['post_id', 'int', same('post_id')], ['user_id', 'int', same('user_id')], createdAt],
+    coldTable: 'post_likes_archive',
+    columns: [id, same('post_id', 'int'), same('user_id', 'int'), createdAt],
   },
   stockPrices: {
     table: 'stock_prices',
+    coldTable: 'stock_prices_history',
     columns: [
       id,
-      ['stock_id', 'int', same('stock_id')],
+      same('stock_id', 'int'),
       // The day as text, read as UTC midnight: node-postgres would read a DATE at local midnight.
-      ['trade_date', 'date', (row) => new Date(`${row.trade_day as string}T00:00:00.000Z`)],
-      ['open', 'numeric', same('open')],
-      ['high', 'numeric', same('high')],
-      ['low', 'numeric', same('low')],
-      ['close', 'numeric', same('close')],
-      ['change', 'numeric', same('change')],
-      ['volume', 'bigint', (row) => (row.volume === null ? null : BigInt(row.volume as string))],
-      ['turnover', 'bigint', (row) => (row.turnover === null ? null : BigInt(row.turnover as string))],
-      ['transaction_count', 'int', same('transaction_count')],
+      ['trade_date', 'date', 'trade_date::text AS trade_day', (day) => new Date(`${day as string}T00:00:00.000Z`)],
+      same('open', 'numeric'),
+      same('high', 'numeric'),
+      same('low', 'numeric'),
+      same('close', 'numeric'),
+      same('change', 'numeric'),
+      ['volume', 'bigint', 'volume', bigint],
+      ['turnover', 'bigint', 'turnover', bigint],
+      same('transaction_count', 'int'),
       createdAt,
     ],
   },
 };
+
+/** The ColdRow key a select-list item reads into (`expr AS key`, or the column itself). */
+const keyOf = (cold: string) => cold.split(' AS ').at(-1)!;
+
+/** The cold table of `dataset`. */
+export const coldTable = (dataset: Dataset): string => shapes[dataset].coldTable;
+
+/** The select list a restore reads `dataset`'s cold rows with (ColdRow): what a copy writes, nothing more. */
+export const coldColumns = (dataset: Dataset): string => shapes[dataset].columns.map(([, , cold]) => cold).join(', ');
 
 /** Writes the cold rows of `dataset` to hot with their ids; returns how many were new there. */
 export async function copyToHot(
@@ -87,10 +88,14 @@ export async function copyToHot(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const { table, columns } = shapes[dataset];
+  const read = columns.map(([, , cold, convert]) => {
+    const key = keyOf(cold);
+    return convert ? (row: ColdRow) => convert(row[key]) : (row: ColdRow) => row[key];
+  });
   return insertWithIds(hot, engine, table, {
     columns: columns.map(([name]) => name),
     pgTypes: columns.map(([, type]) => type),
-    rows: rows.map((row) => columns.map(([, , value]) => value(row))),
+    rows: rows.map((row) => read.map((value) => value(row))),
   });
 }
 

@@ -41,6 +41,18 @@ export interface BackgroundRun {
   readonly finished: Promise<ArchivalRunRecord>;
 }
 
+/**
+ * The worker thread ended without reporting how its run ended: an uncaught error, its heap
+ * limit reached (ERR_WORKER_OUT_OF_MEMORY), or terminate(). Its connections went with it, so
+ * the run it recorded is RUNNING with nobody running it (runtime.ts ends it FAILED).
+ */
+export class ArchivalWorkerDiedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ArchivalWorkerDiedError';
+  }
+}
+
 export interface WorkerOptions {
   /** Tests only: holds the run at a checkpoint (checkpoint-gate.ts). */
   readonly gate?: SharedArrayBuffer;
@@ -88,10 +100,11 @@ export function startInArchivalWorker(
       );
     });
     worker.once('error', (error) => {
-      if (!settled) fail(error);
+      if (!settled) fail(new ArchivalWorkerDiedError(`the archival worker died: ${error.message}`, { cause: error }));
     });
     worker.once('exit', (code) => {
-      if (!settled) fail(new Error(`the archival worker stopped with exit code ${code} before it reported`));
+      if (!settled)
+        fail(new ArchivalWorkerDiedError(`the archival worker stopped with exit code ${code} before it reported`));
     });
   });
   // Both are for whoever wants them; neither may go unhandled when nobody does.

@@ -39,10 +39,16 @@ export interface RequestState {
   /** Filled in when the response is sent, for the request's log line. */
   operationName: string | null;
   readonly errorCodes: string[];
+  /**
+   * Reads a resolver started for a field below it (lookahead, lookahead.ts), by a key the
+   * field's own resolver computes from its parent and arguments: the field takes the read
+   * instead of starting it again.
+   */
+  readonly started: Map<string, Promise<unknown>>;
 }
 
 export function newRequestState(id: string = randomUUID()): RequestState {
-  return { id, partialErrors: [], reported: new WeakSet(), operationName: null, errorCodes: [] };
+  return { id, partialErrors: [], reported: new WeakSet(), operationName: null, errorCodes: [], started: new Map() };
 }
 
 export interface GatewayContext extends Stores {
@@ -57,5 +63,7 @@ export function createContext(
   request: RequestState = newRequestState(),
   observeBatch?: BatchObserver,
 ): GatewayContext {
-  return { ...stores, viewer, request, loaders: createLoaders(stores, observeBatch) };
+  // The request's own readers: what it asks of a store in one turn goes as one statement.
+  const own = { ...stores, hotSql: stores.hotSql.forRequest(), coldSql: stores.coldSql?.forRequest() ?? null };
+  return { ...own, viewer, request, loaders: createLoaders(own, observeBatch) };
 }

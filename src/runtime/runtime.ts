@@ -12,7 +12,13 @@ import { createArchiveBounds, fixedBounds, type ArchiveBounds } from '../archiva
 import type { ArchivalOptions, ArchivalRunRecord } from '../archival/job.js';
 import type { RestoreOptions } from '../archival/restore.js';
 import { archivalSnapshot } from '../archival/status.js';
-import { startInArchivalWorker, type BackgroundRun, type WorkerTask } from '../archival/worker.js';
+import { failInterruptedRuns } from '../archival/recorded-run.js';
+import {
+  ArchivalWorkerDiedError,
+  startInArchivalWorker,
+  type BackgroundRun,
+  type WorkerTask,
+} from '../archival/worker.js';
 import type { StoreConfig, StoreName } from '../config.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { BreakerState } from '../stores/circuit-breaker.js';
@@ -56,6 +62,10 @@ export interface RuntimeOptions {
   readonly archivalAnswerWaitMs: number;
   /** Tests only: holds runs at a checkpoint (archival/checkpoint-gate.ts). */
   readonly archivalGate?: SharedArrayBuffer;
+  /** Where the settling of a dead thread's batches in flight reports (in-flight.ts). */
+  readonly log?: (line: string) => void;
+  /** A worker thread died and the runs it left RUNNING (their ids) were ended FAILED. */
+  readonly onWorkerDied?: (runIds: number[], error: Error) => void;
 }
 
 export function openRuntime(
@@ -117,11 +127,30 @@ export function openRuntime(
             likes: ended.likes,
             stockPrices: ended.stockPrices,
           }),
-        () => undefined,
+        // A thread that died (its heap limit, an uncaught error) left its run RUNNING.
+        (error: unknown) => (error instanceof ArchivalWorkerDiedError ? failDeadRun(error) : undefined),
       )
       // This process's readers see the new bounds at once; others within BOUNDS_TTL_MS.
       .finally(() => bounds.invalidate());
     return run;
+  };
+  /**
+   * The dead thread's connections, and so the archival lock, went with it: its run ends FAILED
+   * with why, now rather than at the next start. The database may take a moment to see the
+   * connection gone (the lock still held): tried for up to about 5 s while a run is RUNNING;
+   * should that not do, the next start or run ends it.
+   */
+  const failDeadRun = async (error: Error) => {
+    for (let attempt = 0; attempt < 25; attempt += 1) {
+      const ids = await failInterruptedRuns(stores.cold, {
+        reason: `interrupted: ${error.message}`,
+        hot,
+        log: options.log,
+      }).catch(() => []);
+      if (ids.length > 0) return options.onWorkerDied?.(ids, error);
+      if ((await cold.archivalRun.count({ where: { status: 'RUNNING' } }).catch(() => 0)) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   };
   const answer = async (task: WorkerTask): Promise<ArchivalRunRecord> => {
     const run = await start(task);

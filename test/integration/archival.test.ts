@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveBounds } from '../../src/archival/bounds.js';
 import { runArchival, type ArchivalOptions, type Dataset, type FaultPoint } from '../../src/archival/job.js';
+import { failInterruptedRuns } from '../../src/archival/recorded-run.js';
 import { runRestore, type RestoreOptions, type RestorePoint } from '../../src/archival/restore.js';
 import type { Viewer } from '../../src/auth/viewer.js';
 import { loadDemoData } from '../../src/demo/load.js';
@@ -17,6 +18,8 @@ import { hotAdapter, hotEngine } from '../../src/stores/hot/index.js';
 import { storeClients } from '../../src/stores/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, hotIsPostgres, type FreshStores } from '../support/databases.js';
+import type { KillableTask } from '../support/killable-archival-entry.js';
+import { runKilled, waitForLockRelease } from '../support/killable-archival.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const ANCHOR = new Date('2026-11-20T08:00:00.000Z');
@@ -39,7 +42,7 @@ const restore = (options: Partial<RestoreOptions> = {}) =>
       cold: fresh.cold,
       bounds: stores.bounds,
     },
-    { from: RESTORE_FROM, to: RESTORE_TO, deleteDelayMs: 0, ...options },
+    { from: RESTORE_FROM, to: RESTORE_TO, ...options },
   );
 /** The ten days before the first run's cutoff day: rows the demo archived and rows the run moved. */
 const RESTORE_FROM = new Date(NOW().getTime() - 40 * 86_400_000).toISOString().slice(0, 10);
@@ -130,6 +133,149 @@ function expectIntact(before: Awaited<ReturnType<typeof snapshot>>, after: Await
   expect(after.activity).toEqual(before.activity);
 }
 
+const ADMIN: Viewer = { kind: 'admin' };
+
+const chunks = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+
+/**
+ * The counts the API answers: totalCount of the posts, of each post's comments, of each
+ * conversation's messages, of each user's posts and of each stock's prices; each post's
+ * likeCount and commentCount; each user's activity (over ten years).
+ */
+async function apiCounts(): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const q = async (source: string) => {
+    const { data, errors } = await gateway.execute(source, ADMIN);
+    expect(errors, source).toBeUndefined();
+    return data;
+  };
+  for (let after: string | null = null; ;) {
+    const data: any = await q(
+      `{ posts(first: 25${after ? `, after: "${after}"` : ''}) { totalCount pageInfo { hasNextPage endCursor }
+         edges { node { databaseId likeCount commentCount } } } }`,
+    );
+    counts.set('posts', data.posts.totalCount);
+    for (const { node } of data.posts.edges) {
+      counts.set(`post ${node.databaseId} likeCount`, node.likeCount);
+      counts.set(`post ${node.databaseId} commentCount`, node.commentCount);
+    }
+    if (!data.posts.pageInfo.hasNextPage) break;
+    after = data.posts.pageInfo.endCursor;
+  }
+  const postIds = [...counts.keys()].filter((k) => k.endsWith(' likeCount')).map((k) => Number(k.split(' ')[1]));
+  for (const chunk of chunks(postIds, 8)) {
+    const data = await q(
+      `{ ${chunk.map((id) => `p${id}: post(id: "${toGlobalId('Post', id)}") { comments(first: 1) { totalCount } }`).join(' ')} }`,
+    );
+    for (const id of chunk) counts.set(`post ${id} comments`, data[`p${id}`].comments.totalCount);
+  }
+  const conversations = (await hotDb.query<{ id: number }>('SELECT id FROM conversations ORDER BY id')).rows;
+  for (const chunk of chunks(conversations, 8)) {
+    const data = await q(
+      `{ ${chunk.map((c) => `c${c.id}: conversation(id: "${toGlobalId('Conversation', c.id)}") { messages(first: 1) { totalCount } }`).join(' ')} }`,
+    );
+    for (const c of chunk) counts.set(`conversation ${c.id} messages`, data[`c${c.id}`].messages.totalCount);
+  }
+  const stocks = (await hotDb.query<{ id: number; symbol: string }>('SELECT id, symbol FROM stocks ORDER BY id')).rows;
+  for (const chunk of chunks(stocks, 8)) {
+    const data = await q(
+      `{ ${chunk.map((s) => `s${s.id}: stock(symbol: "${s.symbol}") { prices(first: 1) { totalCount } }`).join(' ')} }`,
+    );
+    for (const s of chunk) counts.set(`stock ${s.id} prices`, data[`s${s.id}`].prices.totalCount);
+  }
+  const users = (await hotDb.query<{ id: number; username: string }>('SELECT id, username FROM users ORDER BY id'))
+    .rows;
+  for (const chunk of chunks(users, 4)) {
+    const data = await q(
+      `{ ${chunk.map((u) => `u${u.id}: user(username: "${u.username}") { posts(first: 1) { totalCount } activity(from: "2020-01-01", to: "2029-12-31") { actionType count date } }`).join(' ')} }`,
+    );
+    for (const u of chunk) {
+      counts.set(`user ${u.id} posts`, data[`u${u.id}`].posts.totalCount);
+      for (const a of data[`u${u.id}`].activity)
+        if (a.count !== 0) counts.set(`activity ${u.id}|${a.date}|${a.actionType}`, a.count);
+    }
+  }
+  return counts;
+}
+
+/** The same counts from the rows themselves: the union of both stores, each id once. */
+async function oracleCounts(): Promise<Map<string, number>> {
+  const union = async (hotSql: string, coldSql: string) => {
+    const rows = new Map<number, Record<string, any>>();
+    for (const row of (await coldDb.query(coldSql)).rows) rows.set(row.id, row);
+    for (const row of (await hotDb.query(hotSql)).rows) rows.set(row.id, row);
+    return [...rows.values()];
+  };
+  const day = `(created_at AT TIME ZONE 'UTC')::date::text AS day`;
+  const posts = await union(
+    `SELECT id, author_id AS user_id, ${day} FROM posts`,
+    `SELECT original_id AS id, author_id AS user_id, ${day} FROM posts_archive`,
+  );
+  const comments = await union(
+    `SELECT id, post_id, author_id AS user_id, ${day} FROM comments`,
+    `SELECT original_id AS id, post_id, author_id AS user_id, ${day} FROM comments_archive`,
+  );
+  const likes = await union(
+    `SELECT id, post_id, user_id, ${day} FROM post_likes`,
+    `SELECT original_id AS id, post_id, user_id, ${day} FROM post_likes_archive`,
+  );
+  const messages = await union(
+    `SELECT id, conversation_id, sender_id AS user_id, ${day} FROM messages`,
+    `SELECT original_id AS id, conversation_id, sender_id AS user_id, ${day} FROM messages_archive`,
+  );
+  const prices = await union(
+    `SELECT id, stock_id FROM stock_prices`,
+    `SELECT original_id AS id, stock_id FROM stock_prices_history`,
+  );
+  const counts = new Map<string, number>();
+  const add = (key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n);
+  counts.set('posts', posts.length);
+  for (const p of posts) {
+    counts.set(`post ${p.id} likeCount`, 0);
+    counts.set(`post ${p.id} commentCount`, 0);
+    counts.set(`post ${p.id} comments`, 0);
+  }
+  for (const c of comments) {
+    add(`post ${c.post_id} commentCount`);
+    add(`post ${c.post_id} comments`);
+  }
+  for (const l of likes) add(`post ${l.post_id} likeCount`);
+  for (const { id } of (await hotDb.query('SELECT id FROM conversations')).rows)
+    counts.set(`conversation ${id} messages`, 0);
+  for (const m of messages) add(`conversation ${m.conversation_id} messages`);
+  for (const { id } of (await hotDb.query('SELECT id FROM stocks')).rows) counts.set(`stock ${id} prices`, 0);
+  for (const p of prices) add(`stock ${p.stock_id} prices`);
+  for (const { id } of (await hotDb.query('SELECT id FROM users')).rows) counts.set(`user ${id} posts`, 0);
+  for (const p of posts) add(`user ${p.user_id} posts`);
+  for (const [rows, type] of [
+    [messages, 'MESSAGE'],
+    [posts, 'POST'],
+    [comments, 'COMMENT'],
+    [likes, 'LIKE'],
+  ] as const)
+    for (const r of rows) add(`activity ${r.user_id}|${r.day}|${type}`);
+  return counts;
+}
+
+/** Ids held by both stores, per dataset. */
+/** Per dataset of snapshot(), the ids of rows in both stores. */
+async function inBothStores(): Promise<Record<string, number[]>> {
+  const { datasets } = await snapshot();
+  return Object.fromEntries(
+    Object.entries(datasets).map(([name, { hot, cold }]) => [name, hot.filter((id) => cold.includes(id))]),
+  );
+}
+
+/** Per dataset of snapshot(): its hot table and its cold table. */
+const TABLES: Record<string, [string, string]> = {
+  messages: ['messages', 'messages_archive'],
+  posts: ['posts', 'posts_archive'],
+  comments: ['comments', 'comments_archive'],
+  likes: ['post_likes', 'post_likes_archive'],
+  prices: ['stock_prices', 'stock_prices_history'],
+};
+
 beforeAll(async () => {
   fresh = await freshStores();
   hotDb = new pg.Client(pgConnectionConfig(fresh.hot));
@@ -145,10 +291,7 @@ beforeAll(async () => {
     bounds,
     archive: (options) => runArchival({ hot, hotSql, cold: fresh.cold, bounds }, { ...options, now: NOW }),
     restore: (options) =>
-      runRestore(
-        { hot, hotEngine: hotEngine(fresh.hot), hotSql, cold: fresh.cold, bounds },
-        { ...options, deleteDelayMs: 0 },
-      ),
+      runRestore({ hot, hotEngine: hotEngine(fresh.hot), hotSql, cold: fresh.cold, bounds }, options),
   };
   gateway = await startTestGateway(stores);
 });
@@ -385,12 +528,17 @@ describe.runIf(hotIsPostgres())('archival', () => {
     expect(await createArchiveBounds({ hot: stores.hot, cold: noCold }).get()).toEqual({
       coldBefore: cutoff,
       hotFrom: cutoff,
+      restoredThrough: null,
     });
-    // A restore lowers hotFrom to the oldest row it put back (below the run's cutoff).
-    await restore();
+    // A restore lowers hotFrom to the oldest row it put back (below the run's cutoff), and
+    // publishes that it ended (stitched-page.ts reads hot again only for a newer restore).
+    const run = await restore();
     const restored = await oldestHot();
     expect(restored.getTime()).toBeLessThan(cutoff.getTime());
     expect(await published()).toEqual({ cold_before: cutoff, hot_from: restored });
+    expect((await hotDb.query(`SELECT restored_through FROM archive_bounds WHERE id = 1`)).rows[0]).toEqual({
+      restored_through: Number(run.id),
+    });
   });
 
   it('lets only the admin token run archival', async () => {
@@ -533,6 +681,108 @@ describe.runIf(hotIsPostgres())('archival', () => {
       ).toEqual({ n: 300 });
       expectIntact(before, await snapshot());
     });
+  });
+
+  describe('start-up recovery after a real kill (issue 11, item 6)', () => {
+    const now = NOW().getTime();
+    const cases: { name: string; task: KillableTask; archiveFirst: boolean; stuck: string[] }[] = [
+      {
+        name: 'an archive whose hot delete queue holds five copied batches of messages',
+        // The delete queue waits after its first delete; the walk copies on to the sixth batch.
+        task: {
+          kind: 'archive',
+          olderThanDays: 30,
+          dryRun: false,
+          now,
+          batchSize: 5,
+          holdOn: { at: 'afterHotDelete:messages', nth: 1 },
+          stopOn: { at: 'afterColdCommit:messages', nth: 6 },
+        },
+        archiveFirst: false,
+        stuck: ['messages'],
+      },
+      {
+        name: 'an archive with posts copied and a page of their comments copied, none deleted',
+        task: {
+          kind: 'archive',
+          olderThanDays: 30,
+          dryRun: false,
+          now,
+          batchSize: 5,
+          holdOn: { at: 'afterHotDelete:posts', nth: 1 },
+          stopOn: { at: 'afterColdCommit:comments', nth: 3 },
+        },
+        archiveFirst: false,
+        stuck: ['posts', 'comments'],
+      },
+      {
+        name: 'a restore with a batch of messages copied, before its cold delete',
+        task: {
+          kind: 'restore',
+          from: RESTORE_FROM,
+          to: RESTORE_TO,
+          stopOn: { at: 'afterHotCopy:messages', nth: 1 },
+        },
+        archiveFirst: true,
+        stuck: ['messages'],
+      },
+      {
+        name: 'a restore with its posts and a page of their comments copied',
+        task: {
+          kind: 'restore',
+          from: RESTORE_FROM,
+          to: RESTORE_TO,
+          stopOn: { at: 'afterHotCopy:comments', nth: 1 },
+        },
+        archiveFirst: true,
+        stuck: ['posts', 'comments'],
+      },
+    ];
+    for (const { name, task, archiveFirst, stuck } of cases) {
+      it(`leaves every row in one store and every count exact before any rerun: ${name}`, async () => {
+        await resetData();
+        if (archiveFirst) expect((await archive()).status).toBe('SUCCEEDED');
+        const before = await snapshot();
+        const outcome = await runKilled({ hot: fresh.hot, cold: fresh.cold }, task);
+        expect(outcome).toBe(`killed at ${task.stopOn!.at}`);
+        await waitForLockRelease(coldDb);
+        // The kill left rows in both stores, and the API counted them twice.
+        const both = await inBothStores();
+        for (const dataset of stuck) expect(both[dataset].length, `${dataset} in both stores`).toBeGreaterThan(0);
+        expect(await apiCounts()).not.toEqual(await oracleCounts());
+        const { rows: journal } = await coldDb.query('SELECT count(*)::int AS n FROM archival_in_flight');
+        expect(journal[0].n).toBeGreaterThan(0);
+
+        // What main.ts runs at a gateway's start.
+        const logged: string[] = [];
+        const { rows: running } = await coldDb.query(`SELECT id FROM archival_runs WHERE status = 'RUNNING'`);
+        expect(await failInterruptedRuns(fresh.cold, { hot: stores.hot, log: (line) => logged.push(line) })).toEqual(
+          running.map((r) => r.id),
+        );
+        expect(logged.join('\n')).toMatch(new RegExp(`archival run ${running[0].id}: finished its batches in flight`));
+        stores.bounds.invalidate();
+
+        expectIntact(before, await snapshot());
+        expect(await apiCounts()).toEqual(await oracleCounts());
+        expect((await coldDb.query('SELECT count(*)::int AS n FROM archival_in_flight')).rows[0].n).toBe(0);
+        // SIGKILL ends the client, not a statement its database still runs for it (a delete
+        // waiting for a row lock): the killed run's own deletes of those rows from the store
+        // they were leaving may commit after the settling. They must find nothing left to delete.
+        for (const [dataset, ids] of Object.entries(both)) {
+          const [hotTable, coldTable] = TABLES[dataset];
+          const late =
+            task.kind === 'archive'
+              ? await hotDb.query(`DELETE FROM ${hotTable} WHERE id = ANY($1)`, [ids])
+              : await coldDb.query(`DELETE FROM ${coldTable} WHERE original_id = ANY($1)`, [ids]);
+          expect(late.rowCount, `${dataset}: rows the late delete found`).toBe(0);
+        }
+        expectIntact(before, await snapshot());
+        // A rerun then finishes the job as before.
+        const rerun = task.kind === 'archive' ? await archive() : await restore();
+        expect(rerun.status).toBe('SUCCEEDED');
+        expectIntact(before, await snapshot());
+      }, 60_000);
+    }
   });
 
   describe('restore (the rollback plan)', () => {

@@ -182,6 +182,57 @@ describe.runIf(hotIsPostgres())('archival runs in the background', () => {
     expect(final.messages.hot).toBeLessThan(before.messages.hot);
   }, 120_000);
 
+  it('ends a run FAILED as soon as its worker thread dies, frees the lock, and a rerun finishes the job', async () => {
+    const before = await placement();
+    const started = (await admin(`mutation { runArchival(input: { olderThanDays: 30 }) { id } }`)).body.data
+      .runArchival;
+    await gate.held();
+    // The thread exits where it waits, without reporting: as its heap limit or a crash ends it.
+    gate.kill();
+    const died = await ended(started.id);
+    expect(died.status).toBe('FAILED');
+    expect(died.error).toMatch(/^interrupted: the archival worker stopped with exit code 1/);
+    expect(died.finishedAt).not.toBeNull();
+    // Its connection, and so the archival lock, went with it: the next run starts and finishes.
+    gate = createCheckpointGate();
+    gate.open();
+    await http.stop();
+    http = await startHttpGateway({ hot: fresh.hot, cold: fresh.cold }, { resilience: { archivalAnswerWaitMs: 50 } });
+    const rerun = (await admin(`mutation { runArchival(input: { olderThanDays: 30 }) { id } }`)).body.data.runArchival;
+    expect((await ended(rerun.id)).status).toBe('SUCCEEDED');
+    const after = await placement();
+    for (const [table] of TABLES) expect(after[table]).toMatchObject({ both: 0, all: before[table].all });
+    expect(after.messages.hot).toBeLessThan(before.messages.hot);
+  }, 120_000);
+
+  it('moves 60,000 old prices on the worker thread, within its heap limit', async () => {
+    // Years of daily prices no store holds yet, for every stock: 60,000 rows, 60 batches. The
+    // delete queue of each batch holds its copied values; as full rows (decimals as objects)
+    // 60 of them outgrew the worker's 96 MB heap, and the run died half-way.
+    const { rows } = await hotDb.query<{ n: number }>(
+      `WITH s AS (SELECT id FROM stocks ORDER BY id LIMIT 50)
+       INSERT INTO stock_prices (stock_id, trade_date, open, high, low, close, change, volume, turnover, transaction_count)
+       SELECT s.id, DATE '2005-01-03' + d, 100.1234 + d, 101.5 + d, 99.25 + d, 100.75 + d, -0.5, 1000000 + d, 9007199254740993, 1200
+       FROM s, generate_series(0, 1199) d
+       RETURNING 1`,
+    );
+    expect(rows.length).toBe(60_000);
+    gate.open();
+    const started = (await admin(`mutation { runArchival(input: { olderThanDays: 30 }) { id } }`)).body.data
+      .runArchival;
+    const done = await ended(started.id);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', error: null });
+    expect(done.stockPrices).toBeGreaterThanOrEqual(60_000);
+    const { rows: left } = await hotDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_prices WHERE trade_date < DATE '2009-01-01'`,
+    );
+    expect(left[0].n).toBe(0);
+    const { rows: archived } = await coldDb.query<{ n: number; turnover: string }>(
+      `SELECT count(*)::int AS n, min(turnover)::text AS turnover FROM stock_prices_history WHERE trade_date < DATE '2009-01-01'`,
+    );
+    expect(archived[0]).toEqual({ n: 60_000, turnover: '9007199254740993' });
+  }, 300_000);
+
   it('a second start while a run goes on gets ARCHIVAL_IN_PROGRESS, from the mutation itself', async () => {
     const started = (await admin(`mutation { runArchival(input: { olderThanDays: 30 }) { id status } }`)).body.data
       .runArchival;

@@ -1,23 +1,27 @@
 /**
  * Model-based property (fast-check commands): random sequences of archival runs (any
- * olderThanDays, dry or not), restores of any range, old-dated price writes, new messages and
- * crashes (a real kill of the thread running an archive or a restore, at a seeded step), each
- * followed by
+ * olderThanDays, dry or not), restores of any range, old-dated price writes, new messages,
+ * cancels (cancelArchivalRun at a seeded checkpoint of an archive or a restore) and crashes (a
+ * real kill of the thread running an archive, dry or not, or a restore, at a seeded step; then
+ * the gateway's start-up recovery, failInterruptedRuns), each followed by
  * - the bounds invariant on the published archive_bounds: no hot row older than `hotFrom`, no
- *   cold row at or after `coldBefore` (by instant for messages and posts, by day for prices);
+ *   cold row at or after `coldBefore` (by instant for messages and posts, by day for prices),
+ *   and every restore up to `restoredThrough` has ended (pages read hot again only after a
+ *   newer one: stitched-page.ts);
  * - the oracle: the union of both stores holds exactly the model's rows, with the model's
- *   values;
+ *   values, each row in exactly one store (no run is in flight: a crash was recovered);
  * - full walks of every connection shape (messages forward and backward, search, a user's
  *   posts, the comments of every post, cold or hot, prices with and without a range, nodes)
- *   equal to the oracle's ordered lists.
+ *   equal to the oracle's ordered lists, with a totalCount equal to the walk's length; each
+ *   post's commentCount and each user's activity equal to the oracle's.
  * Seeded (SEED) and reproducible: a failure prints its seed and path for fc.assert to replay.
  */
-import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveBounds } from '../../src/archival/bounds.js';
 import { runArchival } from '../../src/archival/job.js';
+import { failInterruptedRuns, type RunHooks } from '../../src/archival/recorded-run.js';
 import { runRestore } from '../../src/archival/restore.js';
 import type { Stores } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
@@ -27,6 +31,7 @@ import { storeClients } from '../../src/stores/index.js';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import { freshStores, type FreshStores } from '../support/databases.js';
 import type { KillableTask } from '../support/killable-archival-entry.js';
+import { killWhereTold, spawnKillable, waitForLockRelease, type KillableThread } from '../support/killable-archival.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const SEED = 20_261_202;
@@ -54,7 +59,7 @@ beforeAll(async () => {
   // TTL 0: every page starts from the bounds as published (the runs here are sequential).
   stores = { hot, cold, hotSql, coldSql, bounds: createArchiveBounds({ hot, cold: cold! }, 0) };
   gateway = await startTestGateway(stores);
-  spare = spawn(); // boots while the first sequences run
+  spare = spawnKillable(fresh); // boots while the first sequences run
 });
 
 afterAll(async () => {
@@ -87,7 +92,7 @@ async function reset(): Promise<Model> {
     'TRUNCATE messages, post_likes, comments, posts, stock_prices, conversation_participants, conversations, stocks, users, archive_bounds',
   );
   await coldDb.query(
-    'TRUNCATE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, archival_runs, user_activity',
+    'TRUNCATE messages_archive, posts_archive, comments_archive, post_likes_archive, stock_prices_history, archival_runs, user_activity, archival_in_flight',
   );
   await hotDb.query(`INSERT INTO users (id, username, display_name) VALUES (1, 'ann', 'Ann'), (2, 'bob', 'Bob')`);
   await hotDb.query(`INSERT INTO conversations (id, title) VALUES (1, 'Model')`);
@@ -164,7 +169,7 @@ class Restore implements fc.AsyncCommand<Model, Real> {
         cold: fresh.cold,
         bounds: stores.bounds,
       },
-      { from: dayOf(this.fromDays), to: dayOf(this.toDays), deleteDelayMs: 0 },
+      { from: dayOf(this.fromDays), to: dayOf(this.toDays) },
     );
     expect(run.status).toBe('SUCCEEDED');
     await checkAll(model, real);
@@ -216,62 +221,78 @@ class Crash implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
     const outcome = await killAt(this.task, this.stopAt);
-    real.log.push(`${this.toString()} → ${outcome}`);
-    await waitForLockRelease();
+    // A killed thread's sessions end with their sockets; the next run needs the lock free.
+    await waitForLockRelease(coldDb);
+    // What a gateway does at its start: the killed run ends FAILED and the batches it left in
+    // both stores are settled, so the checks below (counts included) hold before any rerun.
+    const logged: string[] = [];
+    const ended = await failInterruptedRuns(fresh.cold, {
+      hot: stores.hot,
+      log: (line) => logged.push(line),
+    });
+    stores.bounds.invalidate();
+    real.log.push(`${this.toString()} → ${outcome}; recovery ended runs [${ended.join(', ')}] ${logged.join('; ')}`);
     await checkAll(model, real);
   }
   toString = () =>
-    `crash(${this.task.kind === 'archive' ? `archive ${this.task.olderThanDays}` : `restore ${this.task.from}..${this.task.to}`} at ${this.stopAt})`;
+    `crash(${this.task.kind === 'archive' ? `archive ${this.task.olderThanDays}${this.task.dryRun ? ' dry' : ''}` : `restore ${this.task.from}..${this.task.to}`} at ${this.stopAt})`;
 }
 
-interface Spare {
-  readonly worker: Worker;
-  readonly ready: Promise<void>;
+/** An archive or a restore asked to stop (cancelArchivalRun) at its `at`-th checkpoint. */
+class Cancel implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly task:
+      | { readonly kind: 'archive'; readonly olderThanDays: number }
+      | { readonly kind: 'restore'; readonly fromDays: number; readonly toDays: number },
+    readonly at: number,
+  ) {}
+  check = () => true;
+  async run(model: Model, real: Real) {
+    let seen = 0;
+    const hooks: RunHooks = {
+      checkpointed: async (run) => {
+        if (++seen !== this.at) return;
+        const { errors } = await gateway.execute(
+          `mutation { cancelArchivalRun(id: "${toGlobalId('ArchivalRun', run.id)}") { id } }`,
+          ADMIN,
+        );
+        expect(errors).toBeUndefined();
+      },
+    };
+    const run =
+      this.task.kind === 'archive'
+        ? await runArchival(
+            { hot: stores.hot, hotSql: stores.hotSql, cold: fresh.cold, bounds: stores.bounds, hooks },
+            { olderThanDays: this.task.olderThanDays, dryRun: false, batchSize: 3, now: () => new Date(T) },
+          )
+        : await runRestore(
+            {
+              hot: stores.hot,
+              hotEngine: hotEngine(fresh.hot),
+              hotSql: stores.hotSql,
+              cold: fresh.cold,
+              bounds: stores.bounds,
+              hooks,
+            },
+            { from: dayOf(this.task.fromDays), to: dayOf(this.task.toDays) },
+          );
+    // A cancel after the last checkpoint leaves the run SUCCEEDED.
+    expect(['CANCELLED', 'SUCCEEDED']).toContain(run.status);
+    real.log.push(`${this.toString()} → ${run.status}`);
+    await checkAll(model, real);
+  }
+  toString = () =>
+    `cancel(${this.task.kind === 'archive' ? `archive ${this.task.olderThanDays}` : `restore ${dayOf(this.task.fromDays)}..${dayOf(this.task.toDays)}`} at checkpoint ${this.at})`;
 }
 
-/** A booted thread waiting for its task: booting one (tsx, Prisma) costs more than a run. */
-function spawn(): Spare {
-  const entry = new URL('../support/killable-archival-entry.ts', import.meta.url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const source = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  const worker = new Worker(source, { eval: true, workerData: { hot: fresh.hot, cold: fresh.cold } });
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
-  ready.catch(() => undefined);
-  return { worker, ready };
-}
-
-let spare: Spare | undefined;
+let spare: KillableThread | undefined;
 
 async function killAt(task: KillableTask, stopAt: number): Promise<string> {
-  const { worker, ready } = spare ?? spawn();
+  const thread = spare ?? spawnKillable(fresh);
   spare = undefined;
-  await ready;
-  const outcome = new Promise<string>((resolve, reject) => {
-    worker.once('message', (message: Record<string, string>) => {
-      // Stopped at its step (killed there, mid-run), or ended before reaching it.
-      const said = message.stoppedAt ? `killed at ${message.stoppedAt}` : JSON.stringify(message);
-      worker.terminate().then(() => resolve(said), reject);
-    });
-    worker.once('error', reject);
-  });
-  worker.postMessage({ task, stopAt });
-  const result = await outcome;
-  spare = spawn(); // boots while the checks run
+  const result = await killWhereTold(thread, task, stopAt);
+  spare = spawnKillable(fresh); // boots while the checks run
   return result;
-}
-
-/** A killed thread's sessions end with their sockets; the next run needs the lock (this cold database's) free. */
-async function waitForLockRelease(): Promise<void> {
-  for (;;) {
-    const { rows } = await coldDb.query(
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    if (rows[0].n === 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 // ---- Checks ----
@@ -291,20 +312,36 @@ async function union(hotSql: string, coldSql: string): Promise<Map<number, Recor
   return rows;
 }
 
+/** Ids present in both stores: none once no run is in flight. */
+async function inBoth(hotSql: string, coldSql: string): Promise<number[]> {
+  const cold = new Set((await coldDb.query<{ id: number }>(coldSql)).rows.map((r) => r.id));
+  return (await hotDb.query<{ id: number }>(hotSql)).rows.map((r) => r.id).filter((id) => cold.has(id));
+}
+
 async function checkAll(model: Model, real: Real): Promise<void> {
   const context = () => real.log.join('\n');
   await checkBounds(context);
+  for (const [hotTable, coldTable] of [
+    ['messages', 'messages_archive'],
+    ['posts', 'posts_archive'],
+    ['comments', 'comments_archive'],
+    ['stock_prices', 'stock_prices_history'],
+  ])
+    expect(
+      await inBoth(`SELECT id FROM ${hotTable}`, `SELECT original_id AS id FROM ${coldTable}`),
+      `${hotTable} in both stores\n${context()}`,
+    ).toEqual([]);
   const messages = await union(
-    `SELECT id, created_at AS at FROM messages`,
-    `SELECT original_id AS id, created_at AS at FROM messages_archive`,
+    `SELECT id, sender_id AS user_id, created_at AS at FROM messages`,
+    `SELECT original_id AS id, sender_id AS user_id, created_at AS at FROM messages_archive`,
   );
   const posts = await union(
     `SELECT id, author_id, created_at AS at FROM posts`,
     `SELECT original_id AS id, author_id, created_at AS at FROM posts_archive`,
   );
   const comments = await union(
-    `SELECT id, post_id, created_at AS at FROM comments`,
-    `SELECT original_id AS id, post_id, created_at AS at FROM comments_archive`,
+    `SELECT id, post_id, author_id AS user_id, created_at AS at FROM comments`,
+    `SELECT original_id AS id, post_id, author_id AS user_id, created_at AS at FROM comments_archive`,
   );
   const prices = await union(
     `SELECT id, trade_date::text AS day, close::text AS close FROM stock_prices`,
@@ -377,7 +414,37 @@ async function checkAll(model: Model, real: Real): Promise<void> {
     ...[...prices.keys()].map((id) => toGlobalId('StockPrice', id)),
   ];
   const nodes = gateway.execute(`{ nodes(ids: ${JSON.stringify(ids)}) { id } }`, ADMIN);
+  // Each post's commentCount and each user's activity against the union's rows, each once.
+  const derived = gateway.execute(
+    `{ ${POSTS.map((p) => `p${p.id}: node(id: "${toGlobalId('Post', p.id)}") { ... on Post { commentCount } }`).join(' ')}
+       ann: user(username: "ann") { activity(from: "${dayOf(400)}", to: "${dayOf(-2)}") { actionType count date } }
+       bob: user(username: "bob") { activity(from: "${dayOf(400)}", to: "${dayOf(-2)}") { actionType count date } } }`,
+    ADMIN,
+  );
   for (const [name, got, expected] of walks) expect(await got, `${name}\n${context()}`).toEqual(expected);
+  const { data: counted, errors: countErrors } = await derived;
+  expect(countErrors, context()).toBeUndefined();
+  expect(
+    Object.fromEntries(POSTS.map((p) => [p.id, counted[`p${p.id}`].commentCount])),
+    `commentCount\n${context()}`,
+  ).toEqual(
+    Object.fromEntries(POSTS.map((p) => [p.id, [...comments.values()].filter((c) => c.post_id === p.id).length])),
+  );
+  const activity = new Map<string, number>();
+  for (const [rows, type] of [
+    [messages, 'MESSAGE'],
+    [posts, 'POST'],
+    [comments, 'COMMENT'],
+  ] as const)
+    for (const r of rows.values()) {
+      const key = `${(r.user_id ?? r.author_id) === 1 ? 'ann' : 'bob'}|${(r.at as Date).toISOString().slice(0, 10)}|${type}`;
+      activity.set(key, (activity.get(key) ?? 0) + 1);
+    }
+  const answered = new Map<string, number>();
+  for (const user of ['ann', 'bob'])
+    for (const a of counted[user].activity as { actionType: string; count: number; date: string }[])
+      if (a.count !== 0) answered.set(`${user}|${a.date}|${a.actionType}`, a.count);
+  expect(answered, `activity\n${context()}`).toEqual(activity);
   const { data, errors } = await nodes;
   expect(errors, context()).toBeUndefined();
   expect(
@@ -388,10 +455,18 @@ async function checkAll(model: Model, real: Real): Promise<void> {
 
 /** The published bounds hold for every row of both stores. */
 async function checkBounds(context: () => string): Promise<void> {
-  const { rows } = await hotDb.query(`SELECT cold_before, hot_from FROM archive_bounds WHERE id = 1`);
-  const published = rows[0] as { cold_before: Date | null; hot_from: Date | null } | undefined;
+  const { rows } = await hotDb.query(`SELECT cold_before, hot_from, restored_through FROM archive_bounds WHERE id = 1`);
+  const published = rows[0] as
+    { cold_before: Date | null; hot_from: Date | null; restored_through: number | null } | undefined;
   if (!published) return;
-  const { cold_before: coldBefore, hot_from: hotFrom } = published;
+  const { cold_before: coldBefore, hot_from: hotFrom, restored_through: restoredThrough } = published;
+  if (restoredThrough !== null) {
+    const { rows: running } = await coldDb.query(
+      `SELECT id FROM archival_runs WHERE kind = 'RESTORE' AND NOT dry_run AND status = 'RUNNING' AND id <= $1`,
+      [restoredThrough],
+    );
+    expect(running, `restores up to restoredThrough ${restoredThrough} still RUNNING\n${context()}`).toEqual([]);
+  }
   if (hotFrom) {
     const hotFromDay = hotFrom.toISOString().slice(0, 10);
     const {
@@ -424,17 +499,28 @@ async function checkBounds(context: () => string): Promise<void> {
 
 let pageSize = 3;
 
-const PAGE = 'edges { node { ID } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+const PAGE = 'totalCount edges { node { ID } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+
+/** Counts are exact when no run is in flight: every page's totalCount is the walk's length. */
+function expectTotal(totals: number[], length: number, template: string): void {
+  for (const total of totals)
+    if (total !== length) throw new Error(`totalCount ${total} but the walk has ${length} rows: ${template}`);
+}
 
 /** Pages `first`/`after` to the end; the ids (or `field`) in the connection's order. */
 async function walk(template: string, pick: (data: any) => any, field = 'databaseId'): Promise<unknown[]> {
   const out: unknown[] = [];
+  const totals: number[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 100; guard++) {
     const args = `first: ${pageSize}${after ? `, after: "${after}"` : ''}`;
     const connection = pick(await query(template, args, field));
     out.push(...connection.edges.map((e: any) => e.node[field]));
-    if (!connection.pageInfo.hasNextPage) return out;
+    totals.push(connection.totalCount);
+    if (!connection.pageInfo.hasNextPage) {
+      expectTotal(totals, out.length, template);
+      return out;
+    }
     after = connection.pageInfo.endCursor;
   }
   throw new Error('walk did not end');
@@ -443,12 +529,17 @@ async function walk(template: string, pick: (data: any) => any, field = 'databas
 /** Pages `last`/`before` back to the start; the ids in the connection's order. */
 async function walkBack(template: string, pick: (data: any) => any): Promise<unknown[]> {
   const out: unknown[] = [];
+  const totals: number[] = [];
   let before: string | null = null;
   for (let guard = 0; guard < 100; guard++) {
     const args = `last: ${pageSize}${before ? `, before: "${before}"` : ''}`;
     const connection = pick(await query(template, args, 'databaseId'));
     out.unshift(...connection.edges.map((e: any) => e.node.databaseId));
-    if (!connection.pageInfo.hasPreviousPage) return out;
+    totals.push(connection.totalCount);
+    if (!connection.pageInfo.hasPreviousPage) {
+      expectTotal(totals, out.length, template);
+      return out;
+    }
     before = connection.pageInfo.startCursor;
   }
   throw new Error('walk did not end');
@@ -473,8 +564,8 @@ const weighted = [
     .tuple(
       fc.oneof(
         fc
-          .constantFrom(0, 10, 30, 60)
-          .map((d): KillableTask => ({ kind: 'archive', olderThanDays: d, dryRun: false, now: T })),
+          .tuple(fc.constantFrom(0, 10, 30, 60), fc.boolean())
+          .map(([d, dryRun]): KillableTask => ({ kind: 'archive', olderThanDays: d, dryRun, now: T })),
         fc
           .tuple(age, age)
           .map(([a, b]): KillableTask => ({ kind: 'restore', from: dayOf(Math.max(a, b)), to: dayOf(Math.min(a, b)) })),
@@ -482,6 +573,17 @@ const weighted = [
       fc.integer({ min: 1, max: 14 }),
     )
     .map(([task, stopAt]) => new Crash(task, stopAt)),
+  fc
+    .tuple(
+      fc.oneof(
+        fc.constantFrom(0, 10, 30, 60).map((d) => ({ kind: 'archive' as const, olderThanDays: d })),
+        fc
+          .tuple(age, age)
+          .map(([a, b]) => ({ kind: 'restore' as const, fromDays: Math.max(a, b), toDays: Math.min(a, b) })),
+      ),
+      fc.integer({ min: 1, max: 6 }),
+    )
+    .map(([task, at]) => new Cancel(task, at)),
 ];
 
 /** Crashes (a thread booted and killed) cost the most: one command in eight. */
@@ -492,6 +594,7 @@ const commands = [
     { arbitrary: weighted[2], weight: 2 },
     { arbitrary: weighted[3], weight: 1 },
     { arbitrary: weighted[4], weight: 1 },
+    { arbitrary: weighted[5], weight: 1 },
   ),
 ];
 

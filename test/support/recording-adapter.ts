@@ -91,6 +91,12 @@ export interface RecordedStatement {
   /** null = outside a transaction; otherwise a 1-based transaction id. */
   txId: number | null;
   isolationLevel?: IsolationLevel;
+  /**
+   * A combined read (src/stores/sql/coalesce.ts): the statements it combines, each with its
+   * own text and arguments as the reader built it (parameters numbered from 1 again). Each is
+   * answered by `respond` on its own, and their one rows are joined side by side.
+   */
+  parts?: RecordedStatement[];
 }
 
 /** What a `respond` hook may return. */
@@ -128,8 +134,10 @@ export interface RecordingAdapterOptions {
 export interface RecordingAdapterFactory extends SqlDriverAdapterFactory {
   /** Everything recorded so far, in order. */
   readonly log: RecordedStatement[];
-  /** Only queryRaw/executeRaw entries. */
+  /** Only queryRaw/executeRaw entries, as sent (a combined read is one). */
   statements(): RecordedStatement[];
+  /** `statements()` with each combined read replaced by the statements it combines. */
+  reads(): RecordedStatement[];
   /** Clears the log (keeps the same array instance). */
   reset(): void;
   /** Number of times connect() was called. */
@@ -198,12 +206,35 @@ export function createRecordingAdapter(opts: RecordingAdapterOptions = {}): Reco
     return rec;
   };
 
-  const run = async (kind: 'query' | 'execute', q: SqlQuery, txId: number | null) => {
-    // copy args so later mutation by the runtime can't change the record
-    const rec = push({ kind, sql: q.sql, args: [...q.args], argTypes: [...q.argTypes], txId });
+  const answer = async (rec: RecordedStatement) => {
     const r = opts.respond ? await opts.respond(rec) : undefined;
     if (r instanceof Error) throw r;
     return r;
+  };
+  const run = async (kind: 'query' | 'execute', q: SqlQuery, txId: number | null) => {
+    const parts = kind === 'query' ? splitCombined(q) : undefined;
+    // copy args so later mutation by the runtime can't change the record
+    const rec = push({
+      kind,
+      sql: q.sql,
+      args: [...q.args],
+      argTypes: [...q.argTypes],
+      txId,
+      ...(parts ? { parts: parts.map((part) => ({ ...part, seq: -1, kind, txId })) } : {}),
+    });
+    if (!rec.parts) return answer(rec);
+    const answers = await Promise.all(
+      rec.parts.map(async (part) => {
+        const r = await answer(part);
+        if (r !== undefined && typeof r !== 'number') return r;
+        return aggregateRowFor(part.sql) ?? nullRow(part.sql);
+      }),
+    );
+    return {
+      columnNames: answers.flatMap((r) => r.columnNames),
+      columnTypes: answers.flatMap((r) => r.columnTypes),
+      rows: [answers.flatMap((r) => r.rows[0] ?? [])],
+    } satisfies SqlResultSet;
   };
 
   const makeQueryable = (txId: number | null) => ({
@@ -284,11 +315,82 @@ export function createRecordingAdapter(opts: RecordingAdapterOptions = {}): Reco
       return log;
     },
     statements: () => log.filter((e) => e.kind === 'query' || e.kind === 'execute'),
+    reads: () => log.filter((e) => e.kind === 'query' || e.kind === 'execute').flatMap((e) => e.parts ?? [e]),
     reset() {
       log.length = 0;
     },
     get connectCount() {
       return connectCount;
     },
+  };
+}
+
+/**
+ * The statements of a combined read (`SELECT * FROM (a) AS c0 CROSS JOIN (b) AS c1 …`), each
+ * with its parameters numbered from @P1 again and its slice of the arguments; undefined for any
+ * other statement. Parentheses in string literals and [identifiers] are skipped.
+ */
+export function splitCombined(q: SqlQuery): Pick<RecordedStatement, 'sql' | 'args' | 'argTypes'>[] | undefined {
+  const head = 'SELECT * FROM (';
+  if (!q.sql.startsWith(head)) return undefined;
+  const texts: string[] = [];
+  let i = head.length - 1;
+  for (let n = 0; ; n++) {
+    const end = closing(q.sql, i);
+    texts.push(q.sql.slice(i + 1, end));
+    const rest = q.sql.slice(end + 1);
+    const alias = ` AS c${n}`;
+    if (!rest.startsWith(alias)) return undefined;
+    const after = end + 1 + alias.length;
+    if (after === q.sql.length) break;
+    const join = ' CROSS JOIN (';
+    if (!q.sql.startsWith(join, after)) return undefined;
+    i = after + join.length - 1;
+  }
+  if (texts.length < 2) return undefined;
+  let offset = 0;
+  return texts.map((text) => {
+    const numbers = [...text.matchAll(/@P(\d+)/g)].map((m) => Number(m[1]));
+    const count = numbers.length === 0 ? 0 : Math.max(...numbers) - offset;
+    const from = offset;
+    const sql = text.replace(/@P(\d+)/g, (_, k: string) => `@P${Number(k) - from}`);
+    offset += count;
+    return { sql, args: q.args.slice(from, from + count), argTypes: q.argTypes.slice(from, from + count) };
+  });
+}
+
+/** The index of the parenthesis closing the one at `open`. */
+function closing(sql: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'") i = sql.indexOf("'", i + 1);
+    else if (ch === '[') i = sql.indexOf(']', i + 1);
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+    if (i < 0) break;
+  }
+  throw new Error(`recording adapter: unbalanced combined read: ${sql}`);
+}
+
+/** One row of NULLs, a column per top-level item of a read's select list (FOR JSON with no rows). */
+function nullRow(sql: string): SqlResultSet {
+  const list = sql.slice('SELECT '.length);
+  let depth = 0;
+  let columns = 1;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (ch === "'") i = list.indexOf("'", i + 1);
+    else if (ch === '[') i = list.indexOf(']', i + 1);
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && list.startsWith(' FROM ', i)) break;
+    else if (ch === ',' && depth === 0) columns++;
+    if (i < 0) break;
+  }
+  return {
+    columnNames: Array.from({ length: columns }, (_, k) => `c${k}`),
+    columnTypes: Array.from({ length: columns }, () => ColumnTypes.Text),
+    rows: [Array.from({ length: columns }, () => null)],
   };
 }

@@ -10,6 +10,8 @@ import { createContext } from '../../src/graphql/context.js';
 import { toGlobalId } from '../../src/graphql/node/global-id.js';
 import { encodeCursor } from '../../src/graphql/pagination/cursor.js';
 import { candleStatement } from '../../src/stores/sql/candles.js';
+import { hotPriceDelete } from '../../src/archival/hot-price-deletes.js';
+import { DecimalNumber } from '../../src/stores/decimal.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
 import { createLoaders, MAX_BATCH_SIZE, type LoaderStores } from '../../src/graphql/loaders/index.js';
 import { createSqlReader } from '../../src/stores/sql/reader.js';
@@ -122,13 +124,8 @@ const PRICE_DAYS: Record<number, string[]> = { 1: ['2026-01-05', '2026-01-02', '
 function pricesResponse(statement: RecordedStatement) {
   const stocks = statement.args.filter((arg): arg is number => typeof arg === 'number');
   if (statement.sql.includes('GROUP BY')) {
-    return resultSet(
-      [
-        ['k', 'int'],
-        ['n', 'int'],
-      ],
-      stocks.filter((id) => PRICE_DAYS[id]).map((id) => [id, PRICE_DAYS[id].length]),
-    );
+    const counts = stocks.filter((id) => PRICE_DAYS[id]).map((id) => ({ k: id, n: PRICE_DAYS[id].length }));
+    return resultSet([['rows', 'nvarchar']], [[counts.length ? JSON.stringify(counts) : null]]);
   }
   const top = stocks.at(-1)!;
   const rows = stocks.slice(0, -1).flatMap((stockId) =>
@@ -246,6 +243,35 @@ describe('hot store T-SQL', () => {
     expect(statements().map((s) => s.args.length)).toEqual([MAX_BATCH_SIZE, MAX_BATCH_SIZE, 500]);
   });
 
+  it("sends a request's reads of one turn as one statement: each a derived table, its parameters renumbered", async () => {
+    const loaders = createLoaders({ ...stores(), hotSql: hotSql.forRequest() });
+    const [likes, comments, user] = await Promise.all([
+      loaders.likeCount.loadMany([1, 2]),
+      loaders.commentCount.loadMany([1, 2]),
+      loaders.userById.load(5),
+    ]);
+    expect([likes, comments, user?.username]).toEqual([[0, 0], [0, 0], 'user5']);
+    expect(statements()).toHaveLength(1);
+    const count = (table: string, first: number) =>
+      `SELECT (SELECT t0.[post_id] AS [k], COUNT(*) AS [n] FROM [dbo].[${table}] t0 WHERE t0.[post_id] IN (@P${first}, @P${first + 1}) GROUP BY t0.[post_id] FOR JSON PATH) AS [rows]`;
+    expect(statements()[0].sql).toBe(
+      `SELECT * FROM (${count('post_likes', 1)}) AS c0 CROSS JOIN (${count('comments', 3)}) AS c1 CROSS JOIN (` +
+        'SELECT (SELECT t0.[id] AS [id], t0.[username] AS [username], t0.[display_name] AS [displayName], t0.[created_at] AS [createdAt] FROM [dbo].[users] t0 WHERE t0.[id] IN (@P5) FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]) AS c2',
+    );
+    expect(statements()[0].args).toEqual([1, 2, 1, 2, 5]);
+    expect(adapter.reads().map((read) => read.args)).toEqual([[1, 2], [1, 2], [5]]);
+  });
+
+  it('combines no more parameters than SQL Server takes in one statement', async () => {
+    const users = await createLoaders({ ...stores(), hotSql: hotSql.forRequest() }).userById.loadMany(
+      Array.from({ length: 2500 }, (_, i) => i + 1),
+    );
+    expect(users).toHaveLength(2500);
+    expect(adapter.reads().map((read) => read.args.length)).toEqual([MAX_BATCH_SIZE, MAX_BATCH_SIZE, 500]);
+    expect(statements().map((statement) => statement.args.length)).toEqual([2 * MAX_BATCH_SIZE, 500]);
+    for (const statement of statements()) expect(statement.args.length).toBeLessThanOrEqual(SQL_SERVER_MAX_PARAMETERS);
+  });
+
   it('never sends a statement over the SQL Server parameter limit', async () => {
     await run('{ stocks(first: 100) { edges { node { symbol } } totalCount } }');
     await createLoaders(stores()).userById.loadMany(Array.from({ length: 5000 }, (_, i) => i + 1));
@@ -262,7 +288,10 @@ describe('hot store T-SQL', () => {
       contextValue: createContext({ ...stores(), bounds: noBounds }, { kind: 'admin' }),
     });
     expect(result.errors).toBeUndefined();
-    const page = statements().find((s) => s.sql.includes('FROM [dbo].[messages]'))!;
+    // The page starts with the conversation's lookup (lookahead) and goes in its statement.
+    expect(statements()).toHaveLength(1);
+    expect(adapter.reads().map((read) => read.sql.includes('FROM [dbo].[conversations]'))).toEqual([true, false]);
+    const page = adapter.reads().find((s) => s.sql.includes('FROM [dbo].[messages]'))!;
     expect(page.sql).toBe(
       'SELECT (SELECT TOP (@P4) t0.[id] AS [id], t0.[conversation_id] AS [conversationId], t0.[sender_id] AS [senderId], t0.[content] AS [content], t0.[created_at] AS [createdAt], ' +
         't1.[id] AS [sender$id], t1.[username] AS [sender$username], t1.[display_name] AS [sender$displayName], t1.[created_at] AS [sender$createdAt] ' +
@@ -271,7 +300,7 @@ describe('hot store T-SQL', () => {
         'ORDER BY t0.[created_at] DESC, t0.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows], ' +
         // The archive's bounds in the same statement as the page: the reader decides whether to
         // read cold by the bounds that held for these rows (stitched-page.ts).
-        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
+        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom], [restored_through] AS [restoredThrough] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
     );
     // The cursor's instant as DATETIME2 text in UTC (no zone for a driver to apply), the id, TOP first+1.
     expect(page.args).toEqual([7, '2026-01-02 03:04:05.678', 42, 3]);
@@ -300,12 +329,12 @@ describe('hot store T-SQL', () => {
         't0.[created_at] AS [createdAt], t0.[id] AS [id] FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] = p.parent ORDER BY t0.[trade_date] DESC, t0.[id] DESC) w ' +
         'ORDER BY w.[stockId] ASC, w.[tradeDate] DESC, w.[id] DESC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows], ' +
         // The bounds every parent's cold decision uses, read by the same statement.
-        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
+        '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom], [restored_through] AS [restoredThrough] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
     );
     expect(pages[0].args).toEqual([1, 2, 3, 3]);
     // totalCount: one grouped count for the three stocks.
     expect(pages[1].sql).toBe(
-      'SELECT t0.[stock_id] AS k, COUNT(*) AS n FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] IN (@P1, @P2, @P3) GROUP BY t0.[stock_id]',
+      'SELECT (SELECT t0.[stock_id] AS [k], COUNT(*) AS [n] FROM [dbo].[stock_prices] t0 WHERE t0.[stock_id] IN (@P1, @P2, @P3) GROUP BY t0.[stock_id] FOR JSON PATH) AS [rows]',
     );
   });
 
@@ -371,6 +400,50 @@ describe('hot store T-SQL', () => {
     expect(inserts.map((entry) => entry.args.length)).toEqual([2000, 500]);
     expect(inserts[0].args.slice(0, 4)).toEqual([41, 1, 2, 'back 0']);
   });
+
+  it("deletes a batch of archived prices in one statement, only while every value equals the copy, with the batch's values as one JSON parameter", async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({
+      id: 7 + i,
+      stockId: 1,
+      tradeDate: new Date(Date.UTC(2026, 0, 2 + (i % 300))),
+      open: new DecimalNumber('612.5000'),
+      high: null,
+      low: new DecimalNumber('600.125'),
+      close: new DecimalNumber('633'),
+      change: new DecimalNumber('-1.5'),
+      volume: 12_000n,
+      turnover: 9_007_199_254_740_993n,
+      transactionCount: i,
+      createdAt: CREATED,
+    }));
+    await hotSql.execute(hotPriceDelete('sqlserver', rows, '2026-10-03'));
+    const [statement] = adapter.statements();
+    expect(adapter.statements()).toHaveLength(1);
+    expect(compact(statement.sql)).toBe(
+      'DELETE s FROM [dbo].[stock_prices] AS s INNER JOIN OPENJSON(@P1) WITH ([id] INT, [open] DECIMAL(18, 4), ' +
+        '[high] DECIMAL(18, 4), [low] DECIMAL(18, 4), [close] DECIMAL(18, 4), [change] DECIMAL(18, 4), [volume] BIGINT, ' +
+        '[turnover] BIGINT, [transaction_count] INT) AS c ON s.[id] = c.[id] WHERE s.[trade_date] < @P2 AND ' +
+        ['open', 'high', 'low', 'close', 'change', 'volume', 'turnover', 'transaction_count']
+          .map((c) => `(s.[${c}] = c.[${c}] OR (s.[${c}] IS NULL AND c.[${c}] IS NULL))`)
+          .join(' AND '),
+    );
+    // Two parameters whatever the batch size; decimals and bigints as exact text.
+    expect(statement.args).toHaveLength(2);
+    expect(statement.args[1]).toBe('2026-10-03');
+    const values = JSON.parse(statement.args[0] as string) as Record<string, unknown>[];
+    expect(values).toHaveLength(1000);
+    expect(values[1]).toEqual({
+      id: 8,
+      open: '612.5',
+      high: null,
+      low: '600.125',
+      close: '633',
+      change: '-1.5',
+      volume: '12000',
+      turnover: '9007199254740993',
+      transaction_count: '1',
+    });
+  });
 });
 
 describe('hot store T-SQL of candles', () => {
@@ -399,7 +472,9 @@ describe('hot store T-SQL of candles', () => {
         'CAST(NULL AS date) AS [day], ' +
         COLUMNS +
         't0.[stock_id] IN (@P1, @P2, @P3) AND t0.[trade_date] >= CAST(@P4 AS date) AND t0.[trade_date] <= CAST(@P5 AS date)' +
-        CANDLE_END,
+        CANDLE_END +
+        // The bounds published in hot, read by the same statement: they decide whether to read cold.
+        ', (SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom], [restored_through] AS [restoredThrough] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
     );
     expect(candles[0].args).toEqual([1, 2, 3, '2026-01-05', '2026-01-18']);
     const [tsmc, mediatek, largan] = data.stocks.edges.map((e: any) => e.node.candles);

@@ -2,7 +2,9 @@
  * Daily action counts of one user over both stores: the cold activity table, which archival
  * writes from exactly the rows it copies, plus the rows still in the hot store. Exact whenever
  * no run is between a batch's cold commit and its hot delete; until that delete (or, after a
- * crash, until the next run finishes it) the batch's rows are counted in both.
+ * crash, until the next run finishes it) the batch's rows are counted in both. Restore lowers
+ * `hotFrom`, which this reads from the cache: for up to BOUNDS_TTL_MS after a restore, days
+ * older than the cached value miss the rows it put back (pages re-read instead: stitched-page.ts).
  */
 import { utcDay } from '../../archival/bounds.js';
 import type { GatewayContext } from '../context.js';

@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { requireParticipant } from '../../auth/guards.js';
 import { UserInputError } from '../../errors.js';
 import type { GatewayContext } from '../context.js';
+import { childArguments } from '../lookahead.js';
 import { MESSAGES_ORDERING, messageSides, SEARCH_ORDERING, searchSides } from '../message/message-sides.js';
 import { MessageConnection, type MessageType } from '../message/message-type.js';
 import { fromGlobalId } from '../node/global-id.js';
@@ -30,11 +32,59 @@ export async function readableConversation(
   return toConversation(row);
 }
 
+/** Which page of which conversation's messages: the key of a page started early (`startMessages`). */
+function messagesKey(conversationId: number, { first, after, last, before }: ConnectionArgs): string {
+  return JSON.stringify(['messages', conversationId, first ?? null, after ?? null, last ?? null, before ?? null]);
+}
+
+async function messagesPage(
+  context: GatewayContext,
+  conversationId: number,
+  args: ConnectionArgs,
+): Promise<Connection<MessageType>> {
+  return stitchedPage(
+    args,
+    MESSAGES_ORDERING,
+    messageSides(context, conversationId),
+    await context.bounds.get(),
+    instantLimits,
+  );
+}
+
+/**
+ * Lookahead: the pages of `messages` selected under `conversation` start with the
+ * conversation's own lookup, so that their hot reads go to the store in the same statement
+ * (stores/sql/coalesce.ts) instead of one round trip later. Nothing is answered from them
+ * before `messages` has checked access; a page nobody takes (no such conversation, or one the
+ * viewer may not read) is dropped, its failure too.
+ */
+function startMessages(context: GatewayContext, conversationId: number, info: GraphQLResolveInfo): void {
+  let selected: Record<string, unknown>[];
+  try {
+    selected = childArguments(info, 'messages');
+  } catch {
+    return; // The field's own resolver reports what is wrong with its arguments.
+  }
+  for (const args of selected as ConnectionArgs[]) {
+    const key = messagesKey(conversationId, args);
+    if (context.request.started.has(key)) continue;
+    const page = messagesPage(context, conversationId, args);
+    page.catch(() => undefined);
+    context.request.started.set(key, page);
+  }
+}
+
 @Resolver(() => ConversationType)
 export class ConversationResolver {
   @Query(() => ConversationType, { nullable: true, description: 'Viewer (participant), analyst, admin.' })
-  conversation(@Arg('id', () => ID) id: string, @Ctx() context: GatewayContext): Promise<ConversationType | null> {
-    return readableConversation(context, fromGlobalId(id, 'id', 'Conversation').databaseId);
+  conversation(
+    @Arg('id', () => ID) id: string,
+    @Ctx() context: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConversationType | null> {
+    const { databaseId } = fromGlobalId(id, 'id', 'Conversation');
+    startMessages(context, databaseId, info);
+    return readableConversation(context, databaseId);
   }
 
   @Query(() => MessageConnection, {
@@ -84,12 +134,9 @@ export class ConversationResolver {
       () => context.loaders.participantIds.load(conversation.databaseId),
       'This conversation',
     );
-    return stitchedPage(
-      args,
-      MESSAGES_ORDERING,
-      messageSides(context, conversation.databaseId),
-      await context.bounds.get(),
-      instantLimits,
+    const started = context.request.started.get(messagesKey(conversation.databaseId, args));
+    return (
+      (started as Promise<Connection<MessageType>> | undefined) ?? messagesPage(context, conversation.databaseId, args)
     );
   }
 }

@@ -30,6 +30,8 @@ export interface ChildReader {
   rows<Row>(spec: SelectSpec): Promise<Row[]>;
   /** `rows` with the archive bounds read by the same (batched) statement: every parent gets them. */
   rowsWithBounds<Row>(spec: SelectSpec): Promise<{ rows: Row[]; bounds: PublishedBounds | undefined }>;
+  /** `rows` with the newest restore the cold store recorded, read by the same (batched) statement. */
+  rowsWithLatestRestore<Row>(spec: SelectSpec): Promise<{ rows: Row[]; latestRestore: number | null }>;
   count(spec: Pick<SelectSpec, 'table' | 'where'>): Promise<number>;
 }
 
@@ -123,6 +125,21 @@ export function createChildReads(maxBatchSize: number, observe: ChildObserver): 
           );
           return reads.load(id);
         },
+        rowsWithLatestRestore<Row>(spec: SelectSpec) {
+          type Read = { rows: Row[]; latestRestore: number | null };
+          const reads = loader<Read>(
+            reader,
+            shapeKey('rowsWithLatestRestore', field, spec),
+            `rows:${spec.table.name}`,
+            async (ids) => {
+              if (ids.length === 1)
+                return [await reader.rowsWithLatestRestore<Row>({ ...spec, where: own(ids[0], spec.where) })];
+              const all = await reader.rowsWithLatestRestore<Row>({ ...spec, perParent: { field, values: ids } });
+              return groupBy(ids, all.rows, field).map((rows) => ({ rows, latestRestore: all.latestRestore }));
+            },
+          );
+          return reads.load(id);
+        },
         count(spec) {
           const counts = loader<number>(
             reader,
@@ -151,6 +168,7 @@ function shapeKey(kind: string, field: string, spec: Pick<SelectSpec, 'table' | 
     spec.order ?? null,
     spec.take ?? null,
     spec.join ? [spec.join.table.name, spec.join.on, spec.join.as] : null,
+    spec.round ?? 0,
   ]);
 }
 

@@ -5,7 +5,11 @@
  *
  * Cross-store loaders read the hot store first and look up only the misses in the cold
  * store: archival commits a row to cold before deleting it from hot, so a row moving between
- * the two reads is still found.
+ * the two reads is still found. Restore moves rows the other way (hot commit, then the cold
+ * delete at once): when the cold statement finds a restore newer than the cached bounds'
+ * `restoredThrough` (taken before the hot read), an id found in neither store is looked up in
+ * hot again, then in cold again (`crossStore`): a row that left cold before the cold read was
+ * in hot by then (and back in cold, should an archival run have moved it since).
  */
 import DataLoader from 'dataloader';
 import type { ColdClient } from '../../stores/cold/index.js';
@@ -16,7 +20,7 @@ import { coldTables, hotTables, type AnyTable, type Table } from '../../stores/s
 import { toArchivalRun } from '../archival/archival-run-map.js';
 import { createChildReads, type ChildReads } from './child-reads.js';
 import type { ArchivalRunType } from '../archival/archival-run-type.js';
-import type { Bounds } from '../../archival/bounds.js';
+import type { ArchiveBounds, Bounds } from '../../archival/bounds.js';
 import { readCandles } from '../candle/candle-read.js';
 import type { CandleRange } from '../candle/candle-range.js';
 import type { CandleType } from '../candle/candle-type.js';
@@ -66,6 +70,8 @@ export interface LoaderStores {
   readonly cold: ColdClient | null;
   readonly hotSql: SqlReader;
   readonly coldSql: SqlReader | null;
+  /** For `restoredThrough` (crossStore); without it, misses are read again after any restore. */
+  readonly bounds?: ArchiveBounds;
 }
 
 /**
@@ -75,7 +81,7 @@ export interface LoaderStores {
  * cold store.
  */
 export function createLoaders(
-  { hot, cold, hotSql, coldSql }: LoaderStores,
+  { hot, cold, hotSql, coldSql, bounds }: LoaderStores,
   observe: BatchObserver = () => undefined,
 ): Loaders {
   const options = { maxBatchSize: MAX_BATCH_SIZE };
@@ -86,9 +92,15 @@ export function createLoaders(
     }, options);
   const hotRows = <Row>(table: Table<Row>, ids: readonly number[], field = 'id') =>
     hotSql.rows<Row>({ table, where: [{ field, op: 'in', values: ids }] });
-  const coldRows = <Row>(table: Table<Row>, ids: readonly number[]) =>
-    coldSql!.rows<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
-  const fromCold = <T>(read: (ids: number[]) => Promise<T[]>) => (coldSql ? read : null);
+  const coldRows = async <Row>(table: Table<Row>, ids: readonly number[]) =>
+    coldSql!.rowsWithLatestRestore<Row>({ table, where: [{ field: 'originalId', op: 'in', values: ids }] });
+  const fromCold = <T>(read: (ids: number[]) => Promise<ColdNodes<T>>) => (coldSql ? read : null);
+  const restoredThrough = async () => (bounds ? ((await bounds.get()).restoredThrough ?? null) : null);
+  const crossStore = <T extends { readonly databaseId: number }>(
+    ids: number[],
+    fromHot: (ids: number[]) => Promise<T[]>,
+    fromColdStore: ((ids: number[]) => Promise<ColdNodes<T>>) | null,
+  ) => crossStores(ids, fromHot, fromColdStore, restoredThrough);
   const candleLoaders = new Map<string, DataLoader<number, CandleType[]>>();
   // Rows per post on each store, one grouped count each (stores/sql/select.ts), added up.
   const postCounts = async (hotTable: AnyTable, coldTable: AnyTable | null, ids: number[]) => {
@@ -117,28 +129,28 @@ export function createLoaders(
       crossStore(
         ids,
         async (hotIds) => (await hotRows(hotTables.messages, hotIds)).map(messageFromHot),
-        fromCold(async (coldIds) => (await coldRows(coldTables.messages, coldIds)).map(messageFromCold)),
+        fromCold(async (coldIds) => coldNodes(await coldRows(coldTables.messages, coldIds), messageFromCold)),
       ),
     ),
     postById: named('postById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hotRows(hotTables.posts, hotIds)).map(postFromHot),
-        fromCold(async (coldIds) => (await coldRows(coldTables.posts, coldIds)).map(postFromCold)),
+        fromCold(async (coldIds) => coldNodes(await coldRows(coldTables.posts, coldIds), postFromCold)),
       ),
     ),
     commentById: named('commentById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hotRows(hotTables.comments, hotIds)).map(commentFromHot),
-        fromCold(async (coldIds) => (await coldRows(coldTables.comments, coldIds)).map(commentFromCold)),
+        fromCold(async (coldIds) => coldNodes(await coldRows(coldTables.comments, coldIds), commentFromCold)),
       ),
     ),
     stockPriceById: named('stockPriceById', (ids) =>
       crossStore(
         ids,
         async (hotIds) => (await hotRows(hotTables.prices, hotIds)).map(priceFromHot),
-        fromCold(async (coldIds) => (await coldRows(coldTables.prices, coldIds)).map(priceFromCold)),
+        fromCold(async (coldIds) => coldNodes(await coldRows(coldTables.prices, coldIds), priceFromCold)),
       ),
     ),
     archivalRunById: named('archivalRunById', async (ids) =>
@@ -200,16 +212,37 @@ function byDatabaseId<T extends { readonly databaseId: number }>(
  * When the cold store is unavailable, the ids found in hot still resolve and each missing one
  * fails alone with the cold store's error (DataLoader's per-key error).
  */
-async function crossStore<T extends { readonly databaseId: number }>(
+/** Nodes read from the cold store, with the newest restore it recorded (same statement). */
+interface ColdNodes<T> {
+  readonly nodes: T[];
+  readonly latestRestore: number | null;
+}
+
+function coldNodes<Row, T>(read: { rows: Row[]; latestRestore: number | null }, map: (row: Row) => T): ColdNodes<T> {
+  return { nodes: read.rows.map(map), latestRestore: read.latestRestore };
+}
+
+async function crossStores<T extends { readonly databaseId: number }>(
   ids: number[],
   fromHot: (ids: number[]) => Promise<T[]>,
-  fromCold: ((ids: number[]) => Promise<T[]>) | null,
+  fromCold: ((ids: number[]) => Promise<ColdNodes<T>>) | null,
+  restoredThrough: () => Promise<number | null>,
 ): Promise<(T | Error | null)[]> {
+  // Taken before the hot read: a restore newer than this may have moved rows since.
+  const known = fromCold ? await restoredThrough() : null;
   const found = new Map<number, T>((await fromHot(ids)).map((node) => [node.databaseId, node]));
-  const missing = ids.filter((id) => !found.has(id));
-  if (fromCold && missing.length > 0) {
+  const missing = () => ids.filter((id) => !found.has(id));
+  if (fromCold && missing().length > 0) {
     try {
-      for (const node of await fromCold(missing)) found.set(node.databaseId, node);
+      const cold = await fromCold(missing());
+      for (const node of cold.nodes) found.set(node.databaseId, node);
+      // Found in neither, and a restore ran since: it may have moved the row to hot between the
+      // two reads (then it is in hot now), and an archival run back to cold after the cold read.
+      const restoring = cold.latestRestore !== null && (known === null || cold.latestRestore > known);
+      if (restoring && missing().length > 0)
+        for (const node of await fromHot(missing())) found.set(node.databaseId, node);
+      if (restoring && missing().length > 0)
+        for (const node of (await fromCold(missing())).nodes) found.set(node.databaseId, node);
     } catch (error) {
       if (unavailableStore(error) !== 'cold') throw error;
       return ids.map((id) => found.get(id) ?? (error as Error));

@@ -68,6 +68,7 @@ export function authoredSides<H extends HotRow, C extends ColdRow, TNode>(
           where,
           keyField: 'createdAt',
           idField: 'originalId',
+          withLatestRestore: true,
           toEntry: (row: C) => ({ id: row.originalId, key: row.createdAt, node: fromCold(row) }),
         })
       : EMPTY_SIDE,

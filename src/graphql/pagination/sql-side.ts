@@ -19,24 +19,28 @@ export interface SqlSideOptions<Row, TNode> {
   readonly join?: Join;
   /** The hot side of a stitched connection: offer `fetchWithBounds` (stitched-page.ts). */
   readonly withBounds?: boolean;
+  /** The cold side of a stitched connection: offer `fetchWithLatestRestore` (stitched-page.ts). */
+  readonly withLatestRestore?: boolean;
 }
 
 /**
  * `reader`: a store's reader, or one parent's batched reader of it (loaders/child-reads.ts),
  * whose `where` then leaves the parent out. `fetchWithBounds` is offered when asked for
- * (`withBounds`) and the reader can read the bounds with the rows.
+ * (`withBounds`) and the reader can read the bounds with the rows; `fetchWithLatestRestore` the
+ * same way (`withLatestRestore`).
  */
 export function sqlSide<Row, TNode>(
-  reader: Pick<SqlReader, 'rows' | 'count'> & Partial<Pick<SqlReader, 'rowsWithBounds'>>,
+  reader: Pick<SqlReader, 'rows' | 'count'> & Partial<Pick<SqlReader, 'rowsWithBounds' | 'rowsWithLatestRestore'>>,
   options: SqlSideOptions<Row, TNode>,
 ): StoreSide<TNode> {
-  const { table, where, keyField, idField, toEntry, join, withBounds } = options;
-  const spec = ({ keyset, direction, take }: SideQuery) => ({
+  const { table, where, keyField, idField, toEntry, join, withBounds, withLatestRestore } = options;
+  const spec = ({ keyset, direction, take, round }: SideQuery) => ({
     table,
     where,
     order: { key: keyField, id: idField, direction, after: keyset && { value: keyset.value, id: keyset.id } },
     take,
     join,
+    round,
   });
   const side: StoreSide<TNode> = {
     async fetch(query: SideQuery) {
@@ -44,13 +48,22 @@ export function sqlSide<Row, TNode>(
     },
     count: () => reader.count({ table, where }),
   };
-  const { rowsWithBounds } = reader;
-  if (!withBounds || !rowsWithBounds) return side;
-  return {
-    ...side,
-    async fetchWithBounds(query: SideQuery) {
-      const { rows, bounds } = await rowsWithBounds<Row>({ ...spec(query), withBounds: true });
-      return { entries: rows.map(toEntry), bounds };
-    },
-  };
+  const { rowsWithBounds, rowsWithLatestRestore } = reader;
+  if (withBounds && rowsWithBounds)
+    return {
+      ...side,
+      async fetchWithBounds(query: SideQuery) {
+        const { rows, bounds } = await rowsWithBounds<Row>({ ...spec(query), withBounds: true });
+        return { entries: rows.map(toEntry), bounds };
+      },
+    };
+  if (withLatestRestore && rowsWithLatestRestore)
+    return {
+      ...side,
+      async fetchWithLatestRestore(query: SideQuery) {
+        const { rows, latestRestore } = await rowsWithLatestRestore<Row>({ ...spec(query), withLatestRestore: true });
+        return { entries: rows.map(toEntry), latestRestore };
+      },
+    };
+  return side;
 }

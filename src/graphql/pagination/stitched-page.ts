@@ -16,6 +16,16 @@
  *   exactly the rows that statement saw, so no wait between archival's publish and its deletes
  *   is needed, however long a reader stalls. (A row archived after the hot read is in that
  *   read; one archived before it is below the bounds read with it.)
+ * - Restore moves rows the other way (it commits a batch to hot, then deletes it from cold at
+ *   once), so a row can leave cold after the hot read and before the cold read. The cold
+ *   statement therefore also reads the newest restore recorded in the cold store
+ *   (`fetchWithLatestRestore`); when it is newer than the `restoredThrough` of the bounds the
+ *   page decided by (read with the hot page, or the cached ones when the hot store was
+ *   skipped), a restore may have moved rows after those bounds, and the page reads its hot
+ *   window again after the cold read (`rereadAfterRestore`): a row of the window not in cold
+ *   at the cold read had been copied to hot before it left cold, so the second hot read has
+ *   it. That costs one hot statement, and only while a restore runs (or one ended since the
+ *   bounds were read); pages that skip the cold store need none.
  * - When the cold store is unavailable, the page keeps only the hot rows that no cold row can
  *   precede in the walk (in a newest-first walk, those at or after `coldBefore`; none in an
  *   oldest-first walk), claims that more rows follow, and carries the error in `incomplete`
@@ -51,6 +61,8 @@ export interface SideQuery {
   readonly keyset: Keyset | undefined;
   readonly direction: SortDirection;
   readonly take: number;
+  /** A re-read of the same window (rereadAfterRestore): 1, 2, …; a batching reader must not answer it from its cache. */
+  readonly round?: number;
 }
 
 /** One store's half of a connection: its filter is already bound in. */
@@ -59,6 +71,8 @@ export interface StoreSide<TNode> {
   count(): Promise<number>;
   /** The hot store only: `fetch`, plus the archive bounds read by the same statement. */
   fetchWithBounds?(query: SideQuery): Promise<{ entries: Entry<TNode>[]; bounds: PublishedBounds | undefined }>;
+  /** The cold store only: `fetch`, plus the newest restore recorded there, read by the same statement. */
+  fetchWithLatestRestore?(query: SideQuery): Promise<{ entries: Entry<TNode>[]; latestRestore: number | null }>;
 }
 
 /** The limits of a connection for the bounds its hot page was read with. */
@@ -89,6 +103,8 @@ export interface StoreLimits {
   readonly coldEmpty?: boolean;
   /** The hot store cannot hold a row of this connection (e.g. archival runs). */
   readonly hotEmpty?: boolean;
+  /** The newest restore that had ended when these limits were read (bounds.ts); null or absent: none. */
+  readonly restoredThrough?: number | null;
 }
 
 export interface StitchedSides<TNode> {
@@ -97,11 +113,19 @@ export interface StitchedSides<TNode> {
 }
 
 /**
- * Test seams: awaited after the reader has its cached limits and before its hot read, and
- * between its hot read and its decision about the cold store, so a test can stall a reader
- * there deterministically (no sleeps). Unset in production.
+ * Test seams: awaited after the reader has its cached limits and before its hot read, between
+ * its hot read and its decision about the cold store, and between its cold read and any hot
+ * read again, so a test can stall a reader there deterministically (no sleeps). Unset in
+ * production.
  */
-export const pageHooks: { beforeHotRead?: () => Promise<void>; afterHotRead?: () => Promise<void> } = {};
+export const pageHooks: {
+  beforeHotRead?: () => Promise<void>;
+  afterHotRead?: () => Promise<void>;
+  afterColdRead?: () => Promise<void>;
+} = {};
+
+/** Reads of one page beyond the first hot and cold reads before it gives up (a restore every time). */
+const MAX_REREADS = 4;
 
 export async function stitchedPage<TNode>(
   args: ConnectionArgs,
@@ -128,7 +152,7 @@ export async function stitchedPage<TNode>(
     const read = await sides.hot.fetchWithBounds({ keyset, direction, take });
     hotRows = read.entries;
     // Fresh, so not stale: the bounds that held when the hot rows were read.
-    if (read.bounds) limits = { ...refresh(read.bounds), stale: false };
+    if (read.bounds) limits = { ...refresh(read.bounds), stale: false, restoredThrough: read.bounds.restoredThrough };
   } else if (!hotCannotHold) {
     hotRows = await sides.hot.fetch({ keyset, direction, take });
   }
@@ -147,7 +171,16 @@ export async function stitchedPage<TNode>(
   let incomplete: Error | undefined;
   if (!coldCannotHold) {
     try {
-      coldRows = await sides.cold.fetch({ keyset, direction, take });
+      const query = { keyset, direction, take };
+      if (sides.cold.fetchWithLatestRestore && limits.hotEmpty !== true) {
+        const read = await sides.cold.fetchWithLatestRestore(query);
+        await pageHooks.afterColdRead?.();
+        const again = await rereadAfterRestore(sides, query, limits.restoredThrough ?? null, read.latestRestore);
+        hotRows = again.hot.reduce((merged, rows) => mergeDistinct(merged, rows, direction), hotRows);
+        coldRows = again.cold.reduce((merged, rows) => mergeDistinct(merged, rows, direction), read.entries);
+      } else {
+        coldRows = await sides.cold.fetch(query);
+      }
     } catch (error) {
       if (unavailableStore(error) !== 'cold') throw error;
       incomplete = error as Error;
@@ -176,6 +209,58 @@ export async function stitchedPage<TNode>(
   }
   const rows = mergeDistinct(hotRows, coldRows, direction).slice(0, take);
   return connectionFromRows(rows, page, cursorOf, (entry) => entry.node, count);
+}
+
+/**
+ * The reads a page needs after its cold read when a restore may have moved rows of its window
+ * from cold to hot since the bounds it decided by (`restoredThrough`, bounds.ts): the cold
+ * statement found restore `latest`, newer than those bounds' `restoredThrough`.
+ *
+ * Every move is a commit to one store before the delete from the other, and runs hold one
+ * lock, so at any instant every row is in some store, and rows leave hot only by an archival
+ * run, cold only by a restore. A pair of reads misses nothing when:
+ * - a hot read, then a cold read that finds no restore newer than the bounds read with (or
+ *   before) that hot read: rows leaving hot meanwhile are in cold; none left cold;
+ * - a cold read that found restore `m`, then a hot read whose bounds say `m` had not ended
+ *   (`restoredThrough` < m): `m` still held the lock, so no archival run deleted a hot row
+ *   between the two reads, and a row gone from cold had been copied to hot before.
+ * So: read hot again; if its bounds say `m` had already ended (an archival run may have moved
+ * rows back to cold since the cold read), read cold again, and so on, each round caused by
+ * another run. In practice one hot read; past MAX_REREADS rounds the page fails rather than
+ * risk a gap.
+ */
+async function rereadAfterRestore<TNode>(
+  sides: StitchedSides<TNode>,
+  query: SideQuery,
+  restoredThrough: number | null,
+  latest: number | null,
+): Promise<{ hot: Entry<TNode>[][]; cold: Entry<TNode>[][] }> {
+  const hot: Entry<TNode>[][] = [];
+  const cold: Entry<TNode>[][] = [];
+  let known = restoredThrough;
+  for (let round = 0; latest !== null && (known === null || latest > known); round++) {
+    if (round >= MAX_REREADS) throw new Error('restores kept moving rows while this page was read');
+    const seenLatest: number = latest;
+    const again = { ...query, round: round + 1 };
+    let hotBounds: PublishedBounds | undefined;
+    if (sides.hot.fetchWithBounds) {
+      const read = await sides.hot.fetchWithBounds(again);
+      hot.push(read.entries);
+      hotBounds = read.bounds;
+    } else {
+      hot.push(await sides.hot.fetch(again));
+    }
+    // Restore `seenLatest` had not ended at this hot read (or nothing tells otherwise): done.
+    const ended = hotBounds?.restoredThrough ?? null;
+    if (ended === null || ended < seenLatest) break;
+    const read = sides.cold.fetchWithLatestRestore
+      ? await sides.cold.fetchWithLatestRestore(again)
+      : { entries: await sides.cold.fetch(again), latestRestore: null };
+    cold.push(read.entries);
+    known = ended;
+    latest = read.latestRestore;
+  }
+  return { hot, cold };
 }
 
 /** Merges two lists sorted in `direction` by (key, id), keeping the first of equal ids. */

@@ -61,7 +61,7 @@ export class PostResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: GatewayContext,
   ): Promise<Connection<CommentType>> {
-    const { coldBefore, stale } = await context.bounds.get();
+    const { coldBefore, stale, restoredThrough } = await context.bounds.get();
     // Comments move to the cold store with their post, whatever their own age, so their dates
     // bound nothing; but a post newer than every cutoff ever used has never been archived.
     // Decided again by the bounds read with the hot page (a run may have started since).
@@ -70,7 +70,7 @@ export class PostResolver {
       args,
       COMMENTS_ORDERING,
       commentSides(context, post.databaseId),
-      { coldEmpty: !stale && neverArchived(coldBefore) },
+      { coldEmpty: !stale && neverArchived(coldBefore), restoredThrough },
       (fresh) => ({ coldEmpty: neverArchived(fresh.coldBefore) }),
     );
   }

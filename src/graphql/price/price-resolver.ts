@@ -41,7 +41,7 @@ export class StockPricesResolver {
       args,
       PRICES_ORDERING,
       priceSides(context, stock.databaseId, range),
-      { ...limits(cached), stale: cached.stale },
+      { ...limits(cached), stale: cached.stale, restoredThrough: cached.restoredThrough },
       limits,
     );
   }

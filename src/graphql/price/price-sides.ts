@@ -43,6 +43,7 @@ export function priceSides(
           where,
           keyField: 'tradeDate',
           idField: 'originalId',
+          withLatestRestore: true,
           toEntry: entry((row) => row.originalId, priceFromCold),
         })
       : EMPTY_SIDE,

@@ -156,7 +156,7 @@ export async function insertWithIds(
 }
 
 /** A value as PostgreSQL text input: instants in ISO 8601 UTC, decimals and bigints exact. */
-function asText(value: unknown): string | null {
+export function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string') return value;

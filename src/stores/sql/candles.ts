@@ -24,7 +24,7 @@
  * Decimals and sums travel as text, like every other statement of the read path (select.ts).
  */
 import type { DecimalNumber } from '../decimal.js';
-import { Builder, MAIN, type Condition, type Dialect, type Statement } from './select.js';
+import { BOUNDS_COLUMN, Builder, MAIN, type Condition, type Dialect, type Statement } from './select.js';
 import type { ColumnKind, Table } from './tables.js';
 
 type Decimal = InstanceType<typeof DecimalNumber>;
@@ -54,6 +54,13 @@ export interface CandleSpec {
   readonly before?: string;
   /** Days grouped one by one: [from, before), either end open when absent. No such days when absent. */
   readonly perDay?: { readonly from?: string; readonly before?: string };
+  /**
+   * Also, as a second column, what the cold store's runs say now (RUN_STATE_SQL): the newest
+   * restore, the highest archival cutoff (today's coldBefore) and the newest run of any kind.
+   */
+  readonly withRunState?: boolean;
+  /** Also, as a second column, the bounds published in the hot store (select.ts BOUNDS_COLUMN). */
+  readonly withBounds?: boolean;
 }
 
 /** One store's aggregate of one stock's days in one interval (or of one day, `day` set). */
@@ -133,10 +140,28 @@ export function candleStatement(dialect: Dialect, spec: CandleSpec): Statement {
     `${pg ? 'count(*)::int' : 'COUNT(*)'} AS ${q('tradingDays')}`,
   ].join(', ');
   const aggregate = `SELECT ${selected} FROM (${inner}) d GROUP BY ${groups.join(', ')}`;
+  if (spec.withRunState && !pg) throw new Error('withRunState reads the cold store (PostgreSQL) only');
+  const after = spec.withRunState ? `, ${RUN_STATE_SQL}` : spec.withBounds ? `, ${BOUNDS_COLUMN[dialect]}` : '';
   const sql = pg
-    ? `SELECT coalesce(json_agg(c ORDER BY c."stockId", c."period", c."day"), '[]') AS rows FROM (${aggregate}) c`
-    : `SELECT (${aggregate} ORDER BY ${groups.join(', ')} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]`;
-  return { sql, ...b.bound(), kinds: KINDS };
+    ? `SELECT coalesce(json_agg(c ORDER BY c."stockId", c."period", c."day"), '[]') AS rows${after} FROM (${aggregate}) c`
+    : `SELECT (${aggregate} ORDER BY ${groups.join(', ')} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]${after}`;
+  return { sql, ...b.bound(), kinds: KINDS, columns: after ? 2 : 1 };
+}
+
+/**
+ * Every run is recorded in the cold store before it moves a row (archival/recorded-run.ts), so
+ * these, read in the cold statement, tell a reader whether a run started since its bounds.
+ */
+export const RUN_STATE_SQL = `(SELECT json_build_object(
+    'latestRestore', max(id) FILTER (WHERE kind = 'RESTORE'),
+    'coldBefore', max(cutoff) FILTER (WHERE kind = 'ARCHIVE'),
+    'newestRun', max(id)) FROM archival_runs WHERE NOT dry_run) AS run_state`;
+
+/** What RUN_STATE_SQL answers. */
+export interface RunState {
+  readonly latestRestore: number | null;
+  readonly coldBefore: Date | null;
+  readonly newestRun: number | null;
 }
 
 function periodExpression(unit: CandleUnit, day: string, pg: boolean): string {

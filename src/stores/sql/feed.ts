@@ -86,6 +86,7 @@ export function feedStatement(
         INT,
       ],
       kinds: KINDS,
+      columns: 1,
     };
   }
   const selected = COLUMNS.map(([alias, source]) => `${msColumn(source)} AS [${alias}]`).join(', ');
@@ -104,6 +105,7 @@ export function feedStatement(
     args: [json, perConversation],
     argTypes: [{ scalarType: 'string', arity: 'scalar' }, INT],
     kinds: KINDS,
+    columns: 1,
   };
 }
 

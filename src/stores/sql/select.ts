@@ -26,6 +26,8 @@ export interface Statement {
   readonly argTypes: ArgType[];
   /** Kinds of the fields of each row, to parse them back (a join's under `<as>$<field>`). */
   readonly kinds: Readonly<Record<string, ColumnKind>>;
+  /** How many columns its one result row has (every read answers one row: coalesce.ts). */
+  readonly columns: number;
 }
 
 export type SortDirection = 'asc' | 'desc';
@@ -75,13 +77,38 @@ export interface SelectSpec {
    * Only for the hot store, which holds archive_bounds.
    */
   readonly withBounds?: boolean;
+  /**
+   * Also read the id of the newest restore recorded in the cold store's archival_runs (running
+   * or ended), in the same statement as the rows, as a column `latest_restore` after the rows
+   * (and the bounds). Only for the cold store (PostgreSQL), which records the runs: a page
+   * compares it with the bounds it decided by (stitched-page.ts).
+   */
+  readonly withLatestRestore?: boolean;
+  /**
+   * Not part of the statement: which read of the same page this is (a re-read after a restore,
+   * stitched-page.ts), so that a batching loader (graphql/loaders/child-reads.ts) reads again
+   * instead of answering the earlier read it cached.
+   */
+  readonly round?: number;
 }
 
 /** The published bounds as a statement reads them with its rows (`withBounds`). */
 export interface PublishedBounds {
   readonly coldBefore: Date | null;
   readonly hotFrom: Date | null;
+  /** The newest restore that had ended (bounds.ts); null: none. */
+  readonly restoredThrough: number | null;
 }
+
+/** The published bounds as one JSON column after a statement's rows (`withBounds`), per dialect. */
+export const BOUNDS_COLUMN: Record<Dialect, string> = {
+  postgresql: `(SELECT json_build_object('coldBefore', cold_before, 'hotFrom', hot_from, 'restoredThrough', restored_through) FROM "archive_bounds" WHERE id = 1) AS bounds`,
+  sqlserver:
+    '(SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom], [restored_through] AS [restoredThrough] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]',
+};
+
+/** Every restore is recorded here before it copies a row (archival/recorded-run.ts). */
+export const LATEST_RESTORE_SQL = `(SELECT max(id) FROM archival_runs WHERE kind = 'RESTORE' AND NOT dry_run) AS latest_restore`;
 
 export interface PerParent {
   /** An int field of the table (a comment's postId). */
@@ -152,15 +179,17 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     const limit = spec.take === undefined ? '' : ` LIMIT ${b.bind(spec.take, 'int')}`;
     const inner = `SELECT ${selected.join(', ')} FROM ${from}${where}${orderBy}${limit}`;
     const rows = parents ? `SELECT ${WINDOW}.* FROM ${parents.from} CROSS JOIN LATERAL (${inner}) ${WINDOW}` : inner;
-    const bounds = spec.withBounds
-      ? `, (SELECT json_build_object('coldBefore', cold_before, 'hotFrom', hot_from) FROM "archive_bounds" WHERE id = 1) AS bounds`
-      : '';
+    const bounds = spec.withBounds ? `, ${BOUNDS_COLUMN.postgresql}` : '';
+    const latestRestore = spec.withLatestRestore ? `, ${LATEST_RESTORE_SQL}` : '';
     return {
-      sql: `SELECT coalesce(json_agg(${MAIN}${ordered(MAIN)}), '[]') AS rows${bounds} FROM (${rows}) ${MAIN}`,
+      sql: `SELECT coalesce(json_agg(${MAIN}${ordered(MAIN)}), '[]') AS rows${bounds}${latestRestore} FROM (${rows}) ${MAIN}`,
       ...b.bound(),
       kinds,
+      columns: 1 + (spec.withBounds ? 1 : 0) + (spec.withLatestRestore ? 1 : 0),
     };
   }
+  // The cold store, which records the runs, is always PostgreSQL.
+  if (spec.withLatestRestore) throw new Error('withLatestRestore reads the cold store (PostgreSQL) only');
   const top = spec.take === undefined ? '' : `TOP (${b.bind(spec.take, 'int')}) `;
   const inner = `SELECT ${top}${selected.join(', ')} FROM ${from}${where}${orderBy}`;
   const rows = parents
@@ -168,12 +197,11 @@ export function selectStatement(dialect: Dialect, spec: SelectSpec): Statement {
     : inner;
   return {
     sql: `SELECT (${rows} FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]${
-      spec.withBounds
-        ? ', (SELECT [cold_before] AS [coldBefore], [hot_from] AS [hotFrom] FROM [dbo].[archive_bounds] WHERE [id] = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES) AS [bounds]'
-        : ''
+      spec.withBounds ? `, ${BOUNDS_COLUMN.sqlserver}` : ''
     }`,
     ...b.bound(),
     kinds,
+    columns: spec.withBounds ? 2 : 1,
   };
 }
 
@@ -183,12 +211,18 @@ export function countStatement(dialect: Dialect, spec: Pick<SelectSpec, 'table' 
   const predicates = b.predicates(spec.table, spec.where);
   const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
   const count = dialect === 'postgresql' ? 'count(*)::int' : 'COUNT(*)';
-  return { sql: `SELECT ${count} AS n FROM ${b.from(spec.table)}${where}`, ...b.bound(), kinds: { n: 'int' } };
+  return {
+    sql: `SELECT ${count} AS n FROM ${b.from(spec.table)}${where}`,
+    ...b.bound(),
+    kinds: { n: 'int' },
+    columns: 1,
+  };
 }
 
 /**
- * The number of rows matching `where` for each value of `by.field` in `by.values`, as rows
- * (k, n): one grouped count for many parents. A parent without rows has no row.
+ * The number of rows matching `where` for each value of `by.field` in `by.values`, as one JSON
+ * value of rows {k, n} (one row like every read: coalesce.ts): one grouped count for many
+ * parents. A parent without rows has no row.
  */
 export function groupedCountStatement(
   dialect: Dialect,
@@ -198,11 +232,16 @@ export function groupedCountStatement(
   const { field, values } = spec.by;
   const predicates = b.predicates(spec.table, [{ field, op: 'in', values }, ...spec.where]);
   const key = b.column(spec.table, MAIN, field).sql;
-  const count = dialect === 'postgresql' ? 'count(*)::int' : 'COUNT(*)';
+  const grouped = (count: string) =>
+    `SELECT ${key} AS ${b.quote('k')}, ${count} AS ${b.quote('n')} FROM ${b.from(spec.table)} WHERE ${predicates.join(' AND ')} GROUP BY ${key}`;
   return {
-    sql: `SELECT ${key} AS k, ${count} AS n FROM ${b.from(spec.table)} WHERE ${predicates.join(' AND ')} GROUP BY ${key}`,
+    sql:
+      dialect === 'postgresql'
+        ? `SELECT coalesce(json_agg(g), '[]') AS rows FROM (${grouped('count(*)::int')}) g`
+        : `SELECT (${grouped('COUNT(*)')} FOR JSON PATH) AS [rows]`,
     ...b.bound(),
     kinds: { k: 'int', n: 'int' },
+    columns: 1,
   };
 }
 
