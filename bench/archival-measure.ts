@@ -7,8 +7,7 @@
  *
  * The job runs as the gateway runs it: compiled (dist/, built by the caller or here), on its
  * worker thread with its heap limit, in a plain node process (bench/archival-worker.mjs)
- * whose peak RSS is what is reported, with the 5 s delay before its first hot delete (which
- * weighs on small runs). The hot and cold databases must be fresh and migrated; they are
+ * whose peak RSS is what is reported. The hot and cold databases must be fresh and migrated; they are
  * reseeded before each design. Rows are dated 31 days and more before the real clock, so the
  * job's `olderThanDays: 30` moves every one of them.
  */

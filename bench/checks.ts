@@ -75,6 +75,68 @@ export function checkNodes(answer: Json, expected: readonly { type: string; tier
   });
 }
 
+const count = (value: unknown): number =>
+  typeof value === 'number' ? value : Number((value as { totalCount?: unknown } | null)?.totalCount);
+const name = (user: Json | null | undefined): string | null => user?.displayName ?? null;
+
+/**
+ * The feed (scenario 6), in the gateway's shape or PostGraphile's aliased one (counts as
+ * `{ totalCount }`): `posts` posts, each with a title, an author name, counts, and its first
+ * min(3, commentCount) comments with author names. Returns one line per post (everything
+ * selected), for the cross-check of implementations.
+ */
+export function checkFeed(answer: Json, expected: { posts: number; comments: number }): string[] {
+  if (answer?.errors) fail('GraphQL errors', answer);
+  const edges = answer?.data?.posts?.edges;
+  if (!Array.isArray(edges) || edges.length !== expected.posts) fail(`expected ${expected.posts} posts`, answer);
+  return edges.map((edge: Json, i: number) => {
+    const post = edge?.node;
+    const likes = count(post?.likeCount);
+    const comments = count(post?.commentCount);
+    const page = post?.comments?.edges;
+    if (!post?.title || !name(post.author)) fail(`post ${i}: no title or author name`, answer);
+    if (!Number.isInteger(likes) || !Number.isInteger(comments)) fail(`post ${i}: counts are not integers`, answer);
+    if (!Array.isArray(page) || page.length !== Math.min(expected.comments, comments))
+      fail(`post ${i}: expected ${Math.min(expected.comments, comments)} of its ${comments} comments`, answer);
+    const lines = page.map((c: Json) => {
+      if (!c?.node?.body || !name(c.node.author)) fail(`post ${i}: a comment without body or author name`, answer);
+      return `${c.node.body} / ${name(c.node.author)}`;
+    });
+    return JSON.stringify([post.title, name(post.author), likes, comments, lines]);
+  });
+}
+
+/**
+ * The sidebar (scenario 7), in the gateway's shape or PostGraphile's (participants as
+ * `{ nodes: [{ userByUserId }] }`): `conversations` conversations, each with a title,
+ * participant names and its newest message with content, date and sender name. Returns one
+ * line per conversation (dates as epoch ms: the two serialise timestamps differently).
+ */
+export function checkSidebar(answer: Json, expected: { conversations: number }): string[] {
+  if (answer?.errors) fail('GraphQL errors', answer);
+  const edges = answer?.data?.viewer?.conversations?.edges;
+  if (!Array.isArray(edges) || edges.length !== expected.conversations)
+    fail(`expected ${expected.conversations} conversations`, answer);
+  return edges.map((edge: Json, i: number) => {
+    const conversation = edge?.node;
+    const people: Json[] | undefined = Array.isArray(conversation?.participants)
+      ? conversation.participants
+      : conversation?.participants?.nodes?.map((p: Json) => p?.userByUserId);
+    if (!conversation?.title || !Array.isArray(people) || people.length === 0)
+      fail(`conversation ${i}: no title or no participants`, answer);
+    const names = people.map((p) => name(p));
+    if (names.some((n) => !n)) fail(`conversation ${i}: a participant without a name`, answer);
+    const messages = conversation.messages?.edges;
+    if (!Array.isArray(messages) || messages.length !== 1)
+      fail(`conversation ${i}: expected its newest message`, answer);
+    const message = messages[0].node;
+    const at = Date.parse(message?.createdAt);
+    if (!message?.content || !Number.isFinite(at) || !name(message.sender))
+      fail(`conversation ${i}: a message without content, date or sender name`, answer);
+    return JSON.stringify([conversation.title, names, message.content, at, name(message.sender)]);
+  });
+}
+
 /** "25×HOT, 25×COLD" */
 export function summarise(tiers: readonly string[]): string {
   const runs: [string, number][] = [];

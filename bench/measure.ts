@@ -54,6 +54,11 @@ export interface WorkloadResult {
 }
 
 const CHECKED = 25;
+
+/** The target's headers, with the workload's own (the sidebar's viewer token) over them. */
+export function headersFor(target: Target, workload: Workload): Readonly<Record<string, string>> {
+  return workload.headers ? { ...target.headers, ...workload.headers } : target.headers;
+}
 /** Pause between the last load run and the statement count. */
 const SETTLE_MS = 1_000;
 
@@ -70,7 +75,7 @@ async function checkWorkload(
   let reference: readonly string[] | undefined;
   let checked = 0;
   for (let index = 0; index < workload.bodies.length && checked < CHECKED; index += step, checked++) {
-    const answer = await askJson(url, workload.bodies[index], target.headers);
+    const answer = await askJson(url, workload.bodies[index], headersFor(target, workload));
     const contents = (() => {
       try {
         return workload.check(answer, index);
@@ -98,7 +103,7 @@ export async function measureWorkload(
   const load = (connections: number, seconds: number) =>
     runLoad({
       url: target.origin + workload.path,
-      headers: target.headers,
+      headers: headersFor(target, workload),
       bodies: workload.bodies,
       connections,
       seconds,
@@ -131,7 +136,7 @@ export async function measureWorkload(
     const answer = await postJson(
       target.origin + workload.path,
       workload.bodies[i % workload.bodies.length],
-      target.headers,
+      headersFor(target, workload),
     );
     if (answer.status !== 200 || !looksLikeData(answer.text))
       throw new Error(`${target.implementation} / ${workload.title}: ${answer.status} ${answer.text.slice(0, 2000)}`);
@@ -184,7 +189,7 @@ export async function warmUp(
   for (const workload of workloads) {
     await runLoad({
       url: target.origin + workload.path,
-      headers: target.headers,
+      headers: headersFor(target, workload),
       bodies: workload.bodies,
       connections,
       seconds,
@@ -226,7 +231,7 @@ export async function measurePaired(
   const load = (workload: Workload, s: number) =>
     runLoad({
       url: target.origin + workload.path,
-      headers: target.headers,
+      headers: headersFor(target, workload),
       bodies: workload.bodies,
       connections: 1,
       seconds: s,
@@ -270,7 +275,7 @@ export async function measureLatency(
   const load = (s: number) =>
     runLoad({
       url: target.origin + workload.path,
-      headers: target.headers,
+      headers: headersFor(target, workload),
       bodies: workload.bodies,
       connections: 1,
       seconds: s,
@@ -312,7 +317,7 @@ export async function measurePairedThroughput(
   const load = (side: Side, seconds: number) =>
     runLoad({
       url: side.target.origin + side.workload.path,
-      headers: side.target.headers,
+      headers: headersFor(side.target, side.workload),
       bodies: side.workload.bodies,
       connections: options.connections,
       seconds,

@@ -18,6 +18,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config.js';
 import { signToken } from '../src/auth/viewer.js';
 import { runLoad } from './load.js';
 import { alternate, MIN_ROUNDS, summarizeRounds, type RatioRounds } from './paired.js';
+import { FEED_QUERY, SIDEBAR_QUERY } from './nested-queries.js';
 import { numberOption } from './support.js';
 
 const PORT = numberOption('port', 4000);
@@ -27,10 +28,7 @@ const SECONDS = numberOption('seconds', 10);
 const CONNECTIONS = numberOption('connections', 10);
 const VIEWER = numberOption('viewer', 1);
 
-export const FEED_QUERY =
-  'query Feed { posts(first: 20) { edges { node { title author { displayName } likeCount commentCount comments(first: 3) { edges { node { body author { displayName } } } } } } } }';
-export const SIDEBAR_QUERY =
-  'query Sidebar { viewer { conversations(first: 20) { edges { node { title participants { displayName } messages(first: 1) { edges { node { content createdAt sender { displayName } } } } } } } } }';
+export { FEED_QUERY, SIDEBAR_QUERY } from './nested-queries.js';
 
 interface Page {
   readonly title: string;

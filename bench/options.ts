@@ -6,7 +6,7 @@
  *
  *   npm run bench [-- --quick] [--scale 0.5] [--seconds 10] [--warmup 5] [--depth-seconds 5]
  *                 [--statement-requests 300] [--archival-messages 1000000] [--archival-sample 20000]
- *                 [--pair-rounds 6]
+ *                 [--restore-messages 1000000] [--pair-rounds 6]
  */
 import { MIN_ROUNDS } from './paired.js';
 
@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly statementRequests: number;
   readonly archivalMessages: number;
   readonly archivalSample: number;
+  /** The larger of the restore's two sizes; the smaller is a quarter of it (peak RSS must not grow). */
+  readonly restoreMessages: number;
   readonly runs: number;
   readonly connections: readonly number[];
 }
@@ -43,6 +45,7 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode'>> = {
     statementRequests: 100,
     archivalMessages: 200_000,
     archivalSample: 5_000,
+    restoreMessages: 200_000,
     runs: 2,
     connections: [1, 10],
   },
@@ -55,6 +58,7 @@ const PRESETS: Record<BenchOptions['mode'], Omit<BenchOptions, 'mode'>> = {
     statementRequests: 300,
     archivalMessages: 1_000_000,
     archivalSample: 20_000,
+    restoreMessages: 1_000_000,
     runs: 2,
     connections: [1, 10],
   },
@@ -69,6 +73,7 @@ const NUMERIC: Record<string, keyof Omit<BenchOptions, 'mode' | 'connections'>> 
   '--statement-requests': 'statementRequests',
   '--archival-messages': 'archivalMessages',
   '--archival-sample': 'archivalSample',
+  '--restore-messages': 'restoreMessages',
 };
 
 export function parseOptions(argv: readonly string[]): BenchOptions {

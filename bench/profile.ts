@@ -4,6 +4,7 @@
  * two instead of the suite's ten.
  *
  *   npm run bench:profile [-- --scenario boundaryPage] [--seconds 8] [--connections 10]
+ *                         (scenarios: hotPage, boundaryPage, bigFirstPage, deepPage, prices, nodes, feed, sidebar)
  *                         [--scale 0.05] [--cpu-prof] [--postgraphile]
  *   npm run bench:profile -- --summarise bench/results/profiles/<file>.cpuprofile [--seconds 8]
  *
@@ -25,7 +26,7 @@ import { runHarness } from './lifecycle.js';
 import { looksLikeData } from './checks.js';
 import { runLoad } from './load.js';
 import { JWT_SECRET, startGateway, startPeer } from './servers.js';
-import { gatewayWorkloads, postgraphileWorkloads, type Workload } from './workloads.js';
+import { gatewayWorkloads, nestedWorkloads, postgraphileWorkloads, type Workload } from './workloads.js';
 
 const log = (line: string) => console.log(line);
 const args = process.argv.slice(2);
@@ -48,11 +49,12 @@ async function main(): Promise<void> {
   await buildDataset(cluster, plan, log);
   const fixtures = await readFixtures(cluster, plan);
   const headers = { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` };
+  const viewerToken = await signToken(JWT_SECRET, { sub: fixtures.viewer.id });
   const measure = async (name: string, origin: string, workload: Workload, pid?: number) => {
     const load = (s: number) =>
       runLoad({
         url: origin + workload.path,
-        headers,
+        headers: { ...headers, ...workload.headers },
         bodies: workload.bodies,
         connections,
         seconds: s,
@@ -67,7 +69,9 @@ async function main(): Promise<void> {
     );
   };
 
-  const workload = gatewayWorkloads(fixtures).find((w) => w.id === scenario);
+  const workload = [...gatewayWorkloads(fixtures), ...nestedWorkloads('gateway', fixtures, viewerToken)].find(
+    (w) => w.id === scenario,
+  );
   if (!workload) throw new Error(`unknown scenario ${scenario}`);
   mkdirSync(PROFILES, { recursive: true });
   const before = new Set(readdirSync(PROFILES));
@@ -80,11 +84,14 @@ async function main(): Promise<void> {
     for (const file of written) summarise(path.join(PROFILES, file), seconds + 3);
   }
 
-  if (withPostgraphile && (scenario === 'boundaryPage' || scenario === 'hotPage')) {
+  if (withPostgraphile && ['boundaryPage', 'hotPage', 'feed', 'sidebar'].includes(scenario)) {
     const server = await startPeer('postgraphile', cluster);
-    const workloads = await postgraphileWorkloads(fixtures, (query) =>
-      askJson(`${server.origin}/graphql`, JSON.stringify({ query })),
-    );
+    const workloads = [
+      ...(await postgraphileWorkloads(fixtures, (query) =>
+        askJson(`${server.origin}/graphql`, JSON.stringify({ query })),
+      )),
+      ...nestedWorkloads('postgraphile', fixtures, viewerToken),
+    ];
     const same = workloads.find((w) => w.id === scenario);
     if (same) await measure('postgraphile', server.origin, same, server.pid);
     await server.stop();

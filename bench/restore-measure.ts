@@ -3,7 +3,7 @@
  * in paired rounds (bench/paired.ts) against the floor measured in the same run: psql's \copy
  * of the same rows out of cold into hot, plus one DELETE in cold. The restore runs as the
  * gateway runs it (compiled, on its worker thread with its heap limit, in a plain node process:
- * bench/archival-worker.mjs), with the 5 s delete delay, and its process's peak RSS is reported.
+ * bench/archival-worker.mjs), and its process's peak RSS is reported.
  * The databases must be fresh and migrated; cold is reseeded before each design.
  */
 import pg from 'pg';

@@ -3,10 +3,13 @@
  *
  *   1. build the gateway (dist/) and start the bench's own PostgreSQL (pg_stat_statements);
  *   2. generate the data set (hot, cold and the single-store copy) and read its fixtures;
- *   3. one implementation at a time, as a child process: the gateway (scenarios 1-5 and the
- *      depth chart), the pg floor, the seed-style design, PostGraphile 5 (the page);
- *   4. paired ratios: the gateway against each peer on the boundary page, in alternating rounds;
+ *   3. one implementation at a time, as a child process: the gateway (scenarios 1-7 and the
+ *      depth chart), the pg floor (the pages, the feed, the sidebar), the seed-style design
+ *      (the pages), PostGraphile 5 (the pages, the feed, the sidebar);
+ *   4. paired ratios: the gateway against each peer on the boundary page, and against the floor
+ *      and PostGraphile on the feed and the sidebar, in alternating rounds;
  *   5. archival: the job against psql's \copy floor in alternating rounds, on fresh databases;
+ *      restore: the same, cold back to hot, at two sizes (a quarter and all of --restore-messages);
  *   6. write bench/results/latest.{json,md,svg} and the dated JSON; print the markdown.
  *
  * Everything started is stopped and removed at the end, on failure and on Ctrl-C. Exits 1
@@ -20,6 +23,7 @@ import { signToken } from '../src/auth/viewer.js';
 import { migrate } from '../src/db/migrations.js';
 import { withMigrationSession } from '../src/db/stores.js';
 import { measureArchival, type ArchivalResult } from './archival-measure.js';
+import { measureRestore, type RestoreResult } from './restore-measure.js';
 import { buildGateway } from './build.js';
 import { startBenchCluster, type BenchCluster } from './cluster.js';
 import { buildDataset, SINGLE_STORE_DATABASE, type DatasetSummary } from './dataset/build.js';
@@ -45,11 +49,21 @@ import {
   RATIO_DEFINITIONS,
   round,
   statementsPerScenario,
+  storeStatements,
   type BenchResults,
+  type NestedPairs,
+  type NestedPeer,
 } from './report/results.js';
 import { writeResults } from './report/write.js';
 import { JWT_SECRET, startGateway, startPeer, type PeerName } from './servers.js';
-import { depthWorkload, gatewayWorkloads, pagePeerWorkloads, postgraphileWorkloads } from './workloads.js';
+import {
+  depthWorkload,
+  gatewayWorkloads,
+  nestedWorkloads,
+  pagePeerWorkloads,
+  postgraphileWorkloads,
+  type Workload,
+} from './workloads.js';
 
 const log = (line: string) => console.log(line);
 
@@ -86,6 +100,8 @@ async function main(): Promise<number> {
     statementRequests: options.statementRequests,
   };
   const headers = { authorization: `Bearer ${await signToken(JWT_SECRET, { sub: 1, role: 'analyst' })}` };
+  // The sidebar's viewer: a user's own token (the gateway checks it takes part in each conversation).
+  const viewerToken = await signToken(JWT_SECRET, { sub: fixtures.viewer.id });
   const twoStores = { hot: cluster.hot.database, cold: cluster.cold.database };
   const turnOf = (
     implementation: Target['implementation'],
@@ -108,7 +124,7 @@ async function main(): Promise<number> {
     const server = await startGateway(cluster);
     try {
       return await turnOf('gateway', server.origin, twoStores, {
-        workloads: gatewayWorkloads(fixtures),
+        workloads: [...gatewayWorkloads(fixtures), ...nestedWorkloads('gateway', fixtures, viewerToken)],
         depthPages: depthPages('gateway'),
         pair: {
           firstId: 'bigFirstPage',
@@ -145,7 +161,7 @@ async function main(): Promise<number> {
     });
   const pgFloor = await peer('pgFloor', (origin) =>
     turnOf('pgFloor', origin, twoStores, {
-      workloads: pagePeerWorkloads('pgFloor', fixtures),
+      workloads: [...pagePeerWorkloads('pgFloor', fixtures), ...nestedWorkloads('pgFloor', fixtures, viewerToken)],
       depthPages: depthPages('pgFloor'),
     }),
   );
@@ -159,13 +175,18 @@ async function main(): Promise<number> {
     const workloads = await postgraphileWorkloads(fixtures, (query) =>
       askJson(`${origin}/graphql`, JSON.stringify({ query })),
     );
-    return turnOf('postgraphile', origin, { single: SINGLE_STORE_DATABASE }, { workloads });
+    return turnOf(
+      'postgraphile',
+      origin,
+      { single: SINGLE_STORE_DATABASE },
+      { workloads: [...workloads, ...nestedWorkloads('postgraphile', fixtures, viewerToken)] },
+    );
   });
 
   // Every page ratio from paired rounds: the gateway and one peer running side by side, measured
   // back to back (bench/paired.ts), so that neither side carries the machine's drift alone.
   const pagePairs = await phase('paired ratios', () =>
-    measurePagePairs(cluster, fixtures, options, (implementation, origin, databases) => ({
+    measurePagePairs(cluster, fixtures, options, viewerToken, (implementation, origin, databases) => ({
       implementation,
       origin,
       headers,
@@ -180,6 +201,12 @@ async function main(): Promise<number> {
     log(`  FAILED archival: ${message}`);
     archivalErrors.push(`archival: ${message}`);
     return unmeasuredArchival(options);
+  });
+  const restore = await phase('restore', () => runRestoreSizes(cluster, options)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`  FAILED restore: ${message}`);
+    archivalErrors.push(`restore: ${message}`);
+    return [];
   });
   loadAverages.end = os.loadavg()[0]!;
 
@@ -200,7 +227,9 @@ async function main(): Promise<number> {
     git,
     turns,
     pagePairs: pagePairs.results,
+    nestedPairs: pagePairs.nested,
     archival,
+    restore,
     crossChecks,
     phases,
     loadAverages,
@@ -239,33 +268,53 @@ function unmeasuredArchival(options: BenchOptions): ArchivalResult {
 }
 
 const PEERS: readonly PeerName[] = ['pgFloor', 'seedStyle', 'postgraphile'];
+/** The peers that answer the feed and the sidebar (the seed-style design has no feed). */
+const NESTED_PEERS: readonly NestedPeer[] = ['pgFloor', 'postgraphile'];
 
 /**
- * The gateway against each peer on scenario 2 (the boundary page) at 10 connections, in paired
- * rounds, both servers running (only the one being measured is loaded). A peer that cannot start
- * or fails is reported, and the others are still measured.
+ * The gateway against each peer on scenario 2 (the boundary page), and against the floor and
+ * PostGraphile on scenarios 6 and 7 (the feed, the sidebar), at 10 connections, in paired
+ * rounds, both servers running (only the one being measured is loaded). A peer that cannot
+ * start or fails is reported, and the others are still measured.
  */
 async function measurePagePairs(
   cluster: BenchCluster,
   fixtures: Fixtures,
   options: BenchOptions,
+  viewerToken: string,
   targetOf: (implementation: Target['implementation'], origin: string, databases: Record<string, string>) => Target,
-): Promise<{ results: Partial<Record<PeerName, ThroughputRounds>>; errors: string[] }> {
+): Promise<{ results: Partial<Record<PeerName, ThroughputRounds>>; nested: NestedPairs; errors: string[] }> {
   const results: Partial<Record<PeerName, ThroughputRounds>> = {};
+  const nested: {
+    feed: Partial<Record<NestedPeer, ThroughputRounds>>;
+    sidebar: Partial<Record<NestedPeer, ThroughputRounds>>;
+  } = { feed: {}, sidebar: {} };
   const errors: string[] = [];
-  const boundary = <W extends { id: string }>(workloads: readonly W[], who: string): W => {
-    const found = workloads.find((w) => w.id === 'boundaryPage');
-    if (!found) throw new Error(`${who} has no boundaryPage workload`);
+  const find = (workloads: readonly Workload[], id: string, who: string): Workload => {
+    const found = workloads.find((w) => w.id === id);
+    if (!found) throw new Error(`${who} has no ${id} workload`);
     return found;
+  };
+  const pairSettings = {
+    rounds: options.pairRounds,
+    seconds: options.seconds,
+    connections: 10,
+    warmupSeconds: options.warmupSeconds,
   };
   const gatewayServer = await startGateway(cluster);
   try {
-    const gateway = {
-      target: targetOf('gateway', gatewayServer.origin, { hot: cluster.hot.database, cold: cluster.cold.database }),
-      workload: boundary(gatewayWorkloads(fixtures), 'the gateway'),
-    };
+    const gatewayTarget = targetOf('gateway', gatewayServer.origin, {
+      hot: cluster.hot.database,
+      cold: cluster.cold.database,
+    });
+    const gatewayAll = [...gatewayWorkloads(fixtures), ...nestedWorkloads('gateway', fixtures, viewerToken)];
+    const gateway = (id: string) => ({ target: gatewayTarget, workload: find(gatewayAll, id, 'the gateway') });
     for (const name of PEERS) {
-      log(`  gateway against ${name}: ${options.pairRounds} paired rounds of ${options.seconds} s, 10 connections`);
+      const isNested = (NESTED_PEERS as readonly string[]).includes(name);
+      log(
+        `  gateway against ${name}: ${options.pairRounds} paired rounds of ${options.seconds} s, 10 connections` +
+          (isNested ? ', on the boundary page, the feed and the sidebar' : ', on the boundary page'),
+      );
       try {
         const server = await startPeer(name, cluster);
         try {
@@ -279,18 +328,32 @@ async function measurePagePairs(
             name === 'postgraphile'
               ? { single: SINGLE_STORE_DATABASE }
               : { hot: cluster.hot.database, cold: cluster.cold.database };
-          const peer = { target: targetOf(name, server.origin, databases), workload: boundary(workloads, name) };
+          const target = targetOf(name, server.origin, databases);
           results[name] = await measurePairedThroughput(
-            gateway,
-            peer,
-            {
-              rounds: options.pairRounds,
-              seconds: options.seconds,
-              connections: 10,
-              warmupSeconds: options.warmupSeconds,
-            },
+            gateway('boundaryPage'),
+            { target, workload: find(workloads, 'boundaryPage', name) },
+            pairSettings,
             log,
           );
+          if (isNested) {
+            const peerName = name as NestedPeer;
+            const own = nestedWorkloads(peerName, fixtures, viewerToken);
+            for (const page of ['feed', 'sidebar'] as const) {
+              log(`    ${page}:`);
+              try {
+                nested[page][peerName] = await measurePairedThroughput(
+                  gateway(page),
+                  { target, workload: find(own, page, name) },
+                  pairSettings,
+                  log,
+                );
+              } catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                log(`  FAILED gateway against ${name} on the ${page}: ${message}`);
+                errors.push(`paired ratio against ${name} on the ${page}: ${message}`);
+              }
+            }
+          }
         } finally {
           await server.stop();
         }
@@ -303,11 +366,14 @@ async function measurePagePairs(
   } finally {
     await gatewayServer.stop();
   }
-  return { results, errors };
+  return { results, nested, errors };
 }
 
-/** Archival on fresh, migrated databases of the bench cluster, dropped afterwards. */
-async function runArchival(cluster: BenchCluster, options: BenchOptions) {
+/** `work` on fresh, migrated hot and cold databases of the bench cluster, dropped afterwards. */
+async function withFreshStores<T>(
+  cluster: BenchCluster,
+  work: (stores: { hot: ReturnType<BenchCluster['store']>; cold: ReturnType<BenchCluster['store']> }) => Promise<T>,
+): Promise<T> {
   const names = { hot: 'bench_archival_hot', cold: 'bench_archival_cold' };
   const stores = { hot: cluster.store('hot', names.hot), cold: cluster.store('cold', names.cold) };
   try {
@@ -315,19 +381,40 @@ async function runArchival(cluster: BenchCluster, options: BenchOptions) {
       await cluster.createDatabase(store.database);
       await withMigrationSession(store, migrate);
     }
+    return await work(stores);
+  } finally {
+    for (const store of [stores.hot, stores.cold]) await cluster.dropDatabase(store.database).catch(() => undefined);
+  }
+}
+
+/** Restore at a quarter of --restore-messages and at all of it, each on fresh databases. */
+async function runRestoreSizes(cluster: BenchCluster, options: BenchOptions): Promise<RestoreResult[]> {
+  const results: RestoreResult[] = [];
+  for (const messages of [Math.round(options.restoreMessages / 4), options.restoreMessages]) {
+    log(`  restore of ${messages.toLocaleString()} messages`);
+    results.push(
+      await withFreshStores(cluster, (stores) =>
+        measureRestore(stores, { messages, rounds: options.pairRounds, build: false, log }),
+      ),
+    );
+  }
+  return results;
+}
+
+/** Archival on fresh, migrated databases of the bench cluster. */
+async function runArchival(cluster: BenchCluster, options: BenchOptions) {
+  return withFreshStores(cluster, async (stores) => {
     log(
       `  ${options.archivalMessages.toLocaleString()} messages, seed-style sample ${options.archivalSample.toLocaleString()}`,
     );
-    return await measureArchival(stores, {
+    return measureArchival(stores, {
       messages: options.archivalMessages,
       sample: options.archivalSample,
       build: false,
       rounds: options.pairRounds,
       log,
     });
-  } finally {
-    for (const store of [stores.hot, stores.cold]) await cluster.dropDatabase(store.database).catch(() => undefined);
-  }
+  });
 }
 
 /** Every implementation must return the same messages for the same page. */
@@ -336,7 +423,7 @@ function crossCheck(
   fixtures: Fixtures,
 ): string[] {
   const lines: string[] = [];
-  const compare = (key: string, what: string, implementations: (keyof typeof turns)[]) => {
+  const compare = (key: string, what: string, implementations: (keyof typeof turns)[], unit = 'messages') => {
     const reference = turns.gateway.references.get(key);
     if (!reference) return lines.push(`not checked: ${what} (the gateway gave no answer)`);
     const differing = implementations.filter((name) => {
@@ -346,7 +433,7 @@ function crossCheck(
     const compared = implementations.filter((name) => turns[name].references.get(key) !== undefined);
     lines.push(
       differing.length === 0
-        ? `same answer: ${what}: gateway and ${compared.join(', ')} return the same ${reference.length} messages in the same order`
+        ? `same answer: ${what}: gateway and ${compared.join(', ')} return the same ${reference.length} ${unit} in the same order`
         : `MISMATCH: ${what}: ${differing.join(', ')} differ from the gateway`,
     );
   };
@@ -360,6 +447,13 @@ function crossCheck(
     'seedStyle',
     'postgraphile',
   ]);
+  compare('feed', 'the feed', ['pgFloor', 'postgraphile'], 'posts (titles, authors, counts, first comments)');
+  compare(
+    'sidebar',
+    `the sidebar of user ${fixtures.viewer.id}`,
+    ['pgFloor', 'postgraphile'],
+    'conversations (titles, participants, newest message)',
+  );
   for (const page of fixtures.depths)
     compare(`depth-${page.depth}`, `big conversation at depth ${page.depth.toLocaleString()}`, [
       'pgFloor',
@@ -377,7 +471,9 @@ interface AssembleInput {
   readonly git: BenchResults['git'];
   readonly turns: Record<'gateway' | 'pgFloor' | 'seedStyle' | 'postgraphile', Turn>;
   readonly pagePairs: Partial<Record<PeerName, ThroughputRounds>>;
+  readonly nestedPairs: NestedPairs;
   readonly archival: Awaited<ReturnType<typeof runArchival>>;
+  readonly restore: RestoreResult[];
   readonly crossChecks: string[];
   readonly phases: Record<string, number>;
   /** 1-minute load averages: the suite alone keeps about 2 busy; more means something else ran. */
@@ -401,13 +497,17 @@ function assemble(input: AssembleInput): BenchResults {
   const statements = {
     stitchedPage: perScenario.gateway.boundaryPage?.total ?? Number.NaN,
     hotOnlyPageCold: perScenario.gateway.hotPage?.cold ?? Number.NaN,
+    feed: storeStatements(perScenario.gateway, 'feed'),
+    sidebar: storeStatements(perScenario.gateway, 'sidebar'),
     perScenario,
   };
   const archival = { ...input.archival, peakRssMb: input.archival.job.peakRssMb };
   const ratioRounds = deriveRatioRounds({
     pages: input.pagePairs,
+    nested: input.nestedPairs,
     deepVsFirstPage: turns.gateway.pair,
     archival: input.archival.ratio,
+    restore: input.restore.at(-1)?.ratio,
   });
   const ratios = deriveRatios(ratioRounds);
   const prices = dataset.hot.stockPrices + dataset.cold.stockPrices;
@@ -427,7 +527,8 @@ function assemble(input: AssembleInput): BenchResults {
         `${plan.users.toLocaleString('en-US')} users; ${plan.regularMessages.toLocaleString('en-US')} messages over ${plan.conversations.toLocaleString('en-US')} conversations ` +
         `plus ${fixtures.bigConversation.messages.toLocaleString('en-US')} in one big conversation, over ${plan.spanDays} days ` +
         `(${dataset.hot.messages.toLocaleString('en-US')} hot, ${dataset.cold.messages.toLocaleString('en-US')} cold; cutoff ${plan.cutoff.toISOString().slice(0, 10)}); ` +
-        `${(dataset.hot.posts + dataset.cold.posts).toLocaleString('en-US')} posts; ${plan.stocks.toLocaleString('en-US')} stocks × ${days} trading days = ${prices.toLocaleString('en-US')} prices; ` +
+        `${(dataset.hot.posts + dataset.cold.posts).toLocaleString('en-US')} posts with ${(dataset.hot.comments + dataset.cold.comments).toLocaleString('en-US')} comments and ${(dataset.hot.likes + dataset.cold.likes).toLocaleString('en-US')} likes; ` +
+        `the sidebar's viewer (user ${fixtures.viewer.id}) in ${fixtures.viewer.conversations} conversations; ${plan.stocks.toLocaleString('en-US')} stocks × ${days} trading days = ${prices.toLocaleString('en-US')} prices; ` +
         `the single store holds all ${dataset.singleStore.messages.toLocaleString('en-US')} messages; deep page ${plan.big.depth.toLocaleString('en-US')} rows`,
       scale: plan.scale,
       anchor: plan.anchor.toISOString(),
@@ -443,6 +544,10 @@ function assemble(input: AssembleInput): BenchResults {
       bigConversation: { ...fixtures.bigConversation, depth: plan.big.depth },
       depth: plan.big.depth,
       posts: { hot: dataset.hot.posts, cold: dataset.cold.posts },
+      comments: { hot: dataset.hot.comments, cold: dataset.cold.comments },
+      likes: { hot: dataset.hot.likes, cold: dataset.cold.likes },
+      participants: dataset.hot.participants,
+      viewer: fixtures.viewer,
       stocks: plan.stocks,
       stockPrices: {
         hot: dataset.hot.stockPrices,
@@ -475,11 +580,13 @@ function assemble(input: AssembleInput): BenchResults {
     deepVsFirstPagePaired: turns.gateway.pair ?? null,
     statements,
     archival,
+    restore: input.restore,
     ratios,
     ratioRounds,
     pagePairs: input.pagePairs,
+    nestedPairs: input.nestedPairs,
     ratioDefinitions: RATIO_DEFINITIONS,
-    goals: deriveGoals(ratios, statements, archival),
+    goals: deriveGoals(ratios, statements, archival, input.restore),
     crossChecks: input.crossChecks,
     notes: [
       `Phases (s): ${Object.entries(input.phases)
@@ -491,6 +598,7 @@ function assemble(input: AssembleInput): BenchResults {
       'Every server runs alone, as a child process on the same machine as PostgreSQL and autocannon (loopback), sharing its cores; the gateway from dist/ in production mode, the peers under tsx.',
       "The gateway is asked as an analyst (one signed JWT, verified once and then served from the gateway's cache of verified tokens, as in production); the peers check no token. The gateway writes its one JSON log line per request (production's default level, info) to a pipe the harness drains; the peers log nothing. The floor also skips GraphQL, the conversation's existence check and the archive bounds (it trusts that hot rows are newer than cold rows, true of this static data set).",
       'PostGraphile 5.1.5: the Amber preset, the pg adaptor (pool of 20), grafserv on node:http, GraphiQL, explain and watch off, nothing else tuned; Promise.withResolvers polyfilled for Node 20. Its page has no tier field (one store). Its cursors come from PostGraphile itself.',
+      "The feed and the sidebar (scenarios 6 and 7): the gateway runs the issue's queries (the sidebar with the viewer's own user token); the floor answers the same bodies with one SQL statement per store holding every level (LATERAL per-parent windows, correlated counts), plus a hot users lookup only for rows read from the cold store, and trusts that a hot post's comments and likes are hot; PostGraphile runs the equivalent queries on its single store (allPosts with totalCount for the counts; the viewer's conversations through userByRowId and the users_conversations computed column, newest first), aliased to the gateway's field names. The seed-style design has no feed and is not measured on them.",
       "Seed-style: the seed's offset paging, with the cold query given the offset the seed forgets (plus the hot count it needs), so that it returns the same page; one sender query per message, one after another.",
       "Statements per request include periodic work (the gateway refreshes its archive bounds from the hot store at most every 2 s), spread over the sequential requests of the count: see each scenario's byStatement in the JSON.",
       "pg_stat_statements (with track_planning) stays loaded during every measurement; its cost is per statement, so it weighs more on the implementations that send more statements per page (the gateway 3, PostGraphile 1, the seed-style design 53). Latency percentiles come from every response's own duration (autocannon's histogram, in whole ms, is also in the JSON).",

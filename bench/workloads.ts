@@ -11,16 +11,28 @@ import { toGlobalId } from '../src/graphql/node/global-id.js';
 import { encodeCursor } from '../src/graphql/pagination/cursor.js';
 import { MESSAGES_ORDERING } from '../src/graphql/message/message-sides.js';
 import { PRICES_ORDERING } from '../src/graphql/price/price-sides.js';
-import { checkNodes, checkPage, checkPrices, fail } from './checks.js';
+import { checkFeed, checkNodes, checkPage, checkPrices, checkSidebar, fail } from './checks.js';
 import type { DepthPage, Fixtures, KeyRow } from './dataset/fixtures.js';
+import {
+  FEED_COMMENTS,
+  FEED_POSTS,
+  FEED_QUERY,
+  PGL_FEED_QUERY,
+  pglSidebarQuery,
+  SIDEBAR_CONVERSATIONS,
+  SIDEBAR_QUERY,
+} from './nested-queries.js';
 
-export type ScenarioId = 'hotPage' | 'boundaryPage' | 'bigFirstPage' | 'deepPage' | 'prices' | 'nodes';
+export type ScenarioId =
+  'hotPage' | 'boundaryPage' | 'bigFirstPage' | 'deepPage' | 'prices' | 'nodes' | 'feed' | 'sidebar';
 
 export interface Workload {
   readonly id: ScenarioId | `depth-${number}`;
   readonly title: string;
   readonly path: string;
   readonly bodies: readonly string[];
+  /** Headers over the target's (the sidebar's viewer token). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Throws unless the parsed answer to bodies[index] is right; returns the page's message contents, if a page. */
   readonly check: (answer: any, index: number) => readonly string[] | undefined;
 }
@@ -73,7 +85,43 @@ const SCENARIO_TITLES: Record<ScenarioId, string> = {
   deepPage: '3b. a page deep in the big conversation (cursor)',
   prices: "4. five years of one stock's prices, pages of 100",
   nodes: '5. nodes: 100 ids mixed across both stores',
+  feed: '6. the feed: 20 posts, author, counts, 3 comments with authors',
+  sidebar: '7. the chat sidebar: 20 conversations, participants, newest message',
 };
+
+/**
+ * Scenarios 6 and 7 (bench/nested-queries.ts). The gateway and the floor get the same bodies
+ * (the floor reads the operation name and the viewer token's subject); PostGraphile its
+ * equivalent queries. The sidebar is asked as the data set's viewer (`viewerToken`, a user's
+ * token: the gateway checks it is a participant of each conversation it pages).
+ */
+export function nestedWorkloads(
+  implementation: 'gateway' | 'pgFloor' | 'postgraphile',
+  fixtures: Fixtures,
+  viewerToken: string,
+): Workload[] {
+  const pgl = implementation === 'postgraphile';
+  const conversations = Math.min(SIDEBAR_CONVERSATIONS, fixtures.viewer.conversations);
+  return [
+    {
+      id: 'feed',
+      title: SCENARIO_TITLES.feed,
+      path: '/graphql',
+      bodies: [JSON.stringify({ query: pgl ? PGL_FEED_QUERY : FEED_QUERY, operationName: 'Feed' })],
+      check: (answer) => checkFeed(answer, { posts: FEED_POSTS, comments: FEED_COMMENTS }),
+    },
+    {
+      id: 'sidebar',
+      title: SCENARIO_TITLES.sidebar,
+      path: '/graphql',
+      bodies: [
+        JSON.stringify({ query: pgl ? pglSidebarQuery(fixtures.viewer.id) : SIDEBAR_QUERY, operationName: 'Sidebar' }),
+      ],
+      headers: { authorization: `Bearer ${viewerToken}` },
+      check: (answer) => checkSidebar(answer, { conversations }),
+    },
+  ];
+}
 
 /** The gateway's six workloads (scenario 3 is two: its first page and its deep page). */
 export function gatewayWorkloads(fixtures: Fixtures): Workload[] {

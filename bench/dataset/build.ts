@@ -8,13 +8,13 @@ import pg from 'pg';
 import { pgConnectionConfig } from '../../src/stores/pg-pool.js';
 import type { BenchCluster } from '../cluster.js';
 import { totalMessages, type DatasetPlan } from './plan.js';
-import { loadSingleStore } from './single-store.js';
+import { loadSingleStore, type SingleStoreCounts } from './single-store.js';
 import { loadCold, loadHot, type TwoStoreCounts } from './two-stores.js';
 
 export const SINGLE_STORE_DATABASE = 'bench_single_store';
 
 export interface DatasetSummary extends TwoStoreCounts {
-  readonly singleStore: { users: number; messages: number; database: string };
+  readonly singleStore: SingleStoreCounts & { readonly database: string };
   readonly generationSeconds: number;
 }
 
@@ -54,10 +54,21 @@ export async function buildDataset(
         `data set: ${hotCounts.messages} hot + ${coldCounts.messages} cold messages, ${singleCounts.messages} single-store; expected ${expected}`,
       );
     }
+    // The feed's and the sidebar's rows: the single store holds exactly the two stores' union.
+    for (const [what, twoStores, single] of [
+      ['posts', hotCounts.posts + coldCounts.posts, singleCounts.posts],
+      ['comments', hotCounts.comments + coldCounts.comments, singleCounts.comments],
+      ['likes', hotCounts.likes + coldCounts.likes, singleCounts.likes],
+      ['participants', hotCounts.participants, singleCounts.participants],
+    ] as const) {
+      if (twoStores !== single)
+        throw new Error(`data set: ${twoStores} ${what} in the two stores, ${single} single-store`);
+    }
     const generationSeconds = (performance.now() - started) / 1000;
     log(
       `data set generated in ${generationSeconds.toFixed(1)} s: ${expected.toLocaleString()} messages (${hotCounts.messages.toLocaleString()} hot), ` +
-        `${(hotCounts.stockPrices + coldCounts.stockPrices).toLocaleString()} prices, ${(hotCounts.posts + coldCounts.posts).toLocaleString()} posts`,
+        `${(hotCounts.stockPrices + coldCounts.stockPrices).toLocaleString()} prices, ${(hotCounts.posts + coldCounts.posts).toLocaleString()} posts, ` +
+        `${(hotCounts.comments + coldCounts.comments).toLocaleString()} comments, ${(hotCounts.likes + coldCounts.likes).toLocaleString()} likes`,
     );
     return {
       hot: hotCounts,

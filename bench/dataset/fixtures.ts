@@ -58,6 +58,8 @@ export interface Fixtures {
   readonly priceRange: { readonly from: string; readonly to: string };
   readonly pricePages: readonly PricePage[];
   readonly nodeSets: readonly (readonly NodeRef[])[];
+  /** The sidebar's viewer (a user id) and how many conversations it takes part in. */
+  readonly viewer: { readonly id: number; readonly conversations: number };
 }
 
 /** How many rows of the big conversation the depth chart samples, besides the scenario's depth. */
@@ -104,6 +106,13 @@ export async function readFixtures(cluster: BenchCluster, plan: DatasetPlan): Pr
       priceRange: { from: first, to: last },
       pricePages: await pricePages(hot, cold, Math.min(PRICE_STOCKS, plan.stocks), first, last),
       nodeSets: await nodeSets(hot, cold),
+      viewer: {
+        id: plan.viewer.id,
+        conversations: await count(
+          hot,
+          `SELECT count(*) AS n FROM conversation_participants WHERE user_id = ${plan.viewer.id}`,
+        ),
+      },
     };
   } finally {
     await Promise.all([hot.end(), cold.end()]);

@@ -37,6 +37,11 @@ export interface DatasetPlan {
     readonly depth: number;
   };
   readonly posts: number;
+  /** Post n has n % (commentsPerPost + 1) comments and n % (likesPerPost + 1) likes. */
+  readonly commentsPerPost: number;
+  readonly likesPerPost: number;
+  /** The sidebar's viewer: a participant of the first `conversations` regular conversations. */
+  readonly viewer: { readonly id: number; readonly conversations: number };
   readonly stocks: number;
   readonly priceYears: number;
 }
@@ -63,6 +68,11 @@ export function planDataset(scale: number): DatasetPlan {
     // A little more than `depth`, so the deep page and the pages after it are full.
     big: { id: conversations + 1, messages: depth + 2_000, participants: 200, depth },
     posts: Math.max(2_000, Math.round(100_000 * scale)),
+    // About 3 comments and 5 likes per post on average: 300,000 and 500,000 at full scale.
+    commentsPerPost: 6,
+    likesPerPost: 10,
+    // Two pages of 20 conversations (the minimum scale has 20 conversations: one page).
+    viewer: { id: 1, conversations: Math.min(conversations, 40) },
     stocks: Math.max(20, Math.round(2_000 * scale)),
     priceYears: 5,
   };

@@ -57,10 +57,23 @@ export function conversationsSource(plan: DatasetPlan): string {
           FROM generate_series(1, ${int(plan.big.id)}) c`;
 }
 
+/**
+ * Each conversation's participants (consecutive user ids, see `participant`), plus the
+ * sidebar's viewer (user `viewer.id`) in the first `viewer.conversations` regular
+ * conversations, where the formula did not already put it: the sidebar needs a user with
+ * more than one page of conversations. Senders are still drawn from the formula's
+ * participants only, so adding the viewer changes no message.
+ */
 export function participantsSource(plan: DatasetPlan): string {
-  return `SELECT c AS conversation_id, ${participant(plan, 'c', 'j')} AS user_id, ${instant(start(plan))} - interval '1 day' AS joined_at
-          FROM generate_series(1, ${int(plan.big.id)}) c,
-               generate_series(0, CASE WHEN c = ${int(plan.big.id)} THEN ${int(plan.big.participants - 1)} ELSE ${int(plan.participantsPerConversation - 1)} END) j`;
+  const joinedAt = `${instant(start(plan))} - interval '1 day'`;
+  return `SELECT DISTINCT ON (conversation_id, user_id) conversation_id, user_id, joined_at FROM (
+            SELECT c AS conversation_id, ${participant(plan, 'c', 'j')} AS user_id, ${joinedAt} AS joined_at
+            FROM generate_series(1, ${int(plan.big.id)}) c,
+                 generate_series(0, CASE WHEN c = ${int(plan.big.id)} THEN ${int(plan.big.participants - 1)} ELSE ${int(plan.participantsPerConversation - 1)} END) j
+            UNION ALL
+            SELECT c, ${int(plan.viewer.id)}, ${joinedAt} + interval '1 hour'
+            FROM generate_series(1, ${int(plan.viewer.conversations)}) c
+          ) p ORDER BY conversation_id, user_id, joined_at`;
 }
 
 /**
@@ -93,6 +106,46 @@ export function postsSource(plan: DatasetPlan): string {
             ${pick('n')} || '. ' || ${pick('n + 3')} || '. ' || ${pick('n + 7')} || '.' AS body,
             ${spreadAt(plan, 'n', plan.posts)} AS created_at
           FROM generate_series(1::bigint, ${int(plan.posts)}::bigint) n`;
+}
+
+/**
+ * Comments of post n: (n % (commentsPerPost + 1)) of them, so counts vary from 0 to
+ * commentsPerPost and some posts have fewer than a page of 3. Comment j of post n has id
+ * (n - 1) * commentsPerPost + j + 1 and is created a fraction of the posts' spacing after its
+ * post (before the next post), so ids increase with created_at; its author is spread over
+ * all users. Comments live in the store of their post (they move with it).
+ */
+export function commentsSource(plan: DatasetPlan): string {
+  const per = plan.commentsPerPost;
+  return `SELECT ((n - 1) * ${int(per)} + j + 1)::int AS id, n::int AS post_id,
+            (1 + (n * 11 + j * 101) % ${int(plan.users)})::int AS author_id,
+            'Re #' || n || '.' || (j + 1) || ': ' || ${pick('n + j * 3')} AS body,
+            (${instant(start(plan))} + ((n * ${int(per + 2)} + j + 1) * ${int(plan.spanDays * DAY_MS)}::bigint / ${int((plan.posts + 1) * (per + 2))}) * interval '1 millisecond') AS created_at
+          FROM generate_series(1::bigint, ${int(plan.posts)}::bigint) n,
+               generate_series(0::bigint, ${int(per - 1)}::bigint) j
+          WHERE j < n % ${int(per + 1)}`;
+}
+
+/**
+ * Likes of post n: (n % (likesPerPost + 1)) of them, by distinct users (user steps of 17,
+ * fewer than the users), created just after their post like its comments; id (n - 1) *
+ * likesPerPost + j + 1. Likes live in the store of their post.
+ */
+export function likesSource(plan: DatasetPlan): string {
+  const per = plan.likesPerPost;
+  if (per * 17 >= plan.users) throw new RangeError('likesPerPost * 17 must stay below the number of users');
+  return `SELECT ((n - 1) * ${int(per)} + j + 1)::int AS id, n::int AS post_id,
+            (1 + (n * 13 + j * 17) % ${int(plan.users)})::int AS user_id,
+            (${instant(start(plan))} + ((n * ${int(per + 2)} + j + 1) * ${int(plan.spanDays * DAY_MS)}::bigint / ${int((plan.posts + 1) * (per + 2))}) * interval '1 millisecond') AS created_at
+          FROM generate_series(1::bigint, ${int(plan.posts)}::bigint) n,
+               generate_series(0::bigint, ${int(per - 1)}::bigint) j
+          WHERE j < n % ${int(per + 1)}`;
+}
+
+/** Rows of `source` whose post is older than the cutoff (cold) or not (hot): they move with their post. */
+export function byPostAge(plan: DatasetPlan, source: string, side: 'hot' | 'cold'): string {
+  return `SELECT s.* FROM (${source}) s JOIN (${postsSource(plan)}) p ON p.id = s.post_id
+          WHERE p.created_at ${side === 'hot' ? '>=' : '<'} ${cutoffLiteral(plan)}`;
 }
 
 export function stocksSource(plan: DatasetPlan): string {

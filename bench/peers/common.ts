@@ -19,10 +19,14 @@ export function requiredEnv(name: string): string {
 }
 
 /**
- * Serves POST `path` with `answer(parsed JSON body)` and GET /healthz; stops on SIGTERM.
+ * Serves POST `path` with `answer(parsed JSON body, request headers)` and GET /healthz; stops on SIGTERM.
  * An answer that throws becomes a 500 with the message (the harness fails on any non-2xx).
  */
-export function serveJson(path: string, answer: (body: unknown) => Promise<string>, onStop: () => Promise<void>): void {
+export function serveJson(
+  path: string,
+  answer: (body: unknown, headers: http.IncomingHttpHeaders) => Promise<string>,
+  onStop: () => Promise<void>,
+): void {
   const server = http.createServer((request, response) => {
     if (request.url === '/healthz')
       return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -36,7 +40,7 @@ export function serveJson(path: string, answer: (body: unknown) => Promise<strin
       } catch {
         return void response.writeHead(400).end('{"errors":[{"message":"invalid JSON"}]}');
       }
-      answer(parsed).then(
+      answer(parsed, request.headers).then(
         (json) => response.writeHead(200, { 'content-type': 'application/json' }).end(json),
         (error: unknown) =>
           response
@@ -104,4 +108,19 @@ export function pageJson(
     edges += `{"node":{"content":${JSON.stringify(row.content)},"createdAt":"${row.createdAt.toISOString()}","tier":"${row.tier}","sender":{"displayName":${JSON.stringify(names.get(row.senderId) ?? null)}}}}`;
   }
   return `{"data":{"conversation":{"messages":{"edges":[${edges}],"pageInfo":{"hasNextPage":${hasNextPage},"endCursor":${JSON.stringify(endCursor)}}}}}}`;
+}
+
+/**
+ * The subject of a bearer JWT, read without verifying it (the floor checks no token; the
+ * gateway verifies it once and caches it). Throws on a missing or malformed token.
+ */
+export function bearerSubject(headers: http.IncomingHttpHeaders): number {
+  const token = /^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1];
+  const payload = token?.split('.')[1];
+  const sub = payload
+    ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub
+    : undefined;
+  const id = Number(sub);
+  if (!Number.isSafeInteger(id)) throw new Error('no viewer token');
+  return id;
 }

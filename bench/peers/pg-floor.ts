@@ -1,6 +1,6 @@
 /**
  * The floor: the least a server can do to answer the gateway's 50-edge message page over the
- * two stores. It accepts the gateway's own request body (variables `id` and `after`, the
+ * two stores (and the feed and the sidebar: pg-floor-nested.ts, chosen by operation name). It accepts the gateway's own request body (variables `id` and `after`, the
  * GraphQL text is ignored) and answers the gateway's JSON shape, with the same SQL the
  * gateway's page needs and nothing else:
  *
@@ -15,7 +15,17 @@
  * JSON built as one string.
  */
 import pg from 'pg';
-import { conversationIdOf, messageCursors, pageJson, requiredEnv, serveJson, type PageRow } from './common.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  bearerSubject,
+  conversationIdOf,
+  messageCursors,
+  pageJson,
+  requiredEnv,
+  serveJson,
+  type PageRow,
+} from './common.js';
+import { feedJson, sidebarJson } from './pg-floor-nested.js';
 
 const PAGE_SIZE = 50;
 const TAKE = PAGE_SIZE + 1;
@@ -67,7 +77,15 @@ async function page(
   return (await pool.query<Row>(query)).rows;
 }
 
-async function answer(body: unknown): Promise<string> {
+/** Scenarios 6 and 7 by their operation name (pg-floor-nested.ts); the message page otherwise. */
+async function answer(body: unknown, headers: IncomingHttpHeaders): Promise<string> {
+  const operation = (body as { operationName?: unknown }).operationName;
+  if (operation === 'Feed') return feedJson(hot, cold);
+  if (operation === 'Sidebar') return sidebarJson(hot, cold, bearerSubject(headers));
+  return messagePage(body);
+}
+
+async function messagePage(body: unknown): Promise<string> {
   const variables = (body as { variables?: { id?: string; after?: string | null } }).variables ?? {};
   const conversationId = conversationIdOf(String(variables.id));
   const after = variables.after ? cursors.decode(variables.after) : undefined;

@@ -59,6 +59,58 @@ function allRuns(results: BenchResults) {
   return [results.gateway, ...Object.values(results.peers)].flatMap((list) => list.flatMap((r) => r.runs));
 }
 
+const median = (values: readonly number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Scenarios 6 and 7: each side's req/s (median over the paired rounds), the ratio and its spread, the statements. */
+function nestedSection(results: BenchResults): string[] {
+  const lines: string[] = [];
+  lines.push('## The feed and the sidebar: the gateway against each peer, paired (10 connections)');
+  lines.push('');
+  lines.push(
+    "Scenarios 6 and 7, both servers running, measured back to back in alternating rounds; req/s is each side's median over the rounds, the ratio the median of the rounds' ratios.",
+  );
+  lines.push('');
+  const rows: string[][] = [];
+  for (const page of ['feed', 'sidebar'] as const) {
+    for (const peer of ['postgraphile', 'pgFloor'] as const) {
+      const pair = results.nestedPairs?.[page]?.[peer];
+      if (!pair) {
+        rows.push([page, LABELS[peer], '–', '–', 'not measured', '', '', '**missing**']);
+        continue;
+      }
+      rows.push([
+        page,
+        LABELS[peer],
+        n(median(pair.rounds.map((r) => r.gateway.requestsPerSecond))),
+        n(median(pair.rounds.map((r) => r.peer.requestsPerSecond))),
+        f(pair.median, 3),
+        `${f(pair.min, 3)} – ${f(pair.max, 3)}`,
+        `${f(pair.spread * 100, 0)}%`,
+        pair.disagrees ? '**rounds disagree**' : '',
+      ]);
+    }
+  }
+  lines.push(
+    table(
+      ['page', 'peer', 'gateway req/s', 'peer req/s', 'ratio (gateway / peer)', 'min – max', 'spread', 'flag'],
+      rows,
+    ),
+  );
+  lines.push('');
+  const s = results.statements;
+  lines.push(
+    `Gateway statements per request: the feed ${f(s.feed.hot, 3)} hot + ${f(s.feed.cold, 3)} cold = ${f(s.feed.total, 3)}; ` +
+      `the sidebar ${f(s.sidebar.hot, 3)} hot + ${f(s.sidebar.cold, 3)} cold = ${f(s.sidebar.total, 3)} (every implementation's, statement by statement, below).`,
+  );
+  lines.push('');
+  return lines;
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const { options, dataset } = results;
   const all: [Implementation, readonly WorkloadResult[]][] = [
@@ -154,7 +206,7 @@ export function renderMarkdown(results: BenchResults): string {
   ];
   lines.push(table(header, runRows('gateway', results.gateway)));
   lines.push('');
-  lines.push('## The same page served by the peers');
+  lines.push('## The same pages served by the peers');
   lines.push('');
   lines.push(
     table(
@@ -163,6 +215,7 @@ export function renderMarkdown(results: BenchResults): string {
     ),
   );
   lines.push('');
+  lines.push(...nestedSection(results));
   lines.push('## SQL statements per request');
   lines.push('');
   lines.push(
@@ -259,7 +312,7 @@ export function renderMarkdown(results: BenchResults): string {
           '–',
         ],
         [
-          "the gateway's job (compiled, worker thread, 5 s delete delay)",
+          "the gateway's job (compiled, worker thread)",
           n(a.job.rowsPerSecond),
           f(a.job.seconds, 1),
           f(a.job.peakRssMb, 0),
@@ -274,6 +327,29 @@ export function renderMarkdown(results: BenchResults): string {
     ),
   );
   lines.push('');
+  if (results.restore.length > 0) {
+    lines.push('## Restore: messages cold → hot (hot on PostgreSQL), two sizes');
+    lines.push('');
+    lines.push(
+      table(
+        [
+          'messages',
+          'floor rows/s (psql `\\copy` out of cold into hot, plus one DELETE)',
+          'restore rows/s',
+          'restore / floor (median, range of rounds)',
+          'peak RSS MB',
+        ],
+        results.restore.map((r) => [
+          n(r.messages),
+          n(r.floor.rowsPerSecond),
+          n(r.job.rowsPerSecond),
+          `${f(r.ratio.median, 3)} (${f(r.ratio.min, 2)}-${f(r.ratio.max, 2)}${r.ratio.disagrees ? ', rounds disagree' : ''})`,
+          f(r.job.peakRssMb, 0),
+        ]),
+      ),
+    );
+    lines.push('');
+  }
   lines.push('## Checks and notes');
   lines.push('');
   for (const line of [...results.crossChecks, ...results.notes]) lines.push(`- ${line}`);
