@@ -224,11 +224,13 @@ describe('statements per request', () => {
     expect(coldCounter.statements).toHaveLength(1);
   });
 
-  it('adds one statement for the participant check of a viewer, none per message', async () => {
+  it('reads the participants for the check of a viewer in the same statement, none per message', async () => {
     await data(messagePage('first: 50'), ANN);
-    // The conversation with the hot page (as for an analyst), then the participants.
-    expect(hotCounter.statements).toHaveLength(2);
-    expect(hotCounter.statements[1]).toContain('"conversation_participants"');
+    // The conversation with the hot page (as for an analyst) and the participants, asked for
+    // in one turn: one statement.
+    expect(hotCounter.statements).toHaveLength(1);
+    expect(hotCounter.statements[0]).toContain('"conversation_participants"');
+    expect(hotCounter.statements[0]).toContain('"messages"');
     expect(coldCounter.statements).toHaveLength(1);
   });
 

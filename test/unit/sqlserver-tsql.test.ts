@@ -110,6 +110,19 @@ function respond(statement: RecordedStatement) {
       [[JSON.stringify([{ id: 7, title: 'Chips', createdAt: '2026-01-02T03:04:05.678' }])]],
     );
   }
+  if (statement.sql.includes('FROM [dbo].[conversation_participants]')) {
+    // Each participant with its user joined, as FOR JSON names a join's fields.
+    const participants = [5, 9].map((userId) => ({
+      conversationId: 7,
+      userId,
+      joinedAt: CREATED.toISOString().replace('Z', ''),
+      user$id: userId,
+      user$username: `user${userId}`,
+      user$displayName: `User ${userId}`,
+      user$createdAt: CREATED.toISOString().replace('Z', ''),
+    }));
+    return resultSet([['rows', 'nvarchar']], [[JSON.stringify(participants)]]);
+  }
   // No rows: FOR JSON answers NULL.
   if (statement.sql.includes('FROM [dbo].[messages]')) return resultSet([['rows', 'nvarchar']], [[null]]);
   if (statement.sql.includes('FROM [dbo].[stock_prices]')) return pricesResponse(statement);
@@ -304,6 +317,31 @@ describe('hot store T-SQL', () => {
     );
     // The cursor's instant as DATETIME2 text in UTC (no zone for a driver to apply), the id, TOP first+1.
     expect(page.args).toEqual([7, '2026-01-02 03:04:05.678', 42, 3]);
+  });
+
+  it("reads a viewer's conversation, its participants with their users and its page in one statement", async () => {
+    const source = `{ conversation(id: "${toGlobalId('Conversation', 7)}") { participants { displayName } messages(first: 2) { edges { node { content } } } } }`;
+    const result = await graphql({
+      schema,
+      source,
+      contextValue: createContext({ ...stores(), bounds: noBounds }, { kind: 'user', userId: 5 }),
+    });
+    expect(result.errors).toBeUndefined();
+    expect((result.data as any).conversation.participants).toEqual([
+      { displayName: 'User 5' },
+      { displayName: 'User 9' },
+    ]);
+    // The participants, read for the access check beside the conversation and its page, also
+    // answer the field: one statement in all.
+    expect(statements()).toHaveLength(1);
+    const participants = adapter.reads().find((s) => s.sql.includes('FROM [dbo].[conversation_participants]'))!;
+    expect(participants.sql).toBe(
+      'SELECT (SELECT t0.[conversation_id] AS [conversationId], t0.[user_id] AS [userId], t0.[joined_at] AS [joinedAt], ' +
+        't1.[id] AS [user$id], t1.[username] AS [user$username], t1.[display_name] AS [user$displayName], t1.[created_at] AS [user$createdAt] ' +
+        'FROM [dbo].[conversation_participants] t0 JOIN [dbo].[users] t1 ON t1.[id] = t0.[user_id] ' +
+        'WHERE t0.[conversation_id] IN (@P1) ORDER BY t0.[joined_at] ASC, t0.[user_id] ASC FOR JSON PATH, INCLUDE_NULL_VALUES) AS [rows]',
+    );
+    expect(participants.args).toEqual([7]);
   });
 
   it('pages a nested connection for every parent in one statement: CROSS APPLY over the parents, TOP per parent', async () => {

@@ -17,19 +17,35 @@ import { ConversationType } from './conversation-type.js';
 
 export const MAX_SEARCH_LENGTH = 200;
 
-/** Loads a conversation the viewer may read; null when it does not exist. */
+/**
+ * Loads a conversation the viewer may read; null when it does not exist (whether or not the
+ * viewer takes part: the check comes after the existence, as before).
+ */
 export async function readableConversation(
   context: GatewayContext,
   conversationId: number,
 ): Promise<ConversationType | null> {
+  // A user's check needs the participants: read them beside the conversation (one statement,
+  // coalesce.ts), not a round trip after it.
+  const participants = context.viewer.kind === 'user' ? participantIdsOf(context, conversationId) : null;
+  participants?.catch(() => undefined);
   const row = await context.loaders.conversationById.load(conversationId);
   if (!row) return null;
   await requireParticipant(
     context.viewer,
-    () => context.loaders.participantIds.load(conversationId),
+    () => participants ?? participantIdsOf(context, conversationId),
     'This conversation',
   );
   return toConversation(row);
+}
+
+/**
+ * The participants' ids for this resolver's access checks, from the same loader as the
+ * `participants` field (the users joined): a sidebar asking for both reads them once, in the
+ * statement of its messages pages.
+ */
+async function participantIdsOf(context: GatewayContext, conversationId: number): Promise<number[]> {
+  return (await context.loaders.participants.load(conversationId)).map((user) => user.id);
 }
 
 /** Which page of which conversation's messages: the key of a page started early (`startMessages`). */
@@ -116,9 +132,7 @@ export class ConversationResolver {
 
   @FieldResolver(() => [UserType])
   async participants(@Root() conversation: ConversationType, @Ctx() { loaders }: GatewayContext): Promise<UserType[]> {
-    const ids = await loaders.participantIds.load(conversation.databaseId);
-    const users = await loaders.userById.loadMany(ids);
-    return users.flatMap((user) => (user && !(user instanceof Error) ? [toUser(user)] : []));
+    return (await loaders.participants.load(conversation.databaseId)).map(toUser);
   }
 
   @FieldResolver(() => MessageConnection, {
@@ -129,14 +143,19 @@ export class ConversationResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: GatewayContext,
   ): Promise<Connection<MessageType>> {
+    // The page starts beside the access check, so that under a list of conversations their
+    // pages and participants go to the store in one statement (coalesce.ts) instead of a
+    // round trip after it; nothing of the page is answered, nor its failure reported, unless
+    // the check passes.
+    const started = context.request.started.get(messagesKey(conversation.databaseId, args)) as
+      Promise<Connection<MessageType>> | undefined;
+    const page = started ?? messagesPage(context, conversation.databaseId, args);
+    page.catch(() => undefined);
     await requireParticipant(
       context.viewer,
-      () => context.loaders.participantIds.load(conversation.databaseId),
+      () => participantIdsOf(context, conversation.databaseId),
       'This conversation',
     );
-    const started = context.request.started.get(messagesKey(conversation.databaseId, args));
-    return (
-      (started as Promise<Connection<MessageType>> | undefined) ?? messagesPage(context, conversation.databaseId, args)
-    );
+    return page;
   }
 }

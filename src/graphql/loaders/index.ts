@@ -39,8 +39,14 @@ export interface Loaders {
   readonly userById: DataLoader<number, HotModels.UserModel | null>;
   readonly stockById: DataLoader<number, HotModels.StockModel | null>;
   readonly conversationById: DataLoader<number, HotModels.ConversationModel | null>;
-  /** User ids of a conversation's participants, in joining order. */
+  /** User ids of a conversation's participants, in joining order (checks outside the conversation's fields). */
   readonly participantIds: DataLoader<number, number[]>;
+  /**
+   * A conversation's participants with their users, in joining order: one statement with
+   * the users joined, priming `userById`. The `participants` field and the conversation's
+   * own access checks read it, so a page asking for both reads the participants once.
+   */
+  readonly participants: DataLoader<number, HotModels.UserModel[]>;
   readonly messageById: DataLoader<number, MessageType | null>;
   readonly postById: DataLoader<number, PostType | null>;
   readonly commentById: DataLoader<number, CommentType | null>;
@@ -112,18 +118,39 @@ export function createLoaders(
     return ids.map((id) => (hotCounts.get(id) ?? 0) + (coldCounts.get(id) ?? 0));
   };
 
+  const userById = named<HotModels.UserModel | null>('userById', async (ids) =>
+    byId(ids, await hotRows(hotTables.users, ids)),
+  );
+  const participantOrder = { key: 'joinedAt', id: 'userId', direction: 'asc' } as const;
+
   return {
     children: createChildReads(MAX_BATCH_SIZE, observe),
-    userById: named('userById', async (ids) => byId(ids, await hotRows(hotTables.users, ids))),
+    userById,
     stockById: named('stockById', async (ids) => byId(ids, await hotRows(hotTables.stocks, ids))),
     conversationById: named('conversationById', async (ids) => byId(ids, await hotRows(hotTables.conversations, ids))),
     participantIds: named('participantIds', async (ids) => {
       const rows = await hotSql.rows<HotModels.ConversationParticipantModel>({
         table: hotTables.participants,
         where: [{ field: 'conversationId', op: 'in', values: ids }],
-        order: { key: 'joinedAt', id: 'userId', direction: 'asc' },
+        order: participantOrder,
       });
       return ids.map((id) => rows.filter((row) => row.conversationId === id).map((row) => row.userId));
+    }),
+    participants: named('participants', async (ids) => {
+      type Joined = HotModels.ConversationParticipantModel & { readonly user?: HotModels.UserModel };
+      const rows = await hotSql.rows<Joined>({
+        table: hotTables.participants,
+        where: [{ field: 'conversationId', op: 'in', values: ids }],
+        order: participantOrder,
+        join: { table: hotTables.users, on: 'userId', as: 'user' },
+      });
+      const users = new Map<number, HotModels.UserModel[]>(ids.map((id) => [id, []]));
+      for (const { conversationId, user } of rows) {
+        if (!user) continue;
+        userById.prime(user.id, user);
+        users.get(conversationId)?.push(user);
+      }
+      return ids.map((id) => users.get(id) ?? []);
     }),
     messageById: named('messageById', (ids) =>
       crossStore(
