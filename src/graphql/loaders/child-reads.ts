@@ -95,50 +95,27 @@ export function createChildReads(maxBatchSize: number, observe: ChildObserver): 
         { field, op: '=', value: parent },
         ...where,
       ];
+      // A parent alone reads its own rows; several share the per-parent statement, whose rows
+      // are split back per parent, each with what else the statement read (bounds, restore).
+      const windows = <Row, Read extends { rows: Row[] }>(
+        kind: string,
+        spec: SelectSpec,
+        read: (spec: SelectSpec) => Promise<Read>,
+      ): Promise<Read> =>
+        loader<Read>(reader, shapeKey(kind, field, spec), `rows:${spec.table.name}`, async (ids) => {
+          if (ids.length === 1) return [await read({ ...spec, where: own(ids[0], spec.where) })];
+          const all = await read({ ...spec, perParent: { field, values: ids } });
+          return groupBy(ids, all.rows, field).map((rows) => ({ ...all, rows }));
+        }).load(id);
       return {
         rows<Row>(spec: SelectSpec) {
-          const rows = loader<Row[]>(reader, shapeKey('rows', field, spec), `rows:${spec.table.name}`, async (ids) => {
-            if (ids.length === 1) return [await reader.rows<Row>({ ...spec, where: own(ids[0], spec.where) })];
-            const all = await reader.rows<Row>({ ...spec, perParent: { field, values: ids } });
-            return groupBy(ids, all, field);
-          });
-          return rows.load(id);
+          return windows('rows', spec, async (one) => ({ rows: await reader.rows<Row>(one) })).then(({ rows }) => rows);
         },
         rowsWithBounds<Row>(spec: SelectSpec) {
-          type Read = { rows: Row[]; bounds: PublishedBounds | undefined };
-          const reads = loader<Read>(
-            reader,
-            shapeKey('rowsWithBounds', field, spec),
-            `rows:${spec.table.name}`,
-            async (ids) => {
-              if (ids.length === 1)
-                return [
-                  await reader.rowsWithBounds<Row>({ ...spec, where: own(ids[0], spec.where), withBounds: true }),
-                ];
-              const all = await reader.rowsWithBounds<Row>({
-                ...spec,
-                perParent: { field, values: ids },
-                withBounds: true,
-              });
-              return groupBy(ids, all.rows, field).map((rows) => ({ rows, bounds: all.bounds }));
-            },
-          );
-          return reads.load(id);
+          return windows('rowsWithBounds', { ...spec, withBounds: true }, (one) => reader.rowsWithBounds<Row>(one));
         },
         rowsWithLatestRestore<Row>(spec: SelectSpec) {
-          type Read = { rows: Row[]; latestRestore: number | null };
-          const reads = loader<Read>(
-            reader,
-            shapeKey('rowsWithLatestRestore', field, spec),
-            `rows:${spec.table.name}`,
-            async (ids) => {
-              if (ids.length === 1)
-                return [await reader.rowsWithLatestRestore<Row>({ ...spec, where: own(ids[0], spec.where) })];
-              const all = await reader.rowsWithLatestRestore<Row>({ ...spec, perParent: { field, values: ids } });
-              return groupBy(ids, all.rows, field).map((rows) => ({ rows, latestRestore: all.latestRestore }));
-            },
-          );
-          return reads.load(id);
+          return windows('rowsWithLatestRestore', spec, (one) => reader.rowsWithLatestRestore<Row>(one));
         },
         count(spec) {
           const counts = loader<number>(
