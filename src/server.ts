@@ -171,7 +171,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const handler = createRequestHandler({
     apollo,
     authenticate: createAuthenticator(options.secrets),
-    context: (viewer, request) => createContext(options.stores, viewer, request, metrics.observeBatch),
+    context: (viewer, request, share) => createContext(options.stores, viewer, request, metrics.observeBatch, share),
     readiness: () => checkReadiness(options.probes, options.readinessTimeoutMs ?? 2000),
     accepting: () => accepting,
     metrics,

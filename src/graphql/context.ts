@@ -8,7 +8,9 @@ import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type BatchObserver, type Loaders } from './loaders/index.js';
 import type { ColdClient } from '../stores/cold/index.js';
 import type { HotClient } from '../stores/hot/index.js';
+import { sharedClient } from '../stores/shared-client.js';
 import type { SqlReader } from '../stores/sql/reader.js';
+import type { Share } from '../stores/statement-share.js';
 
 /** Shared by every request of one process. */
 export interface Stores {
@@ -57,13 +59,23 @@ export interface GatewayContext extends Stores {
   readonly request: RequestState;
 }
 
+/**
+ * A request's context. With `share` (an HTTP request's, http/admission.ts), every statement it
+ * sends takes its share of the stores: through its readers and its Prisma clients.
+ */
 export function createContext(
   stores: Stores,
   viewer: Viewer,
   request: RequestState = newRequestState(),
   observeBatch?: BatchObserver,
+  share?: Share,
 ): GatewayContext {
   // The request's own readers: what it asks of a store in one turn goes as one statement.
-  const own = { ...stores, hotSql: stores.hotSql.forRequest(), coldSql: stores.coldSql?.forRequest() ?? null };
+  const own = {
+    ...stores,
+    ...(share && { hot: sharedClient(stores.hot, share), cold: stores.cold && sharedClient(stores.cold, share) }),
+    hotSql: stores.hotSql.forRequest(share),
+    coldSql: stores.coldSql?.forRequest(share) ?? null,
+  };
   return { ...own, viewer, request, loaders: createLoaders(own, observeBatch) };
 }

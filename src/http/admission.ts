@@ -8,11 +8,11 @@
  * Memory is bounded by the requests in flight: an address is forgotten when its last one ends.
  */
 import type { ConcurrencyLimits } from '../config.js';
-import { Slots, withShare } from '../stores/statement-share.js';
+import { Slots, type Share } from '../stores/statement-share.js';
 
 export interface Ticket {
-  /** Runs `work` (and all it starts) with this request's share of the stores. */
-  run<T>(work: () => T): T;
+  /** This request's share of the stores, for its context (graphql/context.ts). */
+  readonly share: Share;
   /** The request is over: its waiting statements are dropped and its address's place freed. */
   leave(): void;
 }
@@ -55,7 +55,7 @@ export function createAdmission(limits: ConcurrencyLimits): Admission {
       const share = { slots: [new Slots(limits.requestStatements), held.statements], signal: ended.signal };
       let left = false;
       return {
-        run: (work) => withShare(share, work),
+        share,
         leave() {
           if (left) return;
           left = true;

@@ -36,6 +36,7 @@ import type { ClientAddressOf } from './client-address.js';
 import { checkContentType, checkSearchParameters, parseBody, type Refusal } from './json-body.js';
 import { answerMetrics } from './metrics-listener.js';
 import type { Readiness } from './readiness.js';
+import type { Share } from '../stores/statement-share.js';
 import { parseTarget, type RequestTarget } from './request-target.js';
 import { CONTENT_SECURITY_POLICY, type WebAsset, type WebAssets } from './web-assets.js';
 
@@ -48,7 +49,7 @@ export interface HandlerOptions {
   readonly apollo: ApolloServer<GatewayContext>;
   /** The caller behind an Authorization header; throws a GraphQLError with code UNAUTHENTICATED. */
   readonly authenticate: (authorization: string | undefined) => Promise<Viewer>;
-  readonly context: (viewer: Viewer, request: RequestState) => GatewayContext;
+  readonly context: (viewer: Viewer, request: RequestState, share: Share) => GatewayContext;
   readonly readiness: () => Promise<Readiness>;
   /** False once shutdown has begun: new requests get 503. */
   readonly accepting: () => boolean;
@@ -254,12 +255,10 @@ async function execute(
 ): Promise<void> {
   const { request, response, state } = exchange;
   let timer: NodeJS.Timeout | undefined;
-  const execution = ticket.run(() =>
-    options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body: parsedBody },
-      context: async () => options.context(viewer, state),
-    }),
-  );
+  const execution = options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body: parsedBody },
+    context: async () => options.context(viewer, state, ticket.share),
+  });
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
   });

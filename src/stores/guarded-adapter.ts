@@ -15,14 +15,13 @@
  * A statement the store refuses (a constraint, a bad value) proves the store answers: it
  * passes through unchanged and counts as a success for the breaker.
  *
- * Before any of that, a statement of a serving request takes its request's and its client
- * address's share (statement-share.ts); a transaction holds its share until it ends.
+ * A serving request's share of the stores (statement-share.ts) is taken before its statements
+ * reach this adapter: by its SQL readers and its Prisma clients (shared-client.ts).
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import type { StoreName } from '../config.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { isPoolExhausted, isUnavailableCause, StoreUnavailableError } from './errors.js';
-import { takeShare } from './statement-share.js';
 
 /** ok; error: refused by the store; unavailable: unreachable or timed out; rejected: breaker open. */
 export type StatementOutcome = 'ok' | 'error' | 'unavailable' | 'rejected';
@@ -63,18 +62,11 @@ export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard):
       return {
         provider: adapter.provider,
         adapterName: adapter.adapterName,
-        queryRaw: (query) => shared(() => run(() => adapter.queryRaw(query))),
-        executeRaw: (query) => shared(() => run(() => adapter.executeRaw(query))),
-        executeScript: (script) => shared(() => run(() => adapter.executeScript(script))),
-        startTransaction: async (isolationLevel) => {
-          const giveBack = await takeShare();
-          try {
-            return guardTransaction(await run(() => adapter.startTransaction(isolationLevel)), run, giveBack);
-          } catch (error) {
-            giveBack();
-            throw error;
-          }
-        },
+        queryRaw: (query) => run(() => adapter.queryRaw(query)),
+        executeRaw: (query) => run(() => adapter.executeRaw(query)),
+        executeScript: (script) => run(() => adapter.executeScript(script)),
+        startTransaction: async (isolationLevel) =>
+          guardTransaction(await run(() => adapter.startTransaction(isolationLevel)), run),
         ...(adapter.getConnectionInfo ? { getConnectionInfo: () => adapter.getConnectionInfo!() } : {}),
         dispose: () => (disposed ??= adapter.dispose()),
       };
@@ -93,29 +85,15 @@ export function guardAdapter(inner: SqlDriverAdapterFactory, guard: StoreGuard):
   };
 }
 
-async function shared<T>(statement: () => Promise<T>): Promise<T> {
-  const giveBack = await takeShare();
-  try {
-    return await statement();
-  } finally {
-    giveBack();
-  }
-}
-
-/** `giveBack` returns the transaction's share once it commits or rolls back. */
-function guardTransaction(
-  transaction: Transaction,
-  run: <T>(statement: () => Promise<T>) => Promise<T>,
-  giveBack: () => void,
-): Transaction {
+function guardTransaction(transaction: Transaction, run: <T>(statement: () => Promise<T>) => Promise<T>): Transaction {
   return {
     provider: transaction.provider,
     adapterName: transaction.adapterName,
     options: transaction.options,
     queryRaw: (query) => run(() => transaction.queryRaw(query)),
     executeRaw: (query) => run(() => transaction.executeRaw(query)),
-    commit: () => run(() => transaction.commit()).finally(giveBack),
-    rollback: () => transaction.rollback().finally(giveBack),
+    commit: () => run(() => transaction.commit()),
+    rollback: () => transaction.rollback(),
     ...(transaction.createSavepoint
       ? { createSavepoint: (name: string) => run(() => transaction.createSavepoint!(name)) }
       : {}),

@@ -2,19 +2,24 @@
  * How many statements one request, and one client address, may have on the stores at once,
  * so that one client cannot hold the pools (config.ts ConcurrencyLimits).
  *
- * The HTTP handler runs each GraphQL request inside `withShare`, with the request's own slots
- * and those of its client address; every serving statement (guarded-adapter.ts) takes one slot
- * of each before it asks the pool for a connection, and gives them back when it ends. A
- * statement over its share waits, in order; it waits no longer than its request lives: when
- * the request ends (answered, timed out), its statements still waiting are dropped with a
- * ShareClosedError, and never reach the store or its circuit breaker. Work outside a request
- * (archival, probes, migrations) has no share and is not limited here.
+ * The HTTP handler gives each GraphQL request a share (http/admission.ts): the request's own
+ * slots and those of its client address. The request's context (graphql/context.ts) holds it
+ * explicitly: its SQL readers (sql/reader.ts forRequest) take one slot of each per statement,
+ * its Prisma clients (shared-client.ts) one per operation, before the pool is asked for a
+ * connection, and give them back when it ends. A statement over its share waits, in order; it
+ * waits no longer than its request lives: when the request ends (answered, timed out), its
+ * statements still waiting are dropped with a ShareClosedError, and never reach the store or
+ * its circuit breaker. Work outside a request (archival, probes, migrations, the live feed)
+ * has no share and is not limited here.
+ *
+ * The share is passed, not found in an AsyncLocalStorage: on Node 20 an active
+ * AsyncLocalStorage runs a hook for every promise of the process, which cost the boundary page
+ * 12% of its throughput (README "Measurements").
  *
  * Slots are always taken request first, then address, and a transaction holds its slots from
  * its start to its end while its own statements take none, so no statement waits on a slot
  * held by one that waits on it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 
 export class ShareClosedError extends Error {
   override readonly name = 'ShareClosedError';
@@ -79,16 +84,8 @@ export interface Share {
   readonly signal: AbortSignal;
 }
 
-const current = new AsyncLocalStorage<Share>();
-
-/** Runs `work` (and everything it starts) under `share`. */
-export function withShare<T>(share: Share, work: () => T): T {
-  return current.run(share, work);
-}
-
-/** Takes a slot of each of the current request's limits; resolves to the function that gives them back. */
-export async function takeShare(): Promise<() => void> {
-  const share = current.getStore();
+/** Takes a slot of each of `share`'s limits (none without one); resolves to the function that gives them back. */
+export async function takeShare(share: Share | undefined): Promise<() => void> {
   if (!share) return () => undefined;
   const taken: Slots[] = [];
   const giveBack = () => {
@@ -109,4 +106,15 @@ export async function takeShare(): Promise<() => void> {
     given = true;
     giveBack();
   };
+}
+
+/** `work`, run holding a slot of each of `share`'s limits (at once without a share). */
+export async function withSlot<T>(share: Share | undefined, work: () => PromiseLike<T>): Promise<T> {
+  if (!share) return work();
+  const giveBack = await takeShare(share);
+  try {
+    return await work();
+  } finally {
+    giveBack();
+  }
 }

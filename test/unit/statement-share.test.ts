@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../src/http/admission.js';
-import { ShareClosedError, takeShare } from '../../src/stores/statement-share.js';
+import { ShareClosedError, takeShare, type Share } from '../../src/stores/statement-share.js';
 
 /** A statement that runs until the test ends it; `started` counts those holding their slots. */
 function statements() {
   let started = 0;
   const ends: (() => void)[] = [];
-  const run = async () => {
-    const giveBack = await takeShare();
+  const run = async (share?: Share) => {
+    const giveBack = await takeShare(share);
     started += 1;
     await new Promise<void>((resolve) => ends.push(resolve));
     giveBack();
@@ -27,11 +27,11 @@ describe('statement shares', () => {
     const mine = statements();
     const theirs = statements();
     const waiting = [
-      ...Array.from({ length: 5 }, () => a1.run(mine.run)),
-      ...Array.from({ length: 5 }, () => a2.run(mine.run)),
+      ...Array.from({ length: 5 }, () => mine.run(a1.share)),
+      ...Array.from({ length: 5 }, () => mine.run(a2.share)),
     ];
     for (const statement of waiting) statement.catch(() => undefined);
-    const served = Array.from({ length: 2 }, () => b.run(theirs.run));
+    const served = Array.from({ length: 2 }, () => theirs.run(b.share));
     await tick();
     // a1: 2 (its request's share); a2: 1 more (the address's 3); b: its own 2.
     expect(mine.started()).toBe(3);

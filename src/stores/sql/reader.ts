@@ -10,6 +10,7 @@
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DecimalNumber } from '../decimal.js';
+import { withSlot, type Share } from '../statement-share.js';
 import { coalescing, type Run } from './coalesce.js';
 import { candleStatement, type CandlePartialRow, type CandleSpec, type RunState } from './candles.js';
 import {
@@ -59,10 +60,11 @@ export interface SqlReader {
   groupedCount(spec: Pick<SelectSpec, 'table' | 'where'>, by: PerParent): Promise<Map<number, number>>;
   /**
    * A reader of the same store for one request: the statements it is asked for in one turn of
-   * the event loop are sent as one (coalesce.ts). Its `dispose` releases nothing; a request's
-   * reader answers itself.
+   * the event loop are sent as one (coalesce.ts), each holding a slot of the request's `share`
+   * while it runs (statement-share.ts; none without one). Its `dispose` releases nothing; a
+   * request's reader answers itself.
    */
-  forRequest(): SqlReader;
+  forRequest(share?: Share): SqlReader;
   /** Releases the adapter it connected (a guarded factory's is shared, and released once). */
   dispose(): Promise<void>;
 }
@@ -173,8 +175,16 @@ function readerOver(
       const rows = (await json(groupedCountStatement(dialect, { ...spec, by }))) as { k: number; n: number }[];
       return new Map(rows.map((row) => [Number(row.k), Number(row.n)]));
     },
-    forRequest: () =>
-      perRequest ? reader : readerOver(dialect, coalescing(dialect, run), execute, async () => undefined, true),
+    forRequest: (share) =>
+      perRequest
+        ? reader
+        : readerOver(
+            dialect,
+            coalescing(dialect, share ? (statement) => withSlot(share, () => run(statement)) : run),
+            share ? (statement) => withSlot(share, () => execute(statement)) : execute,
+            async () => undefined,
+            true,
+          ),
     dispose,
   };
   return reader;
