@@ -14,7 +14,6 @@
  * the compiler proves the structural match, and createHotClient is the one place that relies
  * on it.
  */
-import { PrismaMssql } from '@prisma/adapter-mssql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { ArgType, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { StoreConfig } from '../../config.js';
@@ -50,8 +49,20 @@ export type * as HotModels from './generated/postgresql/models.js';
 /** The driver adapter for the configured hot engine. */
 export function hotAdapter(store: StoreConfig, serving: ServingOptions = {}): SqlDriverAdapterFactory {
   return store.provider === 'sqlserver'
-    ? new PrismaMssql(mssqlConfig(store, serving))
+    ? mssqlAdapter(mssqlConfig(store, serving))
     : new PrismaPg(pgPoolConfig(store, serving), serving.preparedStatements ? preparedStatementNames() : undefined);
+}
+
+/**
+ * @prisma/adapter-mssql (with mssql and tedious) takes about 0.3 s to load: it is loaded when
+ * a SQL Server store first connects, not at every start on PostgreSQL.
+ */
+function mssqlAdapter(config: ReturnType<typeof mssqlConfig>): SqlDriverAdapterFactory {
+  return {
+    provider: 'sqlserver',
+    adapterName: '@prisma/adapter-mssql',
+    connect: async () => new (await import('@prisma/adapter-mssql')).PrismaMssql(config).connect(),
+  };
 }
 
 /** The engine behind a driver adapter or a store's configuration. */
