@@ -14,8 +14,7 @@
  *   array form of `$transaction`, which needs lazy ones, is refused (no request path uses it).
  * - Everything else (`$connect`, `$on`, …) is the client's own.
  */
-import type { Share } from './statement-share.js';
-import { withSlot } from './statement-share.js';
+import { withSlot, type Share } from './statement-share.js';
 
 const RAW = new Set(['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe']);
 
@@ -35,14 +34,18 @@ export function sharedClient<Client extends object>(client: Client, share: Share
           return withSlot(share, () => transaction.call(target, work, options));
         };
       }
-      if (RAW.has(property))
-        return (...args: unknown[]) => withSlot(share, () => (value as Method).apply(target, args));
+      if (RAW.has(property)) return holding(share, value as Method, target);
       if (!isDelegate(value)) return typeof value === 'function' ? (value as Method).bind(target) : value;
       let delegate = delegates.get(property);
       if (!delegate) delegates.set(property, (delegate = sharedDelegate(value, share)));
       return delegate;
     },
   });
+}
+
+/** `method` of `target`, each call run holding a slot of `share`. */
+function holding(share: Share, method: Method, target: object): Method {
+  return (...args) => withSlot(share, () => method.apply(target, args));
 }
 
 /** A model's delegate (`client.user`): an object with the model operations. */
@@ -56,8 +59,7 @@ function sharedDelegate(delegate: Record<string, unknown>, share: Share): object
   return new Proxy(delegate, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => withSlot(share, () => (value as Method).apply(target, args));
+      return typeof value === 'function' ? holding(share, value as Method, target) : value;
     },
   });
 }

@@ -14,7 +14,7 @@
  *
  * The share is passed, not found in an AsyncLocalStorage: on Node 20 an active
  * AsyncLocalStorage runs a hook for every promise of the process, which cost the boundary page
- * 12% of its throughput (README "Measurements").
+ * about 9% of its throughput (README, "What each change bought").
  *
  * Slots are always taken request first, then address, and a transaction holds its slots from
  * its start to its end while its own statements take none, so no statement waits on a slot

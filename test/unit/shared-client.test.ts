@@ -48,6 +48,14 @@ function heldStore() {
   };
 }
 
+/** A warmed held store, and one request's ticket and Prisma client on it, with `requestStatements` slots. */
+async function aRequest(requestStatements: number) {
+  const store = heldStore();
+  await store.warm();
+  const ticket = createAdmission({ requestStatements, addressStatements: 10, addressRequests: 5 }).enter('a')!;
+  return { store, ticket, client: sharedClient(store.client, ticket.share) };
+}
+
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -62,10 +70,7 @@ async function heldAt(store: { waiting(): number }, n: number): Promise<void> {
 
 describe("a request's Prisma client", () => {
   it('runs at most requestStatements operations at once, the rest in order as slots come free', async () => {
-    const store = heldStore();
-    await store.warm();
-    const ticket = createAdmission({ requestStatements: 2, addressStatements: 10, addressRequests: 5 }).enter('a')!;
-    const client = sharedClient(store.client, ticket.share);
+    const { store, ticket, client } = await aRequest(2);
     const all = Array.from({ length: 5 }, (_, i) => client.user.findMany({ where: { id: i + 1 } }));
     await heldAt(store, 2);
     store.answer();
@@ -80,10 +85,7 @@ describe("a request's Prisma client", () => {
   });
 
   it('holds one slot for a whole interactive transaction, whose own statements take none', async () => {
-    const store = heldStore();
-    await store.warm();
-    const ticket = createAdmission({ requestStatements: 1, addressStatements: 10, addressRequests: 5 }).enter('a')!;
-    const client = sharedClient(store.client, ticket.share);
+    const { store, ticket, client } = await aRequest(1);
     const transaction = client.$transaction(async (tx) => {
       await tx.user.findMany({ where: { id: 1 } });
       await tx.user.findMany({ where: { id: 2 } });
@@ -106,10 +108,7 @@ describe("a request's Prisma client", () => {
   });
 
   it('drops the operations still waiting when the request ends, and refuses the array form of $transaction', async () => {
-    const store = heldStore();
-    await store.warm();
-    const ticket = createAdmission({ requestStatements: 1, addressStatements: 10, addressRequests: 5 }).enter('a')!;
-    const client = sharedClient(store.client, ticket.share);
+    const { store, ticket, client } = await aRequest(1);
     const first = client.user.findMany({ where: { id: 1 } });
     const second = client.$queryRawUnsafe('SELECT 1');
     await heldAt(store, 1);
@@ -122,10 +121,7 @@ describe("a request's Prisma client", () => {
   });
 
   it("and a request's SQL reader take slots of the same share, per statement", async () => {
-    const store = heldStore();
-    await store.warm();
-    const ticket = createAdmission({ requestStatements: 1, addressStatements: 10, addressRequests: 5 }).enter('a')!;
-    const client = sharedClient(store.client, ticket.share);
+    const { store, ticket, client } = await aRequest(1);
     const reader = createSqlReader(store.adapter).forRequest(ticket.share);
     const read = reader.rows({ table: hotTables.users, where: [{ field: 'id', op: '=', value: 1 }] });
     const operation = client.user.findMany({ where: { id: 2 } });

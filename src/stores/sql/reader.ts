@@ -180,8 +180,8 @@ function readerOver(
         ? reader
         : readerOver(
             dialect,
-            coalescing(dialect, share ? (statement) => withSlot(share, () => run(statement)) : run),
-            share ? (statement) => withSlot(share, () => execute(statement)) : execute,
+            coalescing(dialect, (statement) => withSlot(share, () => run(statement))),
+            (statement) => withSlot(share, () => execute(statement)),
             async () => undefined,
             true,
           ),
